@@ -1,0 +1,60 @@
+"""Settings read from the environment, with the documented defaults."""
+
+from __future__ import annotations
+
+import getpass
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_MAX_COLUMNS = 2_000
+DEFAULT_MAX_UPLOAD_MB = 2_048
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where Studio keeps its store and artifacts, and the limits it enforces.
+
+    - ``STUDIO_HOME`` (default ``./.studio``): holds ``studio.db`` and ``artifacts/``.
+    - ``STUDIO_DATABASE_URL``: overrides the SQLite file, e.g. ``postgresql+psycopg://...``.
+    - ``STUDIO_ARTIFACTS``: overrides the artifact folder.
+    - ``STUDIO_MAX_COLUMNS`` (default 2,000) and ``STUDIO_MAX_UPLOAD_MB`` (default 2,048).
+    - ``STUDIO_USER``: the acting user name (default: the operating-system user).
+    """
+
+    home: Path
+    database_url: str
+    artifacts_dir: Path
+    max_columns: int = DEFAULT_MAX_COLUMNS
+    max_upload_bytes: int = DEFAULT_MAX_UPLOAD_MB * 1024 * 1024
+    user: str = "local"
+
+    @property
+    def is_sqlite(self) -> bool:
+        """True when the store is the embedded SQLite file."""
+        return self.database_url.startswith("sqlite")
+
+
+def _local_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry, e.g. in some containers
+        return "local"
+
+
+def load_settings(env: dict[str, str] | None = None) -> Settings:
+    """Build settings from ``env`` (default: ``os.environ``)."""
+    env = dict(os.environ if env is None else env)
+    home = Path(env.get("STUDIO_HOME") or ".studio").expanduser().resolve()
+    url = env.get("STUDIO_DATABASE_URL") or f"sqlite:///{home / 'studio.db'}"
+    artifacts = Path(env.get("STUDIO_ARTIFACTS") or home / "artifacts").expanduser().resolve()
+    return Settings(
+        home=home,
+        database_url=url,
+        artifacts_dir=artifacts,
+        max_columns=int(env.get("STUDIO_MAX_COLUMNS") or DEFAULT_MAX_COLUMNS),
+        max_upload_bytes=int(env.get("STUDIO_MAX_UPLOAD_MB") or DEFAULT_MAX_UPLOAD_MB)
+        * 1024
+        * 1024,
+        user=env.get("STUDIO_USER") or _local_user(),
+    )

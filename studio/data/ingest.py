@@ -1,0 +1,213 @@
+"""Turn uploaded bytes into a clean DataFrame, or one clear sentence saying why not.
+
+Supported: CSV/TSV (encoding, delimiter and decimal comma detected), Parquet, Excel (.xlsx,
+first sheet) and JSON Lines. Missing markers (``N/A``, ``-``, ``?``, empty, ...) become missing
+values in numeric columns; ISO dates become datetimes; duplicate or blank column names are
+renamed and the renaming is reported.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from studio.data import frames
+from studio.data.sniff import (
+    check_text,
+    detect_encoding,
+    detect_format,
+    detect_layout,
+    display_name,
+)
+from studio.errors import InvalidInputError
+
+SAMPLE_CHARS = 64 * 1024
+
+
+@dataclass(frozen=True)
+class IngestReport:
+    """What Studio recognised in a file and every change it made while reading it."""
+
+    source_name: str
+    file_format: str
+    encoding: str | None = None
+    delimiter: str | None = None
+    decimal: str | None = None
+    notices: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, object]:
+        """A JSON-ready dict."""
+        return {
+            "source_name": self.source_name,
+            "file_format": self.file_format,
+            "encoding": self.encoding,
+            "delimiter": self.delimiter,
+            "decimal": self.decimal,
+            "notices": list(self.notices),
+        }
+
+
+@dataclass(frozen=True, eq=False)
+class IngestedFrame:
+    """A parsed table and the report of how it was read."""
+
+    frame: pd.DataFrame
+    report: IngestReport
+
+
+@dataclass
+class _Notes:
+    items: list[str] = field(default_factory=list)
+
+    def add(self, text: str) -> None:
+        self.items.append(text)
+
+
+def read_table(
+    content: bytes, filename: str, *, max_columns: int, max_bytes: int
+) -> IngestedFrame:
+    """Parse ``content`` (the bytes of an upload named ``filename``) into a DataFrame."""
+    label = display_name(filename)
+    if len(content) == 0:
+        raise InvalidInputError("The file is empty; upload a file with a header and data rows.")
+    if len(content) > max_bytes:
+        raise InvalidInputError(
+            f"The file is {len(content) / 2**20:,.0f} MB, over the {max_bytes / 2**20:,.0f} MB "
+            "limit; split it or raise STUDIO_MAX_UPLOAD_MB."
+        )
+    fmt = detect_format(content, label)
+    notes = _Notes()
+    if fmt in ("csv", "tsv"):
+        frame, report = _read_delimited(content, label, fmt, max_columns, notes)
+    else:
+        frame = _READERS[fmt](content, notes)
+        report = IngestReport(label, fmt)
+    frame = frames.normalise(frame, max_columns=max_columns, notes=notes.items)
+    if len(frame) == 0:
+        raise InvalidInputError("The file has a header but no data rows; add rows and retry.")
+    return IngestedFrame(frame, _with_notes(report, notes))
+
+
+def _with_notes(report: IngestReport, notes: _Notes) -> IngestReport:
+    return IngestReport(
+        report.source_name,
+        report.file_format,
+        report.encoding,
+        report.delimiter,
+        report.decimal,
+        tuple(notes.items),
+    )
+
+
+def _read_delimited(
+    content: bytes, label: str, fmt: str, max_columns: int, notes: _Notes
+) -> tuple[pd.DataFrame, IngestReport]:
+    check_text(content)
+    if not content.strip():
+        raise InvalidInputError("The file contains only blank lines; it has no header or rows.")
+    encoding = detect_encoding(content)
+    if encoding not in ("utf-8", "utf-8-sig"):
+        content = content.decode(encoding).encode("utf-8")
+    elif encoding == "utf-8-sig":
+        content = content[3:]
+    sample = content[: SAMPLE_CHARS * 4].decode("utf-8", errors="ignore")
+    layout = detect_layout(sample, encoding, fmt)
+    header_line, names = frames.read_header(sample, layout.delimiter)
+    if len(names) > max_columns:
+        raise InvalidInputError(
+            f"The file has {len(names):,} columns, over the limit of {max_columns:,}; drop "
+            "columns or raise STUDIO_MAX_COLUMNS."
+        )
+    names = frames.unique_names(names, notes.items)
+    table = _parse_csv(content, layout.delimiter, layout.decimal, names, header_line)
+    table = _keep_overflowing_numbers(table, content, layout.delimiter, names, header_line, notes)
+    frame = frames.arrow_to_frame(frames.blank_text_to_null(table))
+    report = IngestReport(label, fmt, encoding, layout.delimiter, layout.decimal)
+    return frame, report
+
+
+def _keep_overflowing_numbers(
+    table: pa.Table, content: bytes, delimiter: str, names: list[str], header_line: int,
+    notes: _Notes,
+) -> pa.Table:
+    """Columns whose numbers overflow a float (e.g. 400 digits) stay exact, as text."""
+    for name in frames.overflowing_columns(table):
+        raw = _parse_csv(content, delimiter, ".", names, header_line, text_column=name)
+        if frames.literal_infinities_only(raw.column(name), table.column(name)):
+            continue
+        index = table.column_names.index(name)
+        table = table.set_column(index, pa.field(name, pa.string()), raw.column(name))
+        notes.add(f"Column '{name}' holds numbers too large for a float; it was kept as text.")
+    return table
+
+
+def _parse_csv(
+    content: bytes,
+    delimiter: str,
+    decimal: str,
+    names: list[str],
+    header_line: int,
+    text_column: str | None = None,
+) -> pa.Table:
+    read = pacsv.ReadOptions(column_names=names, skip_rows=header_line, block_size=8 << 20)
+    parse = pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=b'"' in content)
+    convert = pacsv.ConvertOptions(
+        null_values=list(frames.MISSING_MARKERS),
+        strings_can_be_null=False,
+        decimal_point=decimal,
+        column_types={text_column: pa.string()} if text_column else None,
+        include_columns=[text_column] if text_column else None,
+    )
+    try:
+        return pacsv.read_csv(pa.BufferReader(content), read, parse, convert)
+    except pa.ArrowInvalid as exc:
+        bad = frames.first_bad_line(content, delimiter, len(names))
+        if bad is not None:
+            line, found = bad
+            raise InvalidInputError(
+                f"Line {line} has {found} fields but the header has {len(names)}; fix or remove "
+                "that line and upload again."
+            ) from exc
+        raise InvalidInputError(f"The file could not be read as a table: {exc}") from exc
+
+
+def _read_parquet(content: bytes, notes: _Notes) -> pd.DataFrame:
+    try:
+        return pd.read_parquet(io.BytesIO(content))
+    except Exception as exc:  # pyarrow raises several unrelated types for corrupt files
+        raise InvalidInputError(f"The Parquet file could not be read: {exc}") from exc
+
+
+def _read_excel(content: bytes, notes: _Notes) -> pd.DataFrame:
+    try:
+        book = pd.ExcelFile(io.BytesIO(content), engine="openpyxl")
+        sheets = book.sheet_names
+        frame = book.parse(sheets[0], dtype=object)
+    except Exception as exc:  # openpyxl raises zip, XML and key errors for broken workbooks
+        raise InvalidInputError(f"The Excel workbook could not be read: {exc}") from exc
+    if len(sheets) > 1:
+        notes.add(f"Read the first sheet '{sheets[0]}'; the other {len(sheets) - 1} were ignored.")
+    if frame.empty and len(frame.columns) == 0:
+        raise InvalidInputError("The first sheet of the workbook is empty.")
+    return frame
+
+
+def _read_jsonl(content: bytes, notes: _Notes) -> pd.DataFrame:
+    check_text(content)
+    if not content.strip():
+        raise InvalidInputError("The file contains only blank lines; it has no records.")
+    try:
+        return pd.read_json(
+            io.BytesIO(content), lines=True, dtype=False, convert_dates=False, encoding="utf-8"
+        )
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise InvalidInputError(
+            f"The JSON Lines file could not be read (one JSON object per line expected): {exc}"
+        ) from exc
+
+
+_READERS = {"parquet": _read_parquet, "xlsx": _read_excel, "jsonl": _read_jsonl}

@@ -1,0 +1,92 @@
+"""Database engines and the one session scope every unit of work goes through."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import OperationalError
+from sqlmodel import Session, SQLModel, create_engine
+
+from studio.db import models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from studio.errors import StorageError, StudioError
+
+log = logging.getLogger(__name__)
+
+SQLITE_BUSY_TIMEOUT_MS = 60_000
+_engines: dict[str, Engine] = {}
+_lock = threading.Lock()
+
+
+def _set_sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001 (DB-API types)
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def create_studio_engine(url: str) -> Engine:
+    """A new engine for ``url`` with Studio's connection settings; creates the schema."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(
+            url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
+        )
+        event.listen(engine, "connect", _set_sqlite_pragmas)
+    else:
+        engine = create_engine(url, pool_pre_ping=True)
+    try:
+        SQLModel.metadata.create_all(engine)
+    except OperationalError as exc:
+        engine.dispose()
+        raise StorageError(f"Cannot open the database at {parsed!r}: {exc.orig}") from exc
+    return engine
+
+
+def get_engine(url: str) -> Engine:
+    """The process-wide engine for ``url`` (created once, schema included)."""
+    with _lock:
+        if url not in _engines:
+            _engines[url] = create_studio_engine(url)
+        return _engines[url]
+
+
+def dispose_engine(url: str) -> None:
+    """Close and forget the cached engine for ``url`` (tests, worker forks)."""
+    with _lock:
+        engine = _engines.pop(url, None)
+    if engine is not None:
+        engine.dispose()
+
+
+@contextmanager
+def session_scope(engine: Engine) -> Iterator[Session]:
+    """One unit of work: commit on success, roll back on any error.
+
+    Driver errors that are not Studio's own become ``StorageError``.
+    """
+    session = Session(engine, expire_on_commit=False)
+    try:
+        yield session
+        session.commit()
+    except StudioError:
+        session.rollback()
+        raise
+    except OperationalError as exc:
+        session.rollback()
+        log.exception("database operation failed")
+        raise StorageError(f"The database failed: {exc.orig}") from exc
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
