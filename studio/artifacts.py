@@ -84,7 +84,7 @@ class ArtifactStore:
         self.path_of(relative).unlink(missing_ok=True)
 
     def verified_path(self, relative: str, sha256: str) -> Path:
-        """The path of a file whose SHA-256 matches ``sha256``; refuses missing or altered files."""
+        """The path of a file whose SHA-256 is ``sha256``; refuses missing or altered files."""
         path = self.path_of(relative)
         if not path.is_file():
             raise StorageError(f"The artifact {relative} is missing from {self.root}.")
@@ -95,7 +95,9 @@ class ArtifactStore:
             )
         return path
 
-    def sweep(self, referenced: Iterable[str], grace_seconds: float = SWEEP_GRACE_SECONDS) -> list[str]:
+    def sweep(
+        self, referenced: Iterable[str], grace_seconds: float = SWEEP_GRACE_SECONDS
+    ) -> list[str]:
         """Delete files no row references (and stale temporary files); return what was removed.
 
         Files younger than ``grace_seconds`` are kept: their row may be about to commit.

@@ -24,4 +24,6 @@ class Studio:
         """Open (and on first use create) the store named by ``settings`` or the environment."""
         settings = settings or load_settings()
         settings.artifacts_dir.mkdir(parents=True, exist_ok=True)
-        return cls(settings, get_engine(settings.database_url), ArtifactStore(settings.artifacts_dir))
+        return cls(
+            settings, get_engine(settings.database_url), ArtifactStore(settings.artifacts_dir)
+        )

@@ -118,9 +118,11 @@ def normalise(frame: pd.DataFrame, *, max_columns: int, notes: list[str]) -> pd.
     if len(frame.columns) == 0:
         raise InvalidInputError("The file has no columns; add a header row.")
     names = [str(c) for c in frame.columns]
-    cleaned = unique_names(names, notes) if len(set(names)) != len(names) or any(
-        not n.strip() or n != n.strip() for n in names
-    ) else names
+    cleaned = (
+        unique_names(names, notes)
+        if len(set(names)) != len(names) or any(not n.strip() or n != n.strip() for n in names)
+        else names
+    )
     frame = frame.set_axis(cleaned, axis=1)
     for name in frame.columns:
         if frame[name].dtype == object:
@@ -137,8 +139,9 @@ def _clean_object_column(series: pd.Series, notes: list[str]) -> pd.Series:
     not_marker = text[~text.isin(MISSING_MARKERS)]
     numbers = pd.to_numeric(not_marker, errors="coerce")
     if len(not_marker) and numbers.notna().all():
-        result = pd.to_numeric(values.where(~values.astype(str).str.strip().isin(MISSING_MARKERS)),
-                               errors="coerce")
+        result = pd.to_numeric(
+            values.where(~values.astype(str).str.strip().isin(MISSING_MARKERS)), errors="coerce"
+        )
         return result
     if len(not_marker) and not_marker.head(1000).str.match(_ISO_DATE).all():
         parsed = pd.to_datetime(values.where(values.notna()), errors="coerce", format="ISO8601")

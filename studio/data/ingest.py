@@ -131,7 +131,11 @@ def _read_delimited(
 
 
 def _keep_overflowing_numbers(
-    table: pa.Table, content: bytes, delimiter: str, names: list[str], header_line: int,
+    table: pa.Table,
+    content: bytes,
+    delimiter: str,
+    names: list[str],
+    header_line: int,
     notes: _Notes,
 ) -> pa.Table:
     """Columns whose numbers overflow a float (e.g. 400 digits) stay exact, as text."""
@@ -186,7 +190,7 @@ def _read_excel(content: bytes, notes: _Notes) -> pd.DataFrame:
     try:
         book = pd.ExcelFile(io.BytesIO(content), engine="openpyxl")
         sheets = book.sheet_names
-        frame = book.parse(sheets[0], dtype=object)
+        frame = pd.read_excel(book, sheet_name=sheets[0], dtype=object)
     except Exception as exc:  # openpyxl raises zip, XML and key errors for broken workbooks
         raise InvalidInputError(f"The Excel workbook could not be read: {exc}") from exc
     if len(sheets) > 1:
@@ -202,7 +206,7 @@ def _read_jsonl(content: bytes, notes: _Notes) -> pd.DataFrame:
         raise InvalidInputError("The file contains only blank lines; it has no records.")
     try:
         return pd.read_json(
-            io.BytesIO(content), lines=True, dtype=False, convert_dates=False, encoding="utf-8"
+            io.BytesIO(content), lines=True, dtype=False, encoding="utf-8"
         )
     except (ValueError, UnicodeDecodeError) as exc:
         raise InvalidInputError(

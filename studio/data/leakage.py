@@ -44,7 +44,9 @@ def leakage_warnings(frame: pd.DataFrame, target: str, seed: int = 0) -> list[Pr
         ):
             out.append(
                 ProfileWarning(
-                    "high", "target_leakage", str(name),
+                    "high",
+                    "target_leakage",
+                    str(name),
                     f"'{name}' predicts '{target}' almost perfectly on its own ({score:.1%}); "
                     "check that it is known before the outcome, or exclude it.",
                 )  # fmt: skip
@@ -54,9 +56,9 @@ def leakage_warnings(frame: pd.DataFrame, target: str, seed: int = 0) -> list[Pr
 
 def _groups(feature: pd.Series) -> pd.Series | None:
     """Group codes for a feature, or None when it has too many groups to judge."""
-    if pd.api.types.is_numeric_dtype(feature) and not pd.api.types.is_bool_dtype(feature):
-        if feature.nunique() > NUMERIC_BINS:
-            feature = pd.qcut(feature, NUMERIC_BINS, duplicates="drop")
+    numeric = pd.api.types.is_numeric_dtype(feature) and not pd.api.types.is_bool_dtype(feature)
+    if numeric and feature.nunique() > NUMERIC_BINS:
+        feature = pd.qcut(feature, NUMERIC_BINS, duplicates="drop")
     codes = pd.Series(pd.factorize(feature, use_na_sentinel=False)[0], index=feature.index)
     if codes.nunique() > len(codes) / MIN_ROWS_PER_GROUP:
         return None

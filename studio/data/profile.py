@@ -19,6 +19,7 @@ KINDS = ("numeric", "categorical", "boolean", "datetime", "text", "identifier")
 TOP_VALUES = 10
 BAR_CATEGORIES = 20
 HISTOGRAM_BINS = 30
+ID_UNIQUE_SHARE = 0.95  # an identifier has (almost) one distinct value per row
 _ID_NAME = re.compile(r"(^|[_\s-])(id|uuid|guid|key|code)$|^id[_\s-]|[a-z]Id$|ID$", re.I)
 _BOOL_WORDS = {"true", "false", "yes", "no", "y", "n", "t", "f"}
 
@@ -104,8 +105,10 @@ def profile_frame(frame: pd.DataFrame) -> DatasetProfile:
     if duplicates:
         warnings.append(
             ProfileWarning(
-                "low", "duplicate_rows", "",
-                f"{duplicates:,} rows ({duplicates / rows:.1%}) are exact duplicates of another row.",
+                "low",
+                "duplicate_rows",
+                "",
+                f"{duplicates:,} rows ({duplicates / rows:.1%}) duplicate an earlier row exactly.",
             )  # fmt: skip
         )
     memory = int(frame.memory_usage(deep=True, index=False).sum())
@@ -142,24 +145,24 @@ def infer_kind(name: object, series: pd.Series, present: pd.Series, counts: pd.S
     if pd.api.types.is_datetime64_any_dtype(series.dtype):
         return "datetime"
     if pd.api.types.is_numeric_dtype(series.dtype):
-        if distinct <= 2 and set(counts.index.tolist()) <= {0, 1}:
+        if 0 < distinct <= 2 and set(counts.index.tolist()) <= {0, 1}:
             return "boolean"
         looks_like_id = bool(_ID_NAME.search(str(name))) or present.is_monotonic_increasing
         if (
             pd.api.types.is_integer_dtype(series.dtype)
             and n >= 50
-            and distinct == n
+            and distinct >= ID_UNIQUE_SHARE * n
             and looks_like_id
         ):
             return "identifier"
         return "numeric"
     text = present.astype(str)
-    if distinct <= 2 and {str(v).strip().lower() for v in counts.index} <= _BOOL_WORDS:
+    if 0 < distinct <= 2 and {str(v).strip().lower() for v in counts.index} <= _BOOL_WORDS:
         return "boolean"
     mean_length = float(text.str.len().mean()) if n else 0.0
     if mean_length >= 50 and distinct > n / 2:
         return "text"
-    if n >= 50 and distinct >= 0.95 * n:
+    if n >= 50 and distinct >= ID_UNIQUE_SHARE * n:
         spaces = float(text.head(1000).str.count(" ").mean())
         return "text" if spaces >= 2 else "identifier"
     return "categorical"
@@ -192,7 +195,10 @@ def _stats(kind: str, present: pd.Series) -> dict[str, Any]:
         return {"min": present.min().isoformat(), "max": present.max().isoformat()}
     if kind in ("categorical", "boolean"):
         counts = present.value_counts()
-        return {"mode": _label(counts.index[0]), "mode_share": float(counts.iloc[0] / len(present))}
+        return {
+            "mode": _label(counts.index[0]),
+            "mode_share": float(counts.iloc[0] / len(present)),
+        }
     lengths = present.astype(str).str.len()
     return {
         "min_length": int(lengths.min()),
@@ -208,7 +214,9 @@ def _distribution(kind: str, present: pd.Series, counts: pd.Series) -> Distribut
         if len(finite):
             bins = int(min(HISTOGRAM_BINS, max(1, len(counts))))
             hist, edges = np.histogram(finite, bins=bins)
-            return Distribution("histogram", tuple(f"{e:.6g}" for e in edges), tuple(map(int, hist)))
+            return Distribution(
+                "histogram", tuple(f"{e:.6g}" for e in edges), tuple(map(int, hist))
+            )
     if kind == "datetime" and len(present):
         stamps = present.astype("datetime64[ns]").to_numpy().astype("int64")
         hist, edges = np.histogram(stamps, bins=HISTOGRAM_BINS)

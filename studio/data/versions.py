@@ -16,6 +16,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 import pandas as pd
+import pyarrow.parquet as pq
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
@@ -23,8 +24,10 @@ from studio.activity import record_event
 from studio.artifacts import StoredFile
 from studio.context import Studio
 from studio.data.ingest import read_table
+from studio.data.leakage import leakage_warnings
 from studio.data.profile import DatasetProfile, profile_frame
 from studio.data.sniff import display_name
+from studio.data.warnings import ProfileWarning, rank_warnings
 from studio.db import session_scope
 from studio.db.models import Dataset, DatasetVersion, ModelVersion, Run
 from studio.errors import ConflictError, InvalidInputError, NotFoundError
@@ -108,7 +111,9 @@ def parse_ref(ref: str) -> tuple[str, int | None]:
     if not version or version == "latest":
         return name, None
     if not version.isdigit():
-        raise InvalidInputError(f"'{ref}' is not NAME or NAME@VERSION with a whole version number.")
+        raise InvalidInputError(
+            f"'{ref}' is not NAME or NAME@VERSION with a whole version number."
+        )
     return name, int(version)
 
 
@@ -133,9 +138,8 @@ def add_dataset_version(
         lambda path: parsed.frame.to_parquet(path, index=False, compression="zstd"),
     )
     try:
-        return _insert_version(
-            studio, dataset_name, sha, parsed.report.to_dict(), profile, stored, actor
-        )
+        ingest = parsed.report.to_dict() | {"upload_bytes": len(content)}
+        return _insert_version(studio, dataset_name, sha, ingest, profile, stored, actor)
     except BaseException:
         if stored.created:
             studio.artifacts.delete(stored.path)
@@ -186,7 +190,9 @@ def _insert_version(  # noqa: PLR0913
             existing = _find_by_content(studio, name, sha)
             if existing is not None:
                 return AddResult(existing, created=False)
-    raise ConflictError(f"Could not add a version to '{name}' because of concurrent uploads; retry.")
+    raise ConflictError(
+        f"Could not add a version to '{name}' because of concurrent uploads; retry."
+    )
 
 
 def _find_by_content(studio: Studio, name: str, sha: str) -> DatasetVersionInfo | None:
@@ -272,6 +278,25 @@ def load_frame(studio: Studio, version: DatasetVersionInfo) -> pd.DataFrame:
     return pd.read_parquet(path)
 
 
+def preview_frame(studio: Studio, version: DatasetVersionInfo, rows: int = 100) -> pd.DataFrame:
+    """The first ``rows`` rows of a version, read without loading the whole file."""
+    path = studio.artifacts.verified_path(version.artifact, version.artifact_sha256)
+    batches = pq.ParquetFile(path).iter_batches(batch_size=rows)
+    first = next(batches, None)
+    return pd.DataFrame() if first is None else first.to_pandas(date_as_object=False)
+
+
+def warnings_for_target(
+    studio: Studio, version: DatasetVersionInfo, target: str
+) -> tuple[ProfileWarning, ...]:
+    """The version's warnings plus suspected leakage into ``target``, ranked by severity."""
+    if target not in {c.name for c in version.profile.column_profiles}:
+        raise NotFoundError(f"'{target}' is not a column of {version.ref}.")
+    leaks = leakage_warnings(load_frame(studio, version), target)
+    kept = [w for w in version.profile.warnings if w.column != target or w.kind == "all_empty"]
+    return rank_warnings([*leaks, *kept])
+
+
 def version_users(session: Session, version_id: int) -> list[str]:
     """Plain-words list of the runs and model versions that use a dataset version."""
     runs = session.exec(select(Run.id).where(Run.dataset_version_id == version_id)).all()
@@ -290,7 +315,9 @@ def delete_version(studio: Studio, ref: str, *, actor: str) -> DatasetVersionInf
         info = _to_info(dataset.name, row)
         users = version_users(session, row.id)
         if users:
-            shown = ", ".join(users[:5]) + (f" and {len(users) - 5} more" if len(users) > 5 else "")
+            shown = ", ".join(users[:5]) + (
+                f" and {len(users) - 5} more" if len(users) > 5 else ""
+            )
             raise ConflictError(
                 f"{info.ref} cannot be deleted while {shown} use it; delete those first."
             )

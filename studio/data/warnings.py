@@ -38,7 +38,9 @@ def column_warnings(column: ColumnProfile, rows: int) -> list[ProfileWarning]:
     if column.distinct == 1:
         out.append(
             ProfileWarning(
-                "high", "constant", name,
+                "high",
+                "constant",
+                name,
                 f"'{name}' has the same value in every non-missing row; it carries no signal.",
             )  # fmt: skip
         )
@@ -46,25 +48,34 @@ def column_warnings(column: ColumnProfile, rows: int) -> list[ProfileWarning]:
         severity = "high" if column.missing_share >= SEVERE_MISSING else "medium"
         out.append(
             ProfileWarning(
-                severity, "heavy_missing", name,
+                severity,
+                "heavy_missing",
+                name,
                 f"'{name}' is missing in {column.missing_share:.0%} of rows.",
             )  # fmt: skip
         )
     if column.kind == "identifier":
         out.append(
             ProfileWarning(
-                "medium", "identifier", name,
+                "medium",
+                "identifier",
+                name,
                 f"'{name}' looks like an identifier (a distinct value per row); it will not be "
                 "used as a feature.",
             )  # fmt: skip
         )
     elif column.kind == "categorical" and (
         column.distinct > HIGH_CARDINALITY
-        or (column.distinct > 50 and column.distinct > HIGH_CARDINALITY_SHARE * (rows - column.missing))
+        or (
+            column.distinct > 50
+            and column.distinct > HIGH_CARDINALITY_SHARE * (rows - column.missing)
+        )
     ):
         out.append(
             ProfileWarning(
-                "medium", "high_cardinality", name,
+                "medium",
+                "high_cardinality",
+                name,
                 f"'{name}' has {column.distinct:,} distinct values; it will be encoded sparsely.",
             )  # fmt: skip
         )

@@ -1,0 +1,58 @@
+"""Shared page set-up (config, cached store, sidebar) and the UI's one error boundary."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import streamlit as st
+
+from studio.config import Settings, load_settings
+from studio.context import Studio
+from studio.errors import UserError
+from studio.logs import configure_logging, log_failure
+
+PAGES = (
+    ("app.py", "Home"),
+    ("pages/1_Data.py", "Data"),
+)
+
+
+@st.cache_resource(show_spinner=False)
+def _open_studio(_settings: Settings, key: str) -> Studio:
+    """One Studio per store location (``key``) for the whole server process."""
+    studio = Studio.open(_settings)
+    configure_logging(_settings.home)
+    return studio
+
+
+def setup_page(title: str) -> Studio:
+    """Configure the page, draw the sidebar and return the open Studio (call first on a page)."""
+    st.set_page_config(page_title=f"{title} · Studio", page_icon="◆", layout="wide")
+    settings = load_settings()
+    studio = _open_studio(settings, f"{settings.database_url}|{settings.artifacts_dir}")
+    with st.sidebar:
+        st.markdown("### Studio")
+        for path, label in PAGES:
+            st.page_link(path, label=label)
+        st.divider()
+        where = "SQLite (local)" if settings.is_sqlite else "PostgreSQL (team)"
+        st.caption(f"Signed in as **{settings.user}** · store: {where}")
+    return studio
+
+
+@contextmanager
+def error_boundary(context: str) -> Iterator[None]:
+    """Show user errors as one sentence and unexpected ones as a short message with a reference.
+
+    Streamlit's own control-flow exceptions (rerun, stop) derive from BaseException and pass.
+    """
+    try:
+        yield
+    except UserError as exc:
+        st.error(str(exc))
+    except Exception as exc:  # the UI's one boundary for unexpected failures
+        ref = log_failure(exc, context)
+        st.error(
+            f"Something went wrong on our side (reference {ref}); the details are in the log."
+        )
