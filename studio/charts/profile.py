@@ -40,7 +40,11 @@ def distribution_figure(column: ColumnProfile) -> go.Figure:
             )  # fmt: skip
         )
         fig.update_xaxes(type="category", tickangle=-45, nticks=10)
-        return _layout(fig, f"Distribution of {column.name}", column.name, "rows")
+        if dist.of == "lengths":
+            title, x_title = f"Length of the values of {column.name}", "characters"
+        else:
+            title, x_title = f"Distribution of {column.name}", column.name
+        return _layout(fig, title, x_title, "rows")
     labels = list(dist.labels) + (["(other values)"] if dist.other else [])
     counts = list(dist.counts) + ([dist.other] if dist.other else [])
     colors = [BAR_COLOR] * len(dist.labels) + ([OTHER_COLOR] if dist.other else [])

@@ -9,6 +9,7 @@ renamed and the renaming is reported.
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -17,15 +18,21 @@ import pyarrow.csv as pacsv
 
 from studio.data import frames
 from studio.data.sniff import (
+    SAMPLE_BYTES,
     check_text,
     detect_encoding,
     detect_format,
     detect_layout,
     display_name,
+    sniff_encoding,
 )
 from studio.errors import InvalidInputError
 
-SAMPLE_CHARS = 64 * 1024
+_NON_BLANK = re.compile(rb"\S")
+
+
+class NotUtf8Error(Exception):
+    """pyarrow met bytes that are not UTF-8 past the sample that looked like UTF-8."""
 
 
 @dataclass(frozen=True)
@@ -107,14 +114,25 @@ def _read_delimited(
     content: bytes, label: str, fmt: str, max_columns: int, notes: _Notes
 ) -> tuple[pd.DataFrame, IngestReport]:
     check_text(content)
-    if not content.strip():
+    if not _NON_BLANK.search(content):
         raise InvalidInputError("The file contains only blank lines; it has no header or rows.")
-    encoding = detect_encoding(content)
+    encoding = sniff_encoding(content[:SAMPLE_BYTES])
+    try:
+        return _parse_text(content, encoding, label, fmt, max_columns, notes)
+    except NotUtf8Error:  # valid UTF-8 at the start, not further on
+        encoding = detect_encoding(content)
+        return _parse_text(content, encoding, label, fmt, max_columns, _Notes())
+
+
+def _parse_text(
+    content: bytes, encoding: str, label: str, fmt: str, max_columns: int, notes: _Notes
+) -> tuple[pd.DataFrame, IngestReport]:
     if encoding not in ("utf-8", "utf-8-sig"):
         content = content.decode(encoding).encode("utf-8")
-    elif encoding == "utf-8-sig":
-        content = content[3:]
-    sample = content[: SAMPLE_CHARS * 4].decode("utf-8", errors="ignore")
+    data = pa.py_buffer(content)
+    if encoding == "utf-8-sig":
+        data = data.slice(3)  # zero-copy: drop the byte-order mark
+    sample = data.slice(0, min(SAMPLE_BYTES, data.size)).to_pybytes().decode("utf-8", "ignore")
     layout = detect_layout(sample, encoding, fmt)
     header_line, names = frames.read_header(sample, layout.delimiter)
     if len(names) > max_columns:
@@ -123,24 +141,28 @@ def _read_delimited(
             "columns or raise STUDIO_MAX_COLUMNS."
         )
     names = frames.unique_names(names, notes.items)
-    table = _parse_csv(content, layout.delimiter, layout.decimal, names, header_line)
-    table = _keep_overflowing_numbers(table, content, layout.delimiter, names, header_line, notes)
+    csv = _CsvLayout(data, layout.delimiter, layout.decimal, names, header_line, b'"' in content)
+    table = _keep_overflowing_numbers(_parse_csv(csv), csv, notes)
     frame = frames.arrow_to_frame(frames.blank_text_to_null(table))
-    report = IngestReport(label, fmt, encoding, layout.delimiter, layout.decimal)
-    return frame, report
+    return frame, IngestReport(label, fmt, encoding, layout.delimiter, layout.decimal)
 
 
-def _keep_overflowing_numbers(
-    table: pa.Table,
-    content: bytes,
-    delimiter: str,
-    names: list[str],
-    header_line: int,
-    notes: _Notes,
-) -> pa.Table:
+@dataclass(frozen=True)
+class _CsvLayout:
+    """Everything pyarrow needs to parse one delimited text (UTF-8) buffer."""
+
+    data: pa.Buffer
+    delimiter: str
+    decimal: str
+    names: list[str]
+    header_lines: int
+    has_quotes: bool
+
+
+def _keep_overflowing_numbers(table: pa.Table, csv: _CsvLayout, notes: _Notes) -> pa.Table:
     """Columns whose numbers overflow a float (e.g. 400 digits) stay exact, as text."""
     for name in frames.overflowing_columns(table):
-        raw = _parse_csv(content, delimiter, ".", names, header_line, text_column=name)
+        raw = _parse_csv(csv, text_column=name)
         if frames.literal_infinities_only(raw.column(name), table.column(name)):
             continue
         index = table.column_names.index(name)
@@ -149,34 +171,34 @@ def _keep_overflowing_numbers(
     return table
 
 
-def _parse_csv(
-    content: bytes,
-    delimiter: str,
-    decimal: str,
-    names: list[str],
-    header_line: int,
-    text_column: str | None = None,
-) -> pa.Table:
-    read = pacsv.ReadOptions(column_names=names, skip_rows=header_line, block_size=8 << 20)
-    parse = pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=b'"' in content)
+def _parse_csv(csv: _CsvLayout, text_column: str | None = None) -> pa.Table:
+    read = pacsv.ReadOptions(
+        column_names=csv.names, skip_rows=csv.header_lines, block_size=8 << 20
+    )
+    parse = pacsv.ParseOptions(delimiter=csv.delimiter, newlines_in_values=csv.has_quotes)
     convert = pacsv.ConvertOptions(
         null_values=list(frames.MISSING_MARKERS),
         strings_can_be_null=False,
-        decimal_point=decimal,
+        decimal_point="." if text_column else csv.decimal,
         column_types={text_column: pa.string()} if text_column else None,
         include_columns=[text_column] if text_column else None,
     )
     try:
-        return pacsv.read_csv(pa.BufferReader(content), read, parse, convert)
+        table = pacsv.read_csv(pa.BufferReader(csv.data), read, parse, convert)
     except pa.ArrowInvalid as exc:
-        bad = frames.first_bad_line(content, delimiter, len(names))
+        if "UTF8" in str(exc) or "UTF-8" in str(exc):
+            raise NotUtf8Error(str(exc)) from exc
+        bad = frames.first_bad_line(csv.data.to_pybytes(), csv.delimiter, len(csv.names))
         if bad is not None:
             line, found = bad
             raise InvalidInputError(
-                f"Line {line} has {found} fields but the header has {len(names)}; fix or remove "
-                "that line and upload again."
+                f"Line {line} has {found} fields but the header has {len(csv.names)}; fix or "
+                "remove that line and upload again."
             ) from exc
         raise InvalidInputError(f"The file could not be read as a table: {exc}") from exc
+    if any(pa.types.is_binary(t) or pa.types.is_large_binary(t) for t in table.schema.types):
+        raise NotUtf8Error("a column holds bytes that are not UTF-8")  # pyarrow infers binary
+    return table
 
 
 def _read_parquet(content: bytes, notes: _Notes) -> pd.DataFrame:
@@ -205,9 +227,7 @@ def _read_jsonl(content: bytes, notes: _Notes) -> pd.DataFrame:
     if not content.strip():
         raise InvalidInputError("The file contains only blank lines; it has no records.")
     try:
-        return pd.read_json(
-            io.BytesIO(content), lines=True, dtype=False, encoding="utf-8"
-        )
+        return pd.read_json(io.BytesIO(content), lines=True, dtype=False, encoding="utf-8")
     except (ValueError, UnicodeDecodeError) as exc:
         raise InvalidInputError(
             f"The JSON Lines file could not be read (one JSON object per line expected): {exc}"

@@ -32,6 +32,7 @@ class Distribution:
     labels: tuple[str, ...] = ()  # bar labels, or bin edges (len(counts) + 1) for histograms
     counts: tuple[int, ...] = ()
     other: int = 0  # bars only: rows in categories beyond the ones shown
+    of: str = "values"  # "values", or "lengths" for text and text identifiers
 
 
 @dataclass(frozen=True)
@@ -80,10 +81,11 @@ class DatasetProfile:
                     **c,
                     "top_values": tuple(tuple(t) for t in c["top_values"]),
                     "distribution": Distribution(
-                        c["distribution"]["kind"],
-                        tuple(c["distribution"]["labels"]),
-                        tuple(c["distribution"]["counts"]),
-                        c["distribution"]["other"],
+                        **{
+                            **c["distribution"],
+                            "labels": tuple(c["distribution"]["labels"]),
+                            "counts": tuple(c["distribution"]["counts"]),
+                        }
                     ),
                 }
             )
@@ -122,7 +124,7 @@ def profile_column(series: pd.Series, rows: int) -> ColumnProfile:
     counts = present.value_counts(sort=True)
     distinct = len(counts)
     kind = infer_kind(series.name, series, present, counts)
-    stats = _stats(kind, present)
+    stats = _stats(kind, present, counts)
     top = tuple((_label(v), int(n)) for v, n in counts.head(TOP_VALUES).items())
     return ColumnProfile(
         name=str(series.name),
@@ -168,10 +170,17 @@ def infer_kind(name: object, series: pd.Series, present: pd.Series, counts: pd.S
     return "categorical"
 
 
-def _stats(kind: str, present: pd.Series) -> dict[str, Any]:
+def _is_number(kind: str, present: pd.Series) -> bool:
+    numeric_dtype = pd.api.types.is_numeric_dtype(present) and not pd.api.types.is_bool_dtype(
+        present
+    )
+    return kind == "numeric" or (kind == "identifier" and numeric_dtype)
+
+
+def _stats(kind: str, present: pd.Series, counts: pd.Series) -> dict[str, Any]:
     if len(present) == 0:
         return {}
-    if kind == "numeric":
+    if _is_number(kind, present):
         values = present.to_numpy(dtype=float)
         finite = values[np.isfinite(values)]
         if len(finite) == 0:
@@ -194,7 +203,6 @@ def _stats(kind: str, present: pd.Series) -> dict[str, Any]:
     if kind == "datetime":
         return {"min": present.min().isoformat(), "max": present.max().isoformat()}
     if kind in ("categorical", "boolean"):
-        counts = present.value_counts()
         return {
             "mode": _label(counts.index[0]),
             "mode_share": float(counts.iloc[0] / len(present)),
@@ -207,16 +215,27 @@ def _stats(kind: str, present: pd.Series) -> dict[str, Any]:
     }
 
 
+def _histogram(values: np.ndarray, distinct: int, of: str) -> Distribution | None:
+    finite = values[np.isfinite(values)]
+    if not len(finite):
+        return None
+    hist, edges = np.histogram(finite, bins=int(min(HISTOGRAM_BINS, max(1, distinct))))
+    return Distribution(
+        "histogram", tuple(f"{e:.6g}" for e in edges), tuple(map(int, hist)), of=of
+    )
+
+
 def _distribution(kind: str, present: pd.Series, counts: pd.Series) -> Distribution:
-    if kind == "numeric" and len(present):
+    if _is_number(kind, present) and len(present):
         values = present.to_numpy(dtype=float)
-        finite = values[np.isfinite(values)]
-        if len(finite):
-            bins = int(min(HISTOGRAM_BINS, max(1, len(counts))))
-            hist, edges = np.histogram(finite, bins=bins)
-            return Distribution(
-                "histogram", tuple(f"{e:.6g}" for e in edges), tuple(map(int, hist))
-            )
+        histogram = _histogram(values, len(counts), "values")
+        if histogram is not None:
+            return histogram
+    if kind in ("text", "identifier") and len(present):
+        lengths = present.astype(str).str.len().to_numpy(dtype=float)
+        histogram = _histogram(lengths, len(np.unique(lengths)), "lengths")
+        if histogram is not None:
+            return histogram
     if kind == "datetime" and len(present):
         stamps = present.astype("datetime64[ns]").to_numpy().astype("int64")
         hist, edges = np.histogram(stamps, bins=HISTOGRAM_BINS)

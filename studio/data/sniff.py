@@ -94,23 +94,31 @@ def check_text(content: bytes) -> None:
         )
 
 
-def _is_utf8(content: bytes, chunk: int = 8 << 20) -> bool:
-    decoder = codecs.getincrementaldecoder("utf-8")()
+def _is_utf8_prefix(sample: bytes) -> bool:
+    """True when ``sample`` is UTF-8, allowing a character cut off at its end."""
     try:
-        for start in range(0, len(content), chunk):
-            decoder.decode(content[start : start + chunk], final=False)
-        decoder.decode(b"", final=True)
+        codecs.utf_8_decode(sample, "strict", False)
     except UnicodeDecodeError:
         return False
     return True
 
 
+def sniff_encoding(sample: bytes) -> str:
+    """The encoding judged from the first bytes: UTF-8 (with or without BOM) when they are.
+
+    The parser confirms UTF-8 for the rest of the file; ``detect_encoding`` decides otherwise.
+    """
+    if sample.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if _is_utf8_prefix(sample):
+        return "utf-8"
+    return detect_encoding(sample)
+
+
 def detect_encoding(content: bytes) -> str:
-    """UTF-8 (with or without BOM), else GB18030 or Latin-1, judged on a sample."""
+    """For text that is not UTF-8 throughout: GB18030 or Latin-1, judged on a sample."""
     if content.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
-    if _is_utf8(content):
-        return "utf-8"
     best = from_bytes(content[:SAMPLE_BYTES], cp_isolation=["gb18030", "cp1252", "latin_1"]).best()
     if best is not None and best.encoding == "gb18030":
         try:

@@ -21,6 +21,7 @@ from studio.data.versions import (
 from studio.ui.profile_views import render_columns, render_profile
 from studio.ui.shell import error_boundary
 
+DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 UPLOAD_TYPES = [ext.lstrip(".") for ext in SUPPORTED_EXTENSIONS]
 
 
@@ -77,10 +78,15 @@ def _render_upload(studio: Studio) -> None:
         if result.created
         else f"Identical content is already stored as {ref}; nothing new was added."
     )
-    st.query_params.update(dataset=result.version.name, version=str(result.version.version))
-    st.session_state.pop("data_dataset", None)
-    st.session_state.pop("data_version", None)
+    show_version(result.version.name, result.version.version)
     st.rerun()
+
+
+def show_version(name: str, version: int) -> None:
+    """Select ``name@version`` on the next run (widgets and the shareable URL agree)."""
+    st.query_params.update(dataset=name, version=str(version))
+    st.session_state["data_dataset"] = name
+    st.session_state[f"data_version_{name}"] = version
 
 
 def _render_selector(studio: Studio, names: list[str]) -> DatasetVersionInfo:
@@ -108,10 +114,9 @@ def _render_header(info: DatasetVersionInfo) -> None:
     ingest = info.ingest
     parts = [f"**{info.ref}**", f"from `{info.source_name}`", info.file_format.upper()]
     if ingest.get("encoding"):
-        delimiter = {"\t": "tab"}.get(ingest["delimiter"], ingest["delimiter"])
-        parts.append(
-            f"{ingest['encoding']}, delimiter `{delimiter}`, decimal `{ingest['decimal']}`"
-        )
+        delimiter = DELIMITER_NAMES.get(ingest["delimiter"], repr(ingest["delimiter"]))
+        decimal = "decimal comma" if ingest["decimal"] == "," else "decimal point"
+        parts.append(f"{ingest['encoding']}, {delimiter}-separated, {decimal}")
     parts.append(f"added by {info.created_by} on {info.created_at:%Y-%m-%d %H:%M} UTC")
     st.markdown(" · ".join(parts))
     for notice in ingest.get("notices", []):
@@ -156,4 +161,5 @@ def _render_manage(studio: Studio, info: DatasetVersionInfo) -> None:
         st.session_state["data_flash"] = f"Deleted {info.ref}."
         st.query_params.clear()
         st.session_state.pop("data_dataset", None)
+        st.session_state.pop(f"data_version_{info.name}", None)
         st.rerun()

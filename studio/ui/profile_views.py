@@ -32,7 +32,7 @@ def render_profile(studio: Studio, info: DatasetVersionInfo) -> None:
     cols[2].metric("Duplicate rows", f"{profile.duplicate_rows:,}")
     share = missing_cells / cells
     cols[3].metric("Missing cells", "< 0.1%" if 0 < share < 0.001 else f"{share:.1%}")
-    cols[4].metric("In memory", f"{profile.memory_bytes / 2**20:,.1f} MB")
+    cols[4].metric("In memory", format_bytes(profile.memory_bytes))
     names = [c.name for c in profile.column_profiles]
     target = st.selectbox(
         "Target column (optional: adds a check for target leakage)", [None, *names],
@@ -74,7 +74,7 @@ def column_table(columns: tuple[ColumnProfile, ...]) -> pd.DataFrame:
 
 def _summary(column: ColumnProfile) -> str:
     s = column.stats
-    if column.kind == "numeric" and "mean" in s:
+    if "mean" in s:
         return (
             f"mean {s['mean']:.4g} · median {s['median']:.4g} · {s['min']:.4g} to {s['max']:.4g}"
         )
@@ -108,6 +108,16 @@ def render_columns(info: DatasetVersionInfo) -> None:
             st.dataframe(top, hide_index=True, width="stretch")
     with right:
         st.plotly_chart(distribution_figure(column), width="stretch", key="data_column_chart")
+
+
+def format_bytes(size: int) -> str:
+    """A byte count in the largest unit that keeps it above 1 (B, KB, MB, GB)."""
+    value = float(size)
+    for unit in ("B", "KB", "MB"):
+        if value < 1024:
+            return f"{value:,.0f} {unit}" if unit == "B" else f"{value:,.1f} {unit}"
+        value /= 1024
+    return f"{value:,.1f} GB"
 
 
 def _fmt(value: object) -> str:

@@ -208,3 +208,12 @@ def test_floats_round_trip_exactly() -> None:
     content = pd.DataFrame({"x": values}).to_csv(index=False).encode()
     frame, _ = read(content)
     assert np.array_equal(frame["x"].to_numpy(), values)
+
+
+def test_latin1_bytes_far_past_the_sample_are_still_decoded() -> None:
+    """A file that looks like UTF-8 at the start but has Latin-1 later is read as Latin-1."""
+    rows = "".join(f"{i},plain\n" for i in range(40_000))
+    content = ("id,word\n" + rows).encode() + "40000,café\n".encode("latin-1")
+    frame, report = read(content)
+    assert report.encoding == "latin-1"
+    assert frame["word"].iloc[-1] == "café" and len(frame) == 40_001

@@ -1,0 +1,136 @@
+"""Browser flows: the real app served by Streamlit, driven by Playwright in Debian's Chromium."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+def _browser_available() -> str | None:
+    if not Path(CHROMIUM).exists():
+        return f"{CHROMIUM} is not installed (apt-get install chromium)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "the playwright package is not installed (pip install -e '.[test]')"
+    return None
+
+
+@pytest.fixture(scope="session")
+def browser():  # noqa: ANN201
+    """One headless Chromium for the session; a missing browser skips (or fails in CI)."""
+    missing = _browser_available()
+    if missing:
+        if os.environ.get("STUDIO_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"browser tests are required here but {missing}")
+        pytest.skip(missing)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def app_url(tmp_path: Path) -> Iterator[str]:
+    """A fresh Studio (SQLite under tmp) served by ``streamlit run app.py`` on 127.0.0.1."""
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("STUDIO_")}
+    env |= {"STUDIO_HOME": str(tmp_path / "home"), "STUDIO_USER": "e2e"}
+    command = [
+        sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+        "--server.port", str(port), "--server.address", "127.0.0.1",
+        "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+    ]  # fmt: skip
+    log = (tmp_path / "server.log").open("w")
+    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url, server)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+        log.close()
+
+
+def _wait_healthy(url: str, server: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"streamlit exited with code {server.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.read().strip() == b"ok":
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("streamlit did not become healthy in time")
+
+
+@pytest.fixture
+def page(browser, app_url: str):  # noqa: ANN001, ANN201
+    """A new tab (1400 x 2000, tall enough for whole-page screenshots) on the app."""
+    context = browser.new_context(viewport={"width": 1400, "height": 2000})
+    tab = context.new_page()
+    tab.goto(app_url)
+    wait_idle(tab)
+    yield tab
+    context.close()
+
+
+def wait_idle(page, after_action: bool = False, timeout: float = 60_000) -> None:  # noqa: ANN001
+    """Wait until Streamlit has finished the current run and painted no stale elements."""
+    app = '[data-testid="stApp"]'
+    if after_action:
+        with contextlib.suppress(Exception):  # the rerun may already be over
+            page.wait_for_selector(
+                f'{app}:not([data-test-script-state="notRunning"])', timeout=2000
+            )
+    page.wait_for_selector(
+        f'{app}[data-test-script-state="notRunning"][data-test-connection-state="CONNECTED"]',
+        timeout=timeout,
+    )
+    stale = '[data-testid="stElementContainer"][data-stale="true"]'
+    page.wait_for_function(
+        f"""() => !document.querySelector('[data-testid="stStatusWidget"]')
+              && !document.querySelector('{stale}')""",
+        timeout=timeout,
+    )
+
+
+def screenshot(page, name: str) -> Path:  # noqa: ANN001
+    """Save a PNG of the page under test-artifacts/ and return its path."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path))
+    return path
