@@ -11,6 +11,14 @@ from studio.data.profile import ColumnProfile
 from studio.data.versions import DatasetVersionInfo, warnings_for_target
 from studio.data.warnings import ProfileWarning
 
+STAT_LABELS = {
+    "mean": "Mean", "std": "Standard deviation", "min": "Minimum", "p05": "5th percentile",
+    "p25": "25th percentile", "median": "Median", "p75": "75th percentile",
+    "p95": "95th percentile", "max": "Maximum", "zeros": "Zeros", "negatives": "Negative values",
+    "infinite": "Infinite values", "mode": "Most frequent", "mode_share": "Share of most frequent",
+    "min_length": "Shortest (characters)", "mean_length": "Mean length (characters)",
+    "max_length": "Longest (characters)",
+}  # fmt: skip
 BADGES = {"high": ":red-badge[high]", "medium": ":orange-badge[medium]", "low": ":gray-badge[low]"}
 
 
@@ -51,6 +59,7 @@ def render_profile(studio: Studio, info: DatasetVersionInfo) -> None:
     st.subheader("Columns")
     st.dataframe(
         column_table(profile.column_profiles), hide_index=True, width="stretch",
+        height=min(38 + 35 * profile.columns, 640),
         column_config={
             "Missing": st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1)
         },
@@ -100,7 +109,10 @@ def render_columns(info: DatasetVersionInfo) -> None:
             f"{column.distinct:,} distinct values"
         )
         stats = pd.DataFrame(
-            {"Statistic": list(column.stats), "Value": [_fmt(v) for v in column.stats.values()]}
+            {
+                "Statistic": [STAT_LABELS.get(k, k) for k in column.stats],
+                "Value": [_fmt(v) for v in column.stats.values()],
+            }
         )
         st.dataframe(stats, hide_index=True, width="stretch")
         if column.top_values:
