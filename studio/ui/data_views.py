@@ -43,15 +43,15 @@ def render_data_page(studio: Studio) -> None:
         profile, columns, preview, history, manage = st.tabs(
             ["Profile", "Columns", "Preview", "Versions", "Export & delete"]
         )
-        with profile:
+        with profile, error_boundary("data.profile"):
             render_profile(studio, info)
-        with columns:
+        with columns, error_boundary("data.columns"):
             render_columns(info)
-        with preview:
+        with preview, error_boundary("data.preview"):
             _render_preview(studio, info)
-        with history:
+        with history, error_boundary("data.versions"):
             _render_versions(studio, info)
-        with manage:
+        with manage, error_boundary("data.manage"):
             _render_manage(studio, info)
 
 

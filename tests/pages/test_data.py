@@ -105,3 +105,18 @@ def test_delete_refused_while_a_run_uses_the_version(open_page, home_env) -> Non
     at.button(key="data_delete").click().run()
     assert "Deleted churn@1." in at.success[0].value
     assert any("No datasets yet" in t for t in texts(at.info))
+
+
+def test_unexpected_failure_shows_a_reference_not_a_traceback(open_page, home_env) -> None:  # noqa: ANN001
+    """A tampered artifact is refused; the page shows a short message with a reference."""
+    studio = Studio.open()
+    info = add_dataset_version(studio, CSV.encode(), "churn.csv", actor="t").version
+    path = studio.artifacts.path_of(info.artifact)
+    path.write_bytes(b"tampered" + path.read_bytes())
+    at = open_page("pages/1_Data.py")
+    assert not at.exception
+    messages = [e.value for e in at.error]
+    assert len(messages) == 1 and "Something went wrong on our side (reference" in messages[0]
+    assert at.metric[0].value == "120"  # the other tabs still render
+    log = (home_env / "logs" / "studio.log").read_text()
+    assert "does not match its recorded checksum" in log and "Traceback" in log
