@@ -53,7 +53,8 @@ class DatasetVersion(SQLModel, table=True):
     created_by: str = Field(max_length=200)
 
 
-# An autopilot run on one dataset version (the autopilot fills in the rest of its life).
+# An autopilot run on one dataset version: its configuration, state and progress summary.
+# The trials themselves live in Optuna's storage (study ``study_name``) on the same database.
 class Run(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     dataset_version_id: int = Field(
@@ -63,9 +64,88 @@ class Run(SQLModel, table=True):
     )
     target: str = Field(max_length=255)
     task: str = Field(max_length=20)
+    metric: str = Field(default="", max_length=30)
     status: str = Field(max_length=20, index=True)
+    config: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    study_name: str = Field(default="", max_length=100)
     created_at: datetime = Field(default_factory=utcnow)
     created_by: str = Field(max_length=200)
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    search_deadline: datetime | None = None
+    search_seconds: float = 0.0
+    stop_requested: bool = False
+    trials_done: int = 0
+    best_score: float | None = None
+    baseline_score: float | None = None
+    message: str = Field(default="", max_length=1000)
+    best_history: list[Any] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+
+
+# A line of a run's event log ("trial 12 (hgb) scored 0.853", "refit 5 candidates").
+class RunEvent(SQLModel, table=True):
+    __tablename__ = "run_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    run_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("run.id", ondelete="CASCADE"), nullable=False)
+    )
+    at: datetime = Field(default_factory=utcnow)
+    level: str = Field(default="info", max_length=10)
+    message: str = Field(max_length=1000)
+
+
+# A finalised candidate of a run: refit on all training rows, scored on the holdout, saved.
+class Candidate(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("run_id", "name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    run_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("run.id", ondelete="CASCADE"), nullable=False)
+    )
+    name: str = Field(max_length=100)
+    rank: int
+    family: str = Field(max_length=50)
+    trial_number: int | None = None
+    params: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    cv_score: float
+    cv_std: float
+    holdout: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    fit_seconds: float
+    predict_ms_per_1k: float
+    size_bytes: int = Field(sa_column=Column(BigInteger, nullable=False))
+    artifact: str = Field(max_length=255)
+    artifact_sha256: str = Field(max_length=64)
+    is_baseline: bool = False
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+# A unit of background work (an autopilot session of a run) that one worker claims.
+class Job(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=30)
+    run_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("run.id", ondelete="CASCADE"), nullable=True),
+    )
+    status: str = Field(max_length=20, index=True)  # queued | running | done | failed
+    worker_id: str | None = Field(default=None, max_length=64)
+    created_at: datetime = Field(default_factory=utcnow)
+    claimed_at: datetime | None = None
+    finished_at: datetime | None = None
+    error: str = Field(default="", max_length=2000)
+
+
+# A live (or once live) worker process: heartbeats tell whether it still runs.
+class Worker(SQLModel, table=True):
+    id: str = Field(primary_key=True, max_length=64)
+    host: str = Field(max_length=255)
+    pid: int
+    started_at: datetime = Field(default_factory=utcnow)
+    heartbeat_at: datetime = Field(default_factory=utcnow, index=True)
+    job_id: int | None = None
+    run_id: int | None = None
+    stopped: bool = False
 
 
 # A registered model version trained on one dataset version (the registry fills in the rest).

@@ -1,0 +1,78 @@
+"""Run a piece of model fitting in a forked child that can be stopped at any moment.
+
+scikit-learn cannot interrupt a fit, and Optuna checks its timeout only between trials, so every
+fit runs in a child process: the parent receives messages as the child works (one per fold),
+and kills the child when the deadline passes or when the parent decides to stop it (pruning).
+The parent itself never fits a model, so its own OpenMP runtime is never started before a fork.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+Send = Callable[[Any], None]
+_CTX = mp.get_context("fork")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How an isolated job ended: done (with a result), stopped, timeout or error."""
+
+    status: str
+    result: Any = None
+    error: str = ""
+
+
+def _child(target: Callable[[Send], Any], conn: Any) -> None:
+    try:
+        result = target(conn.send)
+        conn.send(("done", result))
+    except BaseException:  # report everything to the parent, then exit
+        conn.send(("error", traceback.format_exc(limit=8)))
+    finally:
+        conn.close()
+
+
+def run_isolated(
+    target: Callable[[Send], Any],
+    deadline: float,
+    on_message: Callable[[Any], bool] = lambda _m: True,
+) -> Outcome:
+    """Run ``target(send)`` in a child until it returns, ``deadline`` (monotonic) passes, or
+    ``on_message`` returns False for a message the child sent."""
+    receive, send = _CTX.Pipe(duplex=False)
+    process = _CTX.Process(target=_child, args=(target, send), daemon=True)
+    process.start()
+    send.close()
+    try:
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or not receive.poll(max(remaining, 0)):
+                return Outcome("timeout")
+            try:
+                kind, *payload = receive.recv()
+            except EOFError:
+                return Outcome(
+                    "error", error=f"the fitting process died (exit {process.exitcode})"
+                )
+            if kind == "done":
+                return Outcome("done", payload[0])
+            if kind == "error":
+                return Outcome("error", error=payload[0])
+            if not on_message(payload[0] if len(payload) == 1 else tuple(payload)):
+                return Outcome("stopped")
+    finally:
+        if process.is_alive():
+            process.kill()
+        process.join(timeout=10)
+        receive.close()
+
+
+def message(kind: str, payload: Any) -> tuple[str, Any]:
+    """A progress message for ``send`` (anything but 'done' and 'error')."""
+    return (kind, payload)

@@ -1,0 +1,172 @@
+"""Automatic column preparation: which columns are used and how, inside one ColumnTransformer.
+
+Identifier-like, constant, empty and free-text columns are excluded; datetimes become calendar
+parts; categoricals are one-hot encoded up to ``ONE_HOT_MAX`` levels and ordinal (trees) or
+target encoded (linear, neighbours, SVM) beyond; missing values are imputed; numbers are scaled
+for the models that need it. Every choice carries a reason shown to the user.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from sklearn.compose import ColumnTransformer
+from sklearn.impute import SimpleImputer
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import (
+    FunctionTransformer,
+    OneHotEncoder,
+    OrdinalEncoder,
+    StandardScaler,
+    TargetEncoder,
+)
+
+from studio.data.profile import DatasetProfile
+
+ONE_HOT_MAX = 15
+NATIVE_CATEGORICAL_MAX = 250  # HistGradientBoosting handles up to 255 bins
+MISSING_LABEL = "(missing)"
+
+
+@dataclass(frozen=True)
+class ColumnChoice:
+    """How one column is used, and why."""
+
+    name: str
+    kind: str
+    treatment: str  # numeric | one_hot | high_cardinality | calendar_parts | excluded
+    reason: str
+    distinct: int = 0
+
+
+@dataclass(frozen=True)
+class ColumnPlan:
+    """The treatment of every column except the target."""
+
+    target: str
+    choices: tuple[ColumnChoice, ...]
+
+    def columns(self, treatment: str) -> list[str]:
+        """The columns given ``treatment``, in dataset order."""
+        return [c.name for c in self.choices if c.treatment == treatment]
+
+    @property
+    def features(self) -> list[str]:
+        """Every column the model reads."""
+        return [c.name for c in self.choices if c.treatment != "excluded"]
+
+
+def plan_columns(profile: DatasetProfile, target: str) -> ColumnPlan:
+    """Decide each column's treatment from its profile."""
+    choices = []
+    for column in profile.column_profiles:
+        if column.name == target:
+            continue
+        kind = column.kind
+        if kind == "boolean" and column.dtype.startswith(("int", "float", "uint")):
+            kind = "numeric"  # a 0/1 flag is already a number
+        choices.append(_choose(column.name, kind, column.distinct, column.missing_share))
+    return ColumnPlan(target, tuple(choices))
+
+
+def _choose(name: str, kind: str, distinct: int, missing_share: float) -> ColumnChoice:
+    def choice(treatment: str, reason: str) -> ColumnChoice:
+        return ColumnChoice(name, kind, treatment, reason, distinct)
+
+    if missing_share == 1.0:
+        return choice("excluded", "empty in every row")
+    if distinct <= 1:
+        return choice("excluded", "the same value in every row")
+    if kind == "identifier":
+        return choice("excluded", "identifier-like: a distinct value per row")
+    if kind == "text":
+        return choice("excluded", "free text is not used as a feature")
+    if kind == "datetime":
+        return choice("calendar_parts", "date split into year, month, day, weekday and hour")
+    if kind == "numeric":
+        return choice("numeric", "number; missing values imputed with the median")
+    if distinct <= ONE_HOT_MAX:
+        return choice("one_hot", f"{distinct} categories: one column per category")
+    return choice(
+        "high_cardinality", f"{distinct} categories: ordinal codes for trees, target encoding else"
+    )
+
+
+def calendar_parts(frame: pd.DataFrame) -> pd.DataFrame:
+    """Year, month, day, weekday and hour of every datetime column (missing stays missing)."""
+    parts = {}
+    for name in frame.columns:
+        values = pd.to_datetime(frame[name], errors="coerce")
+        for part in ("year", "month", "day", "dayofweek", "hour"):
+            parts[f"{name}_{part}"] = getattr(values.dt, part).astype("float64")
+    return pd.DataFrame(parts, index=frame.index)
+
+
+def _categorical_imputer() -> SimpleImputer:
+    return SimpleImputer(strategy="constant", fill_value=MISSING_LABEL)
+
+
+def build_preprocessor(plan: ColumnPlan, style: str, task: str) -> ColumnTransformer:
+    """The ColumnTransformer for a model family's ``style``: linear, tree or native.
+
+    ``native`` (histogram gradient boosting) puts ordinal-coded categoricals first so the model
+    can treat them as categories (see ``native_categorical_mask``).
+    """
+    scale = [("scale", StandardScaler())] if style == "linear" else []
+    numeric = Pipeline([("impute", SimpleImputer(strategy="median", add_indicator=True)), *scale])
+    dates = Pipeline(
+        [
+            ("parts", FunctionTransformer(calendar_parts, feature_names_out="one-to-one")),
+            ("impute", SimpleImputer(strategy="median")),
+            *scale,
+        ]
+    )
+    ordinal = Pipeline(
+        [
+            ("impute", _categorical_imputer()),
+            (
+                "encode",
+                OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=np.nan),
+            ),
+        ]
+    )
+    target_type = "continuous" if task == "regression" else "auto"
+    target_encoded = Pipeline(
+        [
+            ("impute", _categorical_imputer()),
+            ("encode", TargetEncoder(target_type=target_type, random_state=0)),
+            *scale,
+        ]
+    )
+    one_hot = Pipeline(
+        [
+            ("impute", _categorical_imputer()),
+            ("encode", OneHotEncoder(handle_unknown="ignore", sparse_output=False)),
+        ]
+    )
+    low, high = plan.columns("one_hot"), plan.columns("high_cardinality")
+    parts: list[tuple[str, object, list[str]]] = []
+    if style == "native":
+        native, very_high = _split_native(plan)
+        parts += [("categorical", ordinal, native), ("target", target_encoded, very_high)]
+    elif style == "tree":
+        parts += [("one_hot", one_hot, low), ("ordinal", ordinal, high)]
+    else:
+        parts += [("one_hot", one_hot, low), ("target", target_encoded, high)]
+    parts += [("numeric", numeric, plan.columns("numeric"))]
+    parts += [("dates", dates, plan.columns("calendar_parts"))]
+    return ColumnTransformer([p for p in parts if p[2]], remainder="drop")
+
+
+def _split_native(plan: ColumnPlan) -> tuple[list[str], list[str]]:
+    """Categoricals a histogram booster can take natively, and those with too many levels."""
+    categorical = [c for c in plan.choices if c.treatment in ("one_hot", "high_cardinality")]
+    native = [c.name for c in categorical if c.distinct <= NATIVE_CATEGORICAL_MAX]
+    return native, [c.name for c in categorical if c.distinct > NATIVE_CATEGORICAL_MAX]
+
+
+def native_categorical_count(plan: ColumnPlan) -> int:
+    """How many leading output columns of a ``native`` preprocessor are categorical codes."""
+    return len(_split_native(plan)[0])
