@@ -79,6 +79,14 @@ class ArtifactStore:
             raise
         return StoredFile(relative, digest, final.stat().st_size, True)
 
+    def adopt(self, temp_relative: str, relative: str) -> StoredFile:
+        """Move a finished temporary file (written by another process) into place atomically."""
+        temp, final = self.path_of(temp_relative), self.path_of(relative)
+        final.parent.mkdir(parents=True, exist_ok=True)
+        digest = sha256_file(temp)
+        os.replace(temp, final)
+        return StoredFile(relative, digest, final.stat().st_size, True)
+
     def delete(self, relative: str) -> None:
         """Remove a file if it exists."""
         self.path_of(relative).unlink(missing_ok=True)

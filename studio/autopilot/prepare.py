@@ -94,14 +94,22 @@ def _choose(name: str, kind: str, distinct: int, missing_share: float) -> Column
     )
 
 
+CALENDAR_PARTS = ("year", "month", "day", "dayofweek", "hour")
+
+
 def calendar_parts(frame: pd.DataFrame) -> pd.DataFrame:
     """Year, month, day, weekday and hour of every datetime column (missing stays missing)."""
     parts = {}
     for name in frame.columns:
         values = pd.to_datetime(frame[name], errors="coerce")
-        for part in ("year", "month", "day", "dayofweek", "hour"):
+        for part in CALENDAR_PARTS:
             parts[f"{name}_{part}"] = getattr(values.dt, part).astype("float64")
     return pd.DataFrame(parts, index=frame.index)
+
+
+def calendar_part_names(_transformer: object, names: list[str]) -> list[str]:
+    """The output column names of ``calendar_parts``."""
+    return [f"{name}_{part}" for name in names for part in CALENDAR_PARTS]
 
 
 def _categorical_imputer() -> SimpleImputer:
@@ -118,7 +126,7 @@ def build_preprocessor(plan: ColumnPlan, style: str, task: str) -> ColumnTransfo
     numeric = Pipeline([("impute", SimpleImputer(strategy="median", add_indicator=True)), *scale])
     dates = Pipeline(
         [
-            ("parts", FunctionTransformer(calendar_parts, feature_names_out="one-to-one")),
+            ("parts", FunctionTransformer(calendar_parts, feature_names_out=calendar_part_names)),
             ("impute", SimpleImputer(strategy="median")),
             *scale,
         ]

@@ -15,6 +15,7 @@ from studio.logs import configure_logging, log_failure
 PAGES = (
     ("app.py", "Home"),
     ("pages/1_Data.py", "Data"),
+    ("pages/2_Autopilot.py", "Autopilot"),
 )
 
 

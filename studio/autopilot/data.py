@@ -1,0 +1,55 @@
+"""A run's training data: rows with a target, encoded labels, the holdout and the folds.
+
+The split depends only on the dataset version and the seed, so every worker that joins a run
+sees exactly the same training rows, folds and holdout.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from sklearn.model_selection import KFold, StratifiedKFold, train_test_split
+
+from studio.autopilot.evaluation import TrainingData
+from studio.autopilot.metrics import METRICS
+from studio.autopilot.prepare import ColumnChoice, ColumnPlan
+from studio.context import Studio
+from studio.data.versions import get_version, load_frame
+
+
+def class_labels(y: pd.Series) -> list[str]:
+    """The classes of a classification target, as sorted strings (code i = labels[i])."""
+    return sorted({str(v) for v in y.dropna()})
+
+
+def prepare_training_data(studio: Studio, dataset_ref: str, config: dict) -> TrainingData:
+    """Load, encode, split and fold a run's data as described by its stored config."""
+    version = get_version(studio, dataset_ref)
+    frame = load_frame(studio, version)
+    target, task, seed = config["target"], config["task"], int(config["seed"])
+    frame = frame[frame[target].notna()].reset_index(drop=True)
+    if task == "regression":
+        y = frame[target].to_numpy(dtype=float)
+        n_classes = 0
+    else:
+        labels = class_labels(frame[target])
+        y = frame[target].astype(str).map({v: i for i, v in enumerate(labels)}).to_numpy(int)
+        n_classes = len(labels)
+    plan = ColumnPlan(target, tuple(ColumnChoice(**c) for c in config["columns"]))
+    X = frame[plan.features]
+    stratify = None if task == "regression" else y
+    train, holdout = train_test_split(
+        np.arange(len(y)), test_size=config["holdout"], random_state=seed, stratify=stratify
+    )
+    splitter = (
+        KFold(config["folds"], shuffle=True, random_state=seed)
+        if task == "regression"
+        else StratifiedKFold(config["folds"], shuffle=True, random_state=seed)
+    )
+    X_train = X.iloc[train].reset_index(drop=True)
+    folds = list(splitter.split(X_train, y[train]))
+    return TrainingData(
+        X=X_train, y=y[train], folds=folds,
+        X_holdout=X.iloc[holdout].reset_index(drop=True), y_holdout=y[holdout],
+        plan=plan, metric=METRICS[config["metric"]], task=task, n_classes=n_classes,
+    )  # fmt: skip

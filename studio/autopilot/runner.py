@@ -1,0 +1,148 @@
+"""One autopilot job, start to finish: claim the run, search, finalise, record the outcome.
+
+Also the helper path: a worker with nothing queued joins a running search and adds trials.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import timedelta
+
+import numpy as np
+from optuna.trial import TrialState
+from sqlmodel import select
+
+from studio.autopilot.data import prepare_training_data
+from studio.autopilot.finalize import FinalCandidate, discard, finalize, remove_oof
+from studio.autopilot.search import SearchSession
+from studio.autopilot.study import load_study
+from studio.context import Studio
+from studio.db import session_scope
+from studio.db.models import Candidate, Run, RunEvent, utcnow
+
+log = logging.getLogger(__name__)
+
+BUDGET_TOLERANCE = 0.05  # finalisation may use up to 5% past the budget (the target is 10%)
+
+
+def _start(studio: Studio, run_id: int, worker_id: str) -> dict | None:
+    with session_scope(studio.engine) as session:
+        run = session.get(Run, run_id)
+        if run is None or run.status != "queued":
+            return None
+        run.status, run.started_at, run.finished_at = "running", utcnow(), None
+        budget = run.config.get("budget_seconds")
+        run.search_deadline = utcnow() + timedelta(seconds=0.85 * budget) if budget else None
+        session.add(RunEvent(run_id=run_id, message=f"Started on worker {worker_id}."))
+        return dict(run.config) | {"study_name": run.study_name}
+
+
+def _fail_orphan_trials(session: SearchSession) -> None:
+    """Trials left RUNNING by a worker that died are marked failed (completed ones stay)."""
+    storage = session.study._storage
+    for trial in session.study.get_trials(deepcopy=False, states=(TrialState.RUNNING,)):
+        storage.set_trial_state_values(trial._trial_id, TrialState.FAIL)
+
+
+def run_autopilot_job(studio: Studio, run_id: int, worker_id: str) -> None:
+    """Run (or resume) a run as its leader; every outcome is recorded on the run."""
+    config = _start(studio, run_id, worker_id)
+    if config is None:
+        return
+    started, wall_start = time.monotonic(), time.time()
+    try:
+        data = prepare_training_data(studio, config["dataset"], config)
+        study = load_study(studio.settings.database_url, config["study_name"], int(config["seed"]))
+        session = SearchSession(
+            studio, run_id, config, data, study, lead=True, run_started_wall=wall_start
+        )
+        _fail_orphan_trials(session)
+        reason = session.search()
+        _set_status(studio, run_id, "finalizing", f"Search ended ({reason}); refitting.")
+        budget = config.get("budget_seconds")
+        hard_end = started + budget * (1 + BUDGET_TOLERANCE) if budget else float("inf")
+        candidates = finalize(session, hard_end)
+        _record(session, candidates, reason, time.monotonic() - started)
+        remove_oof(session)
+    except Exception as exc:  # the failure is recorded before it propagates
+        log.exception("run %s failed", run_id)
+        _set_status(studio, run_id, "failed", f"The run failed: {exc}"[:1000], level="error")
+        raise
+
+
+def _set_status(studio: Studio, run_id: int, status: str, text: str, level: str = "info") -> None:
+    with session_scope(studio.engine) as session:
+        run = session.get(Run, run_id)
+        run.status = status
+        if status == "failed":
+            run.message = text
+            run.finished_at = utcnow()
+        session.add(RunEvent(run_id=run_id, level=level, message=text))
+
+
+def _record(
+    session: SearchSession, candidates: list[FinalCandidate], reason: str, seconds: float
+) -> None:
+    studio, run_id = session.studio, session.run_id
+    try:
+        with session_scope(studio.engine) as db:
+            for old in db.exec(select(Candidate).where(Candidate.run_id == run_id)).all():
+                db.delete(old)
+            db.flush()
+            for rank, c in enumerate(candidates, start=1):
+                db.add(
+                    Candidate(
+                        run_id=run_id,
+                        name=c.name,
+                        rank=rank,
+                        family=c.family,
+                        trial_number=c.trial_number,
+                        params=c.params,
+                        cv_score=float(np.mean(c.cv_scores)),
+                        cv_std=float(np.std(c.cv_scores)),
+                        holdout=c.holdout,
+                        fit_seconds=c.fit_seconds,
+                        predict_ms_per_1k=c.predict_ms_per_1k,
+                        size_bytes=c.size_bytes,
+                        artifact=c.artifact,
+                        artifact_sha256=c.artifact_sha256,
+                        is_baseline=c.is_baseline,
+                    )  # fmt: skip
+                )
+            run = db.get(Run, run_id)
+            run.status = "stopped" if reason == "stopped" else "finished"
+            run.finished_at = utcnow()
+            run.search_seconds += seconds
+            run.message = (
+                f"{len(candidates)} candidates; best {candidates[0].name}."
+                if candidates
+                else "No trial finished within the budget; resume with a larger budget."
+            )
+            db.add(RunEvent(run_id=run_id, message=f"Finished in {seconds:.1f} s. {run.message}"))
+    except BaseException:
+        discard(session, candidates)
+        raise
+
+
+def help_search(studio: Studio, run_id: int, worker_id: str) -> None:
+    """Add trials to another worker's running search until its deadline (no finalising)."""
+    with session_scope(studio.engine) as db:
+        run = db.get(Run, run_id)
+        if run is None or run.status != "running":
+            return
+        config = dict(run.config) | {"study_name": run.study_name}
+        db.add(RunEvent(run_id=run_id, message=f"Worker {worker_id} joined the search."))
+    data = prepare_training_data(studio, config["dataset"], config)
+    seed = int(config["seed"]) + 1 + abs(hash(worker_id)) % 10_000
+    study = load_study(studio.settings.database_url, config["study_name"], seed)
+    SearchSession(studio, run_id, config, data, study, lead=False).search()
+
+
+def joinable_run(studio: Studio) -> int | None:
+    """A running search with enough time left for another worker to help."""
+    soon = utcnow() + timedelta(seconds=5)
+    with session_scope(studio.engine) as db:
+        return db.exec(
+            select(Run.id).where(Run.status == "running", Run.search_deadline > soon).limit(1)
+        ).first()

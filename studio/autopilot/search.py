@@ -1,0 +1,177 @@
+"""The search loop one worker runs for a run: ask Optuna, cross-validate in a child, tell.
+
+Each trial is stopped when it would pass the run's search deadline or its own time limit (a
+fit cannot be interrupted, so it runs in a child process that is killed), and pruned fold by
+fold against earlier trials. The leader keeps the search deadline up to date, reserving time
+for the final refits; helpers on other machines read it from the run row.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import time
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import numpy as np
+import optuna
+from optuna.trial import TrialState
+
+from studio.autopilot.evaluation import CvResult, TrainingData, cross_validate
+from studio.autopilot.families import FAMILIES
+from studio.autopilot.metrics import search_value
+from studio.autopilot.pipeline import CandidateSpec
+from studio.context import Studio
+from studio.db import session_scope
+from studio.db.models import Run, RunEvent, utcnow
+
+log = logging.getLogger(__name__)
+
+MIN_TRIAL_SECONDS = 1.0
+
+
+def oof_path(run_id: int, trial_number: int) -> str:
+    """Where a trial's out-of-fold outputs are kept until the run is finalised."""
+    return f"runs/{run_id}/oof/{trial_number}.npy"
+
+
+@dataclass
+class SearchSession:
+    """One worker's part in a run's search."""
+
+    studio: Studio
+    run_id: int
+    config: dict
+    data: TrainingData
+    study: optuna.Study
+    lead: bool
+    started: float = field(default_factory=time.monotonic)
+    run_started_wall: float = field(default_factory=time.time)
+
+    @property
+    def budget(self) -> float | None:
+        return self.config.get("budget_seconds")
+
+    def search(self) -> str:
+        """Run trials until the deadline, the trial limit or a stop request; say which."""
+        while True:
+            reason = self._should_end()
+            if reason:
+                return reason
+            self._one_trial()
+
+    def _should_end(self) -> str | None:
+        with session_scope(self.studio.engine) as session:
+            run = session.get(Run, self.run_id)
+            if run is None or run.stop_requested or run.status not in ("running", "stopping"):
+                return "stopped"
+            deadline = run.search_deadline
+        max_trials = self.config.get("max_trials")
+        if max_trials and self._finished_trials() >= max_trials:
+            return "max_trials"
+        if deadline is not None and utcnow() + timedelta(seconds=MIN_TRIAL_SECONDS) >= deadline:
+            return "budget"
+        return None
+
+    def _finished_trials(self) -> int:
+        states = (TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL)
+        return len(self.study.get_trials(deepcopy=False, states=states))
+
+    def _seconds_left(self) -> float:
+        with session_scope(self.studio.engine) as session:
+            deadline = session.get(Run, self.run_id).search_deadline
+        if deadline is None:
+            return float("inf")
+        return (deadline - utcnow()).total_seconds()
+
+    def _one_trial(self) -> None:
+        trial = self.study.ask()
+        family = trial.suggest_categorical("family", self.config["families"])
+        params = FAMILIES[family].suggest(trial, self.data.task)
+        spec = CandidateSpec(family, params, self.data.task, int(self.config["seed"]))
+        limit = self.config.get("per_trial_seconds") or float("inf")
+        deadline = time.monotonic() + min(self._seconds_left(), limit)
+        scores: list[float] = []
+
+        def on_fold(index: int, value: float) -> bool:
+            scores.append(search_value(self.data.metric, value))
+            trial.report(float(np.mean(scores)), step=index)
+            return not trial.should_prune()
+
+        outcome, result = cross_validate(self.data, spec, deadline, on_fold)
+        label = f"Trial {trial.number} ({family})"
+        if outcome.status == "done" and result is not None:
+            self._complete(trial, family, result, label)
+        elif outcome.status == "stopped":
+            self.study.tell(trial, state=TrialState.PRUNED)
+            self._event(f"{label} pruned after fold {len(scores)}.")
+        elif outcome.status == "timeout":
+            trial.set_user_attr("failure", "over its time limit")
+            self.study.tell(trial, state=TrialState.FAIL)
+            self._event(f"{label} stopped: it would have run past the time limit.", "warning")
+        else:
+            trial.set_user_attr("failure", outcome.error.strip().splitlines()[-1][:300])
+            self.study.tell(trial, state=TrialState.FAIL)
+            self._event(f"{label} failed: {trial.user_attrs['failure']}", "warning")
+            log.warning("trial %s of run %s failed:\n%s", trial.number, self.run_id, outcome.error)
+        self._record_progress()
+
+    def _complete(self, trial: optuna.Trial, family: str, result: CvResult, label: str) -> None:
+        values = [search_value(self.data.metric, s) for s in result.scores]
+        buffer = io.BytesIO()
+        np.save(buffer, result.oof)
+        self.studio.artifacts.write(
+            oof_path(self.run_id, trial.number), lambda p: p.write_bytes(buffer.getvalue())
+        )
+        trial.set_user_attr("family", family)
+        trial.set_user_attr("cv_std", float(np.std(result.scores)))
+        trial.set_user_attr("fold_scores", [float(s) for s in result.scores])
+        trial.set_user_attr("fit_seconds", result.fit_seconds)
+        self.study.tell(trial, float(np.mean(values)))
+        shown = float(np.mean(result.scores))
+        self._event(
+            f"{label}: {self.data.metric.label} {shown:.4f} ± {np.std(result.scores):.4f} "
+            f"({result.fit_seconds:.2f} s per fold)."
+        )
+
+    def _event(self, text: str, level: str = "info") -> None:
+        with session_scope(self.studio.engine) as session:
+            session.add(RunEvent(run_id=self.run_id, level=level, message=text[:1000]))
+
+    def _record_progress(self) -> None:
+        complete = self.study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
+        best = max((t.value for t in complete), default=None)
+        sign = 1 if self.data.metric.greater_is_better else -1
+        with session_scope(self.studio.engine) as session:
+            run = session.get(Run, self.run_id)
+            run.trials_done = self._finished_trials()
+            if best is not None:
+                shown = sign * best
+                if run.best_score != shown:
+                    elapsed = (utcnow() - run.started_at).total_seconds() if run.started_at else 0
+                    run.best_history = [*run.best_history, [round(elapsed, 2), shown]]
+                run.best_score = shown
+            baseline = next((t for t in complete if t.number == 0), None)
+            if baseline is not None:
+                run.baseline_score = sign * baseline.value
+            if self.lead:
+                run.search_deadline = self.search_deadline(complete)
+
+    def search_deadline(self, complete: list) -> object:
+        """Session start + budget, less the time the final refits are expected to need."""
+        if self.budget is None:
+            return None
+        reserve = refit_reserve(complete, self.config, self.budget)
+        end = self.run_started_wall + self.budget - reserve
+        return utcnow() + timedelta(seconds=end - time.time())
+
+
+def refit_reserve(complete: list, config: dict, budget: float) -> float:
+    """Seconds to keep for refitting the best candidates on all training rows."""
+    folds = int(config["folds"])
+    top = sorted(complete, key=lambda t: t.value, reverse=True)[: int(config["top_k"])]
+    per_fit = [t.user_attrs.get("fit_seconds", 0.0) * folds / (folds - 1) for t in top]
+    estimate = 1.3 * sum(per_fit) + 2.0 + 0.03 * budget
+    floor = 1.5 * per_fit[0] + 2.0 if per_fit else 0.15 * budget
+    return min(max(estimate, floor, 0.1 * budget), max(floor, 0.4 * budget))

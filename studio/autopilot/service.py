@@ -1,0 +1,187 @@
+"""Launching, stopping and resuming autopilot runs (the part the UI and the CLI call)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from sqlmodel import Session, select
+
+from studio.activity import record_event
+from studio.autopilot.families import DEFAULT_FAMILIES, prefixed_defaults, resolve_families
+from studio.autopilot.metrics import LEADERBOARD_METRICS, metric_for
+from studio.autopilot.prepare import ColumnPlan, plan_columns
+from studio.autopilot.study import create_study, delete_study
+from studio.autopilot.tasks import check_target, detect_task
+from studio.context import Studio
+from studio.data.versions import DatasetVersionInfo, get_version, load_frame
+from studio.db import session_scope
+from studio.db.models import Dataset, DatasetVersion, Job, Run, RunEvent
+from studio.errors import ConflictError, InvalidInputError, NotFoundError
+from studio.jobs.queue import enqueue
+
+DEFAULT_BUDGET_SECONDS = 60.0
+
+
+@dataclass(frozen=True)
+class AutopilotRequest:
+    """What a user asks for; ``None`` means "decide for me"."""
+
+    dataset: str
+    target: str
+    task: str | None = None
+    metric: str | None = None
+    budget_seconds: float | None = DEFAULT_BUDGET_SECONDS
+    max_trials: int | None = None
+    families: list[str] | None = None
+    seed: int = 0
+    folds: int = 5
+    holdout: float = 0.2
+    top_k: int = 5
+    per_trial_seconds: float | None = None
+
+
+@dataclass(frozen=True)
+class RunPlan:
+    """The decisions Studio made for a request, shown before launching."""
+
+    dataset: DatasetVersionInfo
+    target: str
+    task: str
+    task_reason: str
+    metric: str
+    leaderboard_metrics: tuple[str, ...]
+    families: list[str]
+    columns: ColumnPlan
+    rows: int
+    rows_missing_target: int
+    notes: list[str] = field(default_factory=list)
+
+
+def _check_limits(request: AutopilotRequest) -> None:
+    if request.budget_seconds is not None and request.budget_seconds <= 0:
+        raise InvalidInputError("The time budget must be more than 0 seconds.")
+    if request.max_trials is not None and request.max_trials <= 0:
+        raise InvalidInputError("The maximum number of trials must be at least 1.")
+    if request.budget_seconds is None and request.max_trials is None:
+        raise InvalidInputError("Give a time budget, a maximum number of trials, or both.")
+    if not 2 <= request.folds <= 20:
+        raise InvalidInputError("The number of folds must be between 2 and 20.")
+    if not 0.05 <= request.holdout <= 0.5:
+        raise InvalidInputError("The holdout share must be between 0.05 and 0.5.")
+
+
+def plan_run(studio: Studio, request: AutopilotRequest) -> RunPlan:
+    """Validate a request and decide task, metric, families and column treatments."""
+    _check_limits(request)
+    version = get_version(studio, request.dataset)
+    names = [c.name for c in version.profile.column_profiles]
+    if request.target not in names:
+        raise InvalidInputError(
+            f"'{request.target}' is not a column of {version.ref}; its columns are "
+            f"{', '.join(names[:12])}{'…' if len(names) > 12 else ''}."
+        )
+    y = load_frame(studio, version)[request.target]
+    decision = detect_task(y)
+    task = request.task or decision.task
+    reason = decision.reason if request.task in (None, decision.task) else (
+        f"{decision.reason} You chose {task} instead."
+    )  # fmt: skip
+    check_target(y, task, request.folds, request.holdout)
+    metric = metric_for(task, request.metric)
+    missing = int(y.isna().sum())
+    rows = len(y) - missing
+    notes = [f"{missing:,} rows with no '{request.target}' will be left out."] if missing else []
+    return RunPlan(
+        dataset=version, target=request.target, task=task, task_reason=reason,
+        metric=metric.name, leaderboard_metrics=LEADERBOARD_METRICS[task],
+        families=resolve_families(request.families, int(rows * (1 - request.holdout))),
+        columns=plan_columns(version.profile, request.target), rows=rows,
+        rows_missing_target=missing, notes=notes,
+    )  # fmt: skip
+
+
+def launch_run(studio: Studio, request: AutopilotRequest, *, actor: str) -> int:
+    """Validate, create the run's study (before any worker can start) and queue its job."""
+    plan = plan_run(studio, request)
+    if not plan.columns.features:
+        raise InvalidInputError("No usable feature columns remain once excluded ones are dropped.")
+    study_name = f"studio-run-{uuid.uuid4().hex[:12]}"
+    study = create_study(studio.settings.database_url, study_name, request.seed)
+    for family in (f for f in DEFAULT_FAMILIES if f in plan.families):
+        study.enqueue_trial(prefixed_defaults(family, plan.task))
+    config: dict[str, Any] = asdict(request) | {
+        "dataset": plan.dataset.ref, "task": plan.task, "metric": plan.metric,
+        "families": plan.families, "task_reason": plan.task_reason,
+        "columns": [asdict(c) for c in plan.columns.choices],
+    }  # fmt: skip
+    try:
+        with session_scope(studio.engine) as session:
+            run = Run(
+                dataset_version_id=_version_id(session, plan.dataset), target=plan.target,
+                task=plan.task, metric=plan.metric, status="queued", config=config,
+                study_name=study_name, created_by=actor,
+            )  # fmt: skip
+            session.add(run)
+            session.flush()
+            enqueue(session, kind="autopilot", run_id=run.id)
+            session.add(RunEvent(run_id=run.id, message=f"Queued by {actor}: {plan.task_reason}"))
+            record_event(
+                session, actor=actor, kind="run.launched", subject=f"run {run.id}",
+                message=f"Launched autopilot run {run.id} on {plan.dataset.ref} "
+                f"to predict {plan.target} ({plan.task}, {plan.metric}).",
+            )  # fmt: skip
+            return int(run.id)
+    except BaseException:
+        delete_study(studio.settings.database_url, study_name)
+        raise
+
+
+def _version_id(session: Session, version: DatasetVersionInfo) -> int:
+    return session.exec(
+        select(DatasetVersion.id)
+        .join(Dataset, Dataset.id == DatasetVersion.dataset_id)
+        .where(Dataset.name == version.name, DatasetVersion.version == version.version)
+    ).one()
+
+
+def _run_or_raise(session: Session, run_id: int) -> Run:
+    run = session.get(Run, run_id)
+    if run is None:
+        raise NotFoundError(f"There is no run {run_id}; 'studio runs list' shows them.")
+    return run
+
+
+def request_stop(studio: Studio, run_id: int, *, actor: str) -> str:
+    """Ask a run to end its search after the current trial (it still finalises)."""
+    with session_scope(studio.engine) as session:
+        run = _run_or_raise(session, run_id)
+        if run.status not in ("queued", "running"):
+            raise ConflictError(
+                f"Run {run_id} is {run.status}; only a queued or running run stops."
+            )
+        run.stop_requested = True
+        if run.status == "queued":
+            run.status = "stopped"
+            run.message = "Stopped before it started."
+            queued = select(Job).where(Job.run_id == run_id, Job.status == "queued")
+            for job in session.exec(queued).all():
+                job.status = "done"
+        else:
+            run.status = "stopping"
+        session.add(RunEvent(run_id=run_id, message=f"Stop requested by {actor}."))
+        return run.status
+
+
+def resume_run(studio: Studio, run_id: int, *, actor: str) -> None:
+    """Queue a stopped or failed run again; its finished trials are kept."""
+    with session_scope(studio.engine) as session:
+        run = _run_or_raise(session, run_id)
+        if run.status not in ("stopped", "failed"):
+            raise ConflictError(
+                f"Run {run_id} is {run.status}; only stopped or failed runs resume."
+            )
+        run.status, run.stop_requested, run.message = "queued", False, ""
+        enqueue(session, kind="autopilot", run_id=run_id)
+        session.add(RunEvent(run_id=run_id, message=f"Resumed by {actor}."))

@@ -1,0 +1,67 @@
+"""Optuna studies on Studio's own database: one study per run, created with the run."""
+
+from __future__ import annotations
+
+import threading
+import warnings
+
+import optuna
+from optuna.storages import RDBStorage
+
+optuna.logging.set_verbosity(optuna.logging.WARNING)
+# TPE's ``group`` option is marked experimental; it is what makes conditional spaces work well.
+warnings.filterwarnings("ignore", category=optuna.exceptions.ExperimentalWarning)
+
+_storages: dict[str, RDBStorage] = {}
+_lock = threading.Lock()
+
+
+def optuna_storage(url: str) -> RDBStorage:
+    """The process-wide Optuna storage on ``url`` (its tables are created on first use)."""
+    with _lock:
+        if url not in _storages:
+            kwargs = (
+                {"connect_args": {"timeout": 60}}
+                if url.startswith("sqlite")
+                else {"pool_pre_ping": True}
+            )
+            _storages[url] = RDBStorage(url, engine_kwargs=kwargs)
+        return _storages[url]
+
+
+def forget_storage(url: str) -> None:
+    """Drop the cached storage for ``url`` (tests, after a fork)."""
+    with _lock:
+        _storages.pop(url, None)
+
+
+def _sampler(seed: int) -> optuna.samplers.TPESampler:
+    return optuna.samplers.TPESampler(
+        seed=seed, multivariate=True, group=True, constant_liar=True, n_startup_trials=8
+    )
+
+
+def _pruner() -> optuna.pruners.BasePruner:
+    # Fold-wise pruning: after each fold the running mean is compared with the median of
+    # earlier trials at the same fold.
+    return optuna.pruners.MedianPruner(n_startup_trials=6, n_warmup_steps=1)
+
+
+def create_study(url: str, name: str, seed: int) -> optuna.Study:
+    """A new maximising study named ``name``."""
+    return optuna.create_study(
+        storage=optuna_storage(url), study_name=name, direction="maximize",
+        sampler=_sampler(seed), pruner=_pruner(),
+    )  # fmt: skip
+
+
+def load_study(url: str, name: str, seed: int) -> optuna.Study:
+    """An existing study, with Studio's sampler (seeded) and pruner."""
+    return optuna.load_study(
+        storage=optuna_storage(url), study_name=name, sampler=_sampler(seed), pruner=_pruner()
+    )
+
+
+def delete_study(url: str, name: str) -> None:
+    """Remove a study and its trials (used when creating its run failed)."""
+    optuna.delete_study(study_name=name, storage=optuna_storage(url))

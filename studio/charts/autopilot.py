@@ -1,0 +1,69 @@
+"""Figures for a running or finished autopilot run (pure: data in, ``go.Figure`` out)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import plotly.graph_objects as go
+
+from studio.tracking import TrialRow
+
+LINE = "#4C78A8"
+BASELINE = "#9AA3AF"
+
+
+def best_so_far_figure(
+    history: Sequence[Sequence[float]],
+    metric_label: str,
+    baseline: float | None,
+    elapsed: float,
+) -> go.Figure:
+    """The best cross-validated score against seconds since the run started (a step line)."""
+    xs = [float(h[0]) for h in history]
+    ys = [float(h[1]) for h in history]
+    if xs:
+        xs.append(max(elapsed, xs[-1]))
+        ys.append(ys[-1])
+    fig = go.Figure(
+        go.Scatter(
+            x=xs,
+            y=ys,
+            mode="lines+markers",
+            line={"shape": "hv", "color": LINE},
+            name="best so far",
+            hovertemplate="%{x:.1f} s: %{y:.4f}<extra></extra>",
+        )  # fmt: skip
+    )
+    if baseline is not None:
+        fig.add_hline(
+            y=baseline, line_dash="dot", line_color=BASELINE,
+            annotation_text="baseline (default model)", annotation_position="bottom right",
+        )  # fmt: skip
+    fig.update_layout(
+        title="Best score so far", xaxis_title="seconds since start",
+        yaxis_title=f"{metric_label} (cross-validated)", height=320, template="plotly_white",
+        margin={"l": 10, "r": 10, "t": 50, "b": 10}, showlegend=False,
+    )  # fmt: skip
+    return fig
+
+
+def trials_figure(trials: Sequence[TrialRow], metric_label: str) -> go.Figure:
+    """Every completed trial's score by trial number, one colour per model family."""
+    fig = go.Figure()
+    families = sorted({t.family for t in trials if t.value is not None})
+    for family in families:
+        chosen = [t for t in trials if t.family == family and t.value is not None]
+        fig.add_trace(
+            go.Scatter(
+                x=[t.number for t in chosen],
+                y=[t.value for t in chosen],
+                mode="markers",
+                name=family,
+                hovertemplate="trial %{x}: %{y:.4f}<extra>" + family + "</extra>",
+            )  # fmt: skip
+        )
+    fig.update_layout(
+        title="Trials", xaxis_title="trial", yaxis_title=metric_label, height=320,
+        template="plotly_white", margin={"l": 10, "r": 10, "t": 50, "b": 10},
+    )  # fmt: skip
+    return fig

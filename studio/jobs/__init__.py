@@ -1,0 +1,1 @@
+"""Background work: the job queue, worker processes and the local worker launcher."""

@@ -1,0 +1,104 @@
+"""A worker process: claims queued jobs, helps running searches, and sends heartbeats.
+
+``studio worker`` drains the queue until stopped; ``--once`` handles one job and exits. Any
+number of workers may share one PostgreSQL database and artifact folder.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import time
+import uuid
+
+from studio.autopilot.runner import help_search, joinable_run, run_autopilot_job
+from studio.context import Studio
+from studio.jobs import queue
+
+log = logging.getLogger(__name__)
+
+HEARTBEAT_SECONDS = 2.0
+POLL_SECONDS = 1.0
+
+
+class Heartbeat(threading.Thread):
+    """Refreshes the worker's heartbeat every few seconds while it lives."""
+
+    def __init__(self, studio: Studio, worker_id: str) -> None:
+        super().__init__(daemon=True, name="studio-heartbeat")
+        self.studio, self.worker_id = studio, worker_id
+        self.job_id: int | None = None
+        self.run_id: int | None = None
+        self.halt = threading.Event()
+        self.told_to_stop = threading.Event()
+
+    def run(self) -> None:
+        while not self.halt.wait(HEARTBEAT_SECONDS):
+            try:
+                alive = queue.heartbeat(
+                    self.studio, self.worker_id, job_id=self.job_id, run_id=self.run_id
+                )
+                if not alive:
+                    self.told_to_stop.set()
+            except Exception:  # a missed heartbeat is retried; the sweep tolerates a few
+                log.exception("heartbeat failed")
+
+
+def new_worker_id() -> str:
+    """A readable, unique worker id: host-pid-random."""
+    return f"{socket.gethostname()[:40]}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
+
+
+def serve(
+    studio: Studio, *, once: bool = False, idle_exit: float | None = None, help_others: bool = True
+) -> int:
+    """Work until stopped (or after one job with ``once``); return the number of jobs run."""
+    worker_id = new_worker_id()
+    queue.register_worker(studio, worker_id)
+    beat = Heartbeat(studio, worker_id)
+    beat.start()
+    done, idle_since = 0, time.monotonic()
+    log.info("worker %s started", worker_id)
+    try:
+        while not beat.told_to_stop.is_set():
+            queue.sweep_stale_jobs(studio)
+            if _work_once(studio, worker_id, beat, help_others):
+                done, idle_since = done + 1, time.monotonic()
+                if once:
+                    break
+                continue
+            if once or (idle_exit is not None and time.monotonic() - idle_since > idle_exit):
+                break
+            time.sleep(POLL_SECONDS)
+    finally:
+        beat.halt.set()
+        queue.retire_worker(studio, worker_id)
+        log.info("worker %s stopped after %d jobs", worker_id, done)
+    return done
+
+
+def _work_once(studio: Studio, worker_id: str, beat: Heartbeat, help_others: bool) -> bool:
+    job = queue.claim_next(studio, worker_id)
+    if job is not None:
+        beat.job_id, beat.run_id = job.id, job.run_id
+        try:
+            run_autopilot_job(studio, job.run_id, worker_id)
+            queue.finish(studio, job.id)
+        except Exception as exc:  # recorded on the run by the runner; the worker carries on
+            queue.finish(studio, job.id, failed=True, error=str(exc))
+        finally:
+            beat.job_id = beat.run_id = None
+        return True
+    run_id = joinable_run(studio) if help_others else None
+    if run_id is None:
+        return False
+    beat.run_id = run_id
+    try:
+        help_search(studio, run_id, worker_id)
+    except Exception:  # a helper's failure never fails the run it helped
+        log.exception("helping run %s failed", run_id)
+    finally:
+        beat.run_id = None
+    return False

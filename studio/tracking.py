@@ -1,0 +1,184 @@
+"""Reading runs back: summaries, leaderboards, events and live trial tables, as frozen objects."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import col, select
+
+from studio.autopilot.metrics import METRICS
+from studio.context import Studio
+from studio.db import session_scope
+from studio.db.models import Candidate, Dataset, DatasetVersion, Run, RunEvent, utcnow
+from studio.errors import NotFoundError
+
+TERMINAL = ("finished", "stopped", "failed")
+
+
+@dataclass(frozen=True)
+class CandidateInfo:
+    """A finalised candidate on a run's leaderboard."""
+
+    id: int
+    name: str
+    rank: int
+    family: str
+    trial_number: int | None
+    params: dict[str, Any]
+    cv_score: float
+    cv_std: float
+    holdout: dict[str, float]
+    fit_seconds: float
+    predict_ms_per_1k: float
+    size_bytes: int
+    artifact: str
+    artifact_sha256: str
+    is_baseline: bool
+
+    def to_json(self) -> dict[str, Any]:
+        """The CLI's leaderboard entry."""
+        return {
+            "rank": self.rank, "candidate": self.name, "family": self.family,
+            "cv_score": self.cv_score, "cv_std": self.cv_std, "holdout": self.holdout,
+            "fit_seconds": self.fit_seconds, "predict_ms_per_1k": self.predict_ms_per_1k,
+            "size_bytes": self.size_bytes, "baseline": self.is_baseline,
+        }  # fmt: skip
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    """A run as the UI and the CLI show it."""
+
+    id: int
+    dataset: str
+    target: str
+    task: str
+    metric: str
+    status: str
+    config: dict[str, Any]
+    created_at: datetime
+    created_by: str
+    started_at: datetime | None
+    finished_at: datetime | None
+    search_deadline: datetime | None
+    trials_done: int
+    best_score: float | None
+    baseline_score: float | None
+    best_history: list[Any]
+    message: str
+    study_name: str
+    leaderboard: tuple[CandidateInfo, ...]
+    events: tuple[tuple[datetime, str, str], ...]
+
+    @property
+    def is_active(self) -> bool:
+        """Queued or still working."""
+        return self.status not in TERMINAL
+
+    @property
+    def metric_label(self) -> str:
+        """The human name of the run's metric."""
+        return METRICS[self.metric].label if self.metric in METRICS else self.metric
+
+    def elapsed_seconds(self) -> float:
+        """Seconds since this session started (to the end when finished)."""
+        if self.started_at is None:
+            return 0.0
+        end = self.finished_at if self.finished_at and not self.is_active else utcnow()
+        return max(0.0, (end - self.started_at).total_seconds())
+
+    def to_json(self) -> dict[str, Any]:
+        """The CLI's status document."""
+        board = [c.to_json() for c in self.leaderboard]
+        return {
+            "run_id": self.id, "status": self.status, "dataset": self.dataset,
+            "target": self.target, "task": self.task, "metric": self.metric,
+            "trials": self.trials_done, "best": board[0] if board else None,
+            "best_cv_so_far": self.best_score, "baseline_cv": self.baseline_score,
+            "elapsed_seconds": round(self.elapsed_seconds(), 2), "message": self.message,
+            "leaderboard": board,
+        }  # fmt: skip
+
+
+def _candidate(c: Candidate) -> CandidateInfo:
+    return CandidateInfo(
+        c.id, c.name, c.rank, c.family, c.trial_number, dict(c.params), c.cv_score, c.cv_std,
+        dict(c.holdout), c.fit_seconds, c.predict_ms_per_1k, c.size_bytes, c.artifact,
+        c.artifact_sha256, c.is_baseline,
+    )  # fmt: skip
+
+
+def get_run(studio: Studio, run_id: int, events: int = 30) -> RunInfo:
+    """A run with its leaderboard and newest events; NotFoundError names a missing id."""
+    with session_scope(studio.engine) as session:
+        run = session.get(Run, run_id)
+        if run is None:
+            raise NotFoundError(f"There is no run {run_id}; 'studio runs list' shows them.")
+        version = session.get(DatasetVersion, run.dataset_version_id)
+        dataset = session.get(Dataset, version.dataset_id)
+        board = session.exec(
+            select(Candidate).where(Candidate.run_id == run_id).order_by(col(Candidate.rank))
+        ).all()
+        log = session.exec(
+            select(RunEvent)
+            .where(RunEvent.run_id == run_id)
+            .order_by(col(RunEvent.id).desc())
+            .limit(events)
+        ).all()
+        return RunInfo(
+            run.id, f"{dataset.name}@{version.version}", run.target, run.task, run.metric,
+            run.status, dict(run.config), run.created_at, run.created_by, run.started_at,
+            run.finished_at, run.search_deadline, run.trials_done, run.best_score,
+            run.baseline_score, list(run.best_history), run.message, run.study_name,
+            tuple(_candidate(c) for c in board),
+            tuple((e.at, e.level, e.message) for e in log),
+        )  # fmt: skip
+
+
+def list_run_ids(studio: Studio, limit: int = 200) -> list[int]:
+    """The newest runs' ids."""
+    with session_scope(studio.engine) as session:
+        return list(session.exec(select(Run.id).order_by(col(Run.id).desc()).limit(limit)).all())
+
+
+@dataclass(frozen=True)
+class TrialRow:
+    """One Optuna trial of a run, for the live leaderboard and the trial table."""
+
+    number: int
+    family: str
+    state: str
+    value: float | None
+    std: float | None
+    seconds: float | None
+    params: dict[str, Any]
+
+
+def run_trials(studio: Studio, run: RunInfo) -> list[TrialRow]:
+    """Every trial of a run's study, read from Optuna's storage (the source of truth)."""
+    from studio.autopilot.study import optuna_storage
+
+    storage = optuna_storage(studio.settings.database_url)
+    study_id = storage.get_study_id_from_name(run.study_name)
+    sign = 1 if METRICS[run.metric].greater_is_better else -1
+    rows = []
+    for t in storage.get_all_trials(study_id, deepcopy=False):
+        seconds = (
+            (t.datetime_complete - t.datetime_start).total_seconds()
+            if t.datetime_complete and t.datetime_start
+            else None
+        )
+        rows.append(
+            TrialRow(
+                t.number,
+                str(t.params.get("family", "")),
+                t.state.name.lower(),
+                None if t.value is None else sign * t.value,
+                t.user_attrs.get("cv_std"),
+                seconds,
+                {k: v for k, v in t.params.items() if k != "family"},
+            )  # fmt: skip
+        )
+    return rows

@@ -1,0 +1,125 @@
+"""The Autopilot page: the launch form with Studio's decisions shown, and the run view."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from studio.autopilot.families import FAMILIES
+from studio.autopilot.metrics import METRICS
+from studio.autopilot.service import AutopilotRequest, RunPlan, launch_run, plan_run
+from studio.context import Studio
+from studio.data.versions import list_datasets
+from studio.jobs.launcher import ensure_local_worker
+from studio.tracking import list_run_ids
+from studio.ui.run_views import render_run
+from studio.ui.shell import error_boundary
+
+TASK_CHOICES = ["auto", "binary", "multiclass", "regression"]
+
+
+def render_autopilot_page(studio: Studio) -> None:
+    """Draw the page: a run (from ?run=) or the launch form, plus recent runs."""
+    st.title("Autopilot")
+    run_param = st.query_params.get("run")
+    if run_param and run_param.isdigit():
+        if st.button("← New run", key="auto_new"):
+            del st.query_params["run"]
+            st.rerun()
+        with error_boundary("autopilot.run"):
+            render_run(studio, int(run_param))
+        return
+    with error_boundary("autopilot.form"):
+        _render_form(studio)
+    with error_boundary("autopilot.recent"):
+        _render_recent(studio)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _plan(_studio: Studio, key: str, request: AutopilotRequest) -> RunPlan:
+    return plan_run(_studio, request)
+
+
+def _render_form(studio: Studio) -> None:
+    datasets = list_datasets(studio)
+    if not datasets:
+        st.info("No datasets yet: add one on the Data page, or load the demo datasets on Home.")
+        return
+    names = [d.name for d in datasets]
+    left, right = st.columns(2)
+    name = left.selectbox("Dataset", names, key="auto_dataset")
+    latest = next(d.latest for d in datasets if d.name == name)
+    columns = [c.name for c in latest.profile.column_profiles]
+    target = right.selectbox("Target column (what to predict)", columns,
+                             index=len(columns) - 1, key=f"auto_target_{name}")  # fmt: skip
+    with st.expander("Options", expanded=False):
+        request = _options(latest.ref, target)
+    plan = _plan(studio, f"{request}", request)
+    _render_plan(plan)
+    if st.button("Launch autopilot", type="primary", key="auto_launch"):
+        run_id = launch_run(studio, request, actor=studio.settings.user)
+        ensure_local_worker(studio)
+        st.query_params["run"] = str(run_id)
+        st.rerun()
+
+
+def _options(ref: str, target: str) -> AutopilotRequest:
+    c1, c2, c3 = st.columns(3)
+    task = c1.selectbox("Task", TASK_CHOICES, key="auto_task",
+                        help="auto: Studio decides from the target's values")  # fmt: skip
+    metrics = ["default"] + [m.name for m in METRICS.values() if task == "auto" or task in m.tasks]
+    metric = c2.selectbox(
+        "Metric", metrics, key="auto_metric",
+        format_func=lambda m: "task default" if m == "default" else METRICS[m].label,
+    )  # fmt: skip
+    budget = c3.number_input("Time budget (seconds)", 5, 24 * 3600, 60, step=10, key="auto_budget")
+    c4, c5, c6 = st.columns(3)
+    trials = c4.number_input("Maximum trials (0: no limit)", 0, 100_000, 0, key="auto_trials")
+    seed = c5.number_input("Seed", 0, 2**31 - 1, 0, key="auto_seed")
+    families = c6.multiselect(
+        "Model families (empty: all that suit the data)", list(FAMILIES), key="auto_families",
+        format_func=lambda f: FAMILIES[f].label,
+    )  # fmt: skip
+    return AutopilotRequest(
+        dataset=ref, target=target, task=None if task == "auto" else task,
+        metric=None if metric == "default" else metric, budget_seconds=float(budget),
+        max_trials=int(trials) or None, families=families or None, seed=int(seed),
+    )  # fmt: skip
+
+
+def _render_plan(plan: RunPlan) -> None:
+    st.markdown(
+        f"**Task: {plan.task}** — {plan.task_reason} Optimising **{METRICS[plan.metric].label}** "
+        f"over {plan.rows:,} rows with {', '.join(FAMILIES[f].label for f in plan.families)}."
+    )
+    for note in plan.notes:
+        st.warning(note)
+    with st.expander(f"How the {len(plan.columns.choices)} columns are prepared"):
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    "Column": [c.name for c in plan.columns.choices],
+                    "Used as": [c.treatment.replace("_", " ") for c in plan.columns.choices],
+                    "Why": [c.reason for c in plan.columns.choices],
+                }
+            ),
+            hide_index=True, width="stretch",
+        )  # fmt: skip
+
+
+def _render_recent(studio: Studio) -> None:
+    from studio.tracking import get_run
+
+    ids = list_run_ids(studio, limit=10)
+    if not ids:
+        return
+    st.subheader("Recent runs")
+    for run_id in ids:
+        info = get_run(studio, run_id, events=0)
+        best = (
+            "" if info.best_score is None else f" · best {info.metric_label} {info.best_score:.4f}"
+        )
+        st.page_link(
+            "pages/2_Autopilot.py", query_params={"run": str(run_id)},
+            label=f"Run {run_id} · {info.dataset} → {info.target} · {info.status}{best}",
+        )  # fmt: skip

@@ -1,0 +1,113 @@
+"""A run, live: progress against the budget, best-so-far chart, leaderboard and event log."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from studio.autopilot.service import request_stop, resume_run
+from studio.charts.autopilot import best_so_far_figure
+from studio.context import Studio
+from studio.tracking import RunInfo, get_run, run_trials
+from studio.ui.shell import error_boundary
+
+REFRESH_SECONDS = 2
+
+
+def render_run(studio: Studio, run_id: int) -> None:
+    """The run view; the live part refreshes itself while the run is active."""
+    info = get_run(studio, run_id)
+    st.subheader(f"Run {info.id}: {info.dataset} → {info.target}")
+    st.caption(
+        f"{info.task} · {info.metric_label} · launched by {info.created_by} on "
+        f"{info.created_at:%Y-%m-%d %H:%M} UTC · {info.config.get('task_reason', '')}"
+    )
+    _live(studio, run_id)
+
+
+@st.fragment(run_every=REFRESH_SECONDS)
+def _live(studio: Studio, run_id: int) -> None:
+    with error_boundary("autopilot.live"):
+        info = get_run(studio, run_id)
+        _status(studio, info)
+        left, right = st.columns([3, 2], gap="large")
+        with left:
+            _leaderboard(studio, info)
+        with right:
+            st.plotly_chart(
+                best_so_far_figure(info.best_history, info.metric_label, info.baseline_score,
+                                   info.elapsed_seconds()),
+                width="stretch", key=f"auto_best_{run_id}",
+            )  # fmt: skip
+            st.markdown("**Events**")
+            for at, level, text in info.events[:12]:
+                icon = {"error": "✖", "warning": "!"}.get(level, "·")
+                st.caption(f"{icon} {at:%H:%M:%S} {text}")
+
+
+def _status(studio: Studio, info: RunInfo) -> None:
+    budget = info.config.get("budget_seconds")
+    elapsed = info.elapsed_seconds()
+    cols = st.columns(4)
+    cols[0].metric("Status", info.status)
+    cols[1].metric("Trials", f"{info.trials_done:,}")
+    best = "—" if info.best_score is None else f"{info.best_score:.4f}"
+    gain = None
+    if info.best_score is not None and info.baseline_score is not None:
+        gain = f"{info.best_score - info.baseline_score:+.4f} vs baseline"
+    cols[2].metric(f"Best {info.metric_label}", best, gain)
+    cols[3].metric("Elapsed", f"{elapsed:,.0f} s" + (f" of {budget:,.0f}" if budget else ""))
+    if info.is_active and budget:
+        left = max(0.0, budget - elapsed)
+        st.progress(min(1.0, elapsed / budget), text=f"about {left:,.0f} s left")
+    if info.message:
+        (st.error if info.status == "failed" else st.info)(info.message)
+    if info.status in ("queued", "running"):
+        hint = "End the search after the current trial; the best models are still refit."
+        if st.button("Stop", key=f"auto_stop_{info.id}", help=hint):
+            request_stop(studio, info.id, actor=studio.settings.user)
+            st.rerun(scope="fragment")
+    elif info.status in ("stopped", "failed") and st.button(
+        "Resume", key=f"auto_resume_{info.id}"
+    ):
+        from studio.jobs.launcher import ensure_local_worker
+
+        resume_run(studio, info.id, actor=studio.settings.user)
+        ensure_local_worker(studio)
+        st.rerun(scope="fragment")
+
+
+def _leaderboard(studio: Studio, info: RunInfo) -> None:
+    if info.leaderboard:
+        st.markdown("**Leaderboard** (holdout scores of models refit on all training rows)")
+        rows = [
+            {
+                "Rank": c.rank,
+                "Candidate": c.name + (" (baseline)" if c.is_baseline else ""),
+                "Family": c.family,
+                f"CV {info.metric_label}": f"{c.cv_score:.4f} ± {c.cv_std:.4f}",
+                **{f"Holdout {k}": round(v, 4) for k, v in c.holdout.items()},
+                "Fit (s)": round(c.fit_seconds, 2),
+                "ms / 1k rows": round(c.predict_ms_per_1k, 1),
+                "Size (MB)": round(c.size_bytes / 2**20, 2),
+            }
+            for c in info.leaderboard
+        ]
+        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+        return
+    trials = [t for t in run_trials(studio, info) if t.state == "complete"]
+    trials.sort(key=lambda t: t.value, reverse=True)
+    st.markdown("**Current leaderboard** (cross-validated trials)")
+    if not trials:
+        st.caption("Waiting for the first trial…")
+        return
+    frame = pd.DataFrame(
+        {
+            "Trial": [t.number for t in trials[:10]],
+            "Family": [t.family for t in trials[:10]],
+            f"CV {info.metric_label}": [round(t.value, 4) for t in trials[:10]],
+            "± (std)": [round(t.std or 0.0, 4) for t in trials[:10]],
+            "Seconds": [round(t.seconds or 0.0, 1) for t in trials[:10]],
+        }
+    )
+    st.dataframe(frame, hide_index=True, width="stretch")
