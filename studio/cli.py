@@ -229,6 +229,15 @@ def _autopilot_resume(studio: Studio, args: argparse.Namespace) -> int:
     return 0
 
 
+def _runs_export_code(studio: Studio, args: argparse.Namespace) -> int:
+    from studio.autopilot.export import export_code
+
+    code = export_code(studio, args.run, args.candidate)
+    Path(args.out).write_text(code, encoding="utf-8")
+    _emit(args, {"run_id": args.run, "out": args.out}, f"Wrote {args.out}.")
+    return 0
+
+
 def _worker(studio: Studio, args: argparse.Namespace) -> int:
     from studio.jobs.worker import serve
 
@@ -293,6 +302,13 @@ def build_parser() -> argparse.ArgumentParser:
     resume = command(auto, "resume", _autopilot_resume, "resume a stopped or failed run")
     resume.add_argument("run", type=int)
     resume.add_argument("--wait", action="store_true")
+    runs = nouns.add_parser("runs", help="autopilot runs").add_subparsers(
+        dest="verb", required=True
+    )
+    export_cmd = command(runs, "export-code", _runs_export_code, "write a candidate as a script")
+    export_cmd.add_argument("run", type=int)
+    export_cmd.add_argument("--out", required=True)
+    export_cmd.add_argument("--candidate", help="candidate name (default: rank 1)")
     worker = command(nouns, "worker", _worker, "run a worker that drains the job queue")
     worker.add_argument("--once", action="store_true", help="handle one job, then exit")
     worker.add_argument("--idle-exit", type=float, help="exit after this many idle seconds")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from studio.autopilot.export import export_code
 from studio.autopilot.service import request_stop, resume_run
 from studio.charts.autopilot import best_so_far_figure
 from studio.context import Studio
@@ -94,6 +95,14 @@ def _leaderboard(studio: Studio, info: RunInfo) -> None:
             for c in info.leaderboard
         ]
         st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+        best = info.leaderboard[0]
+        st.download_button(
+            f"Export {best.name} as a Python script",
+            data=lambda: export_code(studio, info.id, best.name),
+            file_name=f"studio_run{info.id}_{best.name}.py", mime="text/x-python",
+            key=f"auto_export_{info.id}",
+            help="A standalone scikit-learn script that rebuilds and trains this model on a CSV.",
+        )  # fmt: skip
         return
     trials = [t for t in run_trials(studio, info) if t.state == "complete"]
     trials.sort(key=lambda t: t.value, reverse=True)
