@@ -3,7 +3,9 @@
 scikit-learn cannot interrupt a fit, and Optuna checks its timeout only between trials, so every
 fit runs in a child process: the parent receives messages as the child works (one per fold),
 and kills the child when the deadline passes or when the parent decides to stop it (pruning).
-The parent itself never fits a model, so its own OpenMP runtime is never started before a fork.
+The parent itself never fits or predicts, so its OpenMP runtime is never started before a
+fork: GNU libgomp is not fork-safe, and a child forked after the parent ran an OpenMP region
+(histogram gradient boosting, for one) can hang. Only ``studio worker`` processes call this.
 """
 
 from __future__ import annotations

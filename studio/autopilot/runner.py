@@ -55,8 +55,9 @@ def run_autopilot_job(studio: Studio, run_id: int, worker_id: str) -> None:
         data = prepare_training_data(studio, config["dataset"], config)
         study = load_study(studio.settings.database_url, config["study_name"], int(config["seed"]))
         session = SearchSession(
-            studio, run_id, config, data, study, lead=True, run_started_wall=wall_start
-        )
+            studio, run_id, config, data, study, lead=True, worker_id=worker_id,
+            run_started_wall=wall_start,
+        )  # fmt: skip
         _fail_orphan_trials(session)
         reason = session.search()
         _set_status(studio, run_id, "finalizing", f"Search ended ({reason}); refitting.")
@@ -136,7 +137,7 @@ def help_search(studio: Studio, run_id: int, worker_id: str) -> None:
     data = prepare_training_data(studio, config["dataset"], config)
     seed = int(config["seed"]) + 1 + abs(hash(worker_id)) % 10_000
     study = load_study(studio.settings.database_url, config["study_name"], seed)
-    SearchSession(studio, run_id, config, data, study, lead=False).search()
+    SearchSession(studio, run_id, config, data, study, lead=False, worker_id=worker_id).search()
 
 
 def joinable_run(studio: Studio) -> int | None:

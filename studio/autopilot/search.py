@@ -46,6 +46,7 @@ class SearchSession:
     data: TrainingData
     study: optuna.Study
     lead: bool
+    worker_id: str = ""
     started: float = field(default_factory=time.monotonic)
     run_started_wall: float = field(default_factory=time.time)
 
@@ -87,6 +88,7 @@ class SearchSession:
 
     def _one_trial(self) -> None:
         trial = self.study.ask()
+        trial.set_user_attr("worker", self.worker_id)
         family = trial.suggest_categorical("family", self.config["families"])
         params = FAMILIES[family].suggest(trial, self.data.task)
         spec = CandidateSpec(family, params, self.data.task, int(self.config["seed"]))
