@@ -1,0 +1,67 @@
+"""Isolated fitting: a child that runs past its deadline is killed, and stop requests work."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+from sklearn.metrics import roc_auc_score
+
+from studio.autopilot.ensemble import blend, greedy_weights
+from studio.autopilot.isolated import run_isolated
+from studio.autopilot.metrics import METRICS, score
+
+
+def test_child_past_its_deadline_is_killed() -> None:
+    """A job that would sleep 60 s returns 'timeout' as soon as its 1 s deadline passes."""
+    start = time.monotonic()
+    outcome = run_isolated(lambda send: time.sleep(60), time.monotonic() + 1.0)
+    assert outcome.status == "timeout"
+    assert time.monotonic() - start < 30  # far below the 60 s the child wanted
+
+
+def test_messages_stream_and_a_refusal_stops_the_child() -> None:
+    """The parent sees each message and stops the child by answering False."""
+    seen: list[int] = []
+
+    def work(send) -> None:  # noqa: ANN001
+        for i in range(100):
+            send(("fold", i))
+            time.sleep(0.05)
+
+    outcome = run_isolated(work, time.monotonic() + 60, lambda i: seen.append(i) or i < 2)
+    assert outcome.status == "stopped" and seen == [0, 1, 2]
+
+
+def test_results_and_errors_come_back() -> None:
+    """A returned value arrives as 'done'; an exception as 'error' with its traceback."""
+    assert run_isolated(lambda send: 41 + 1, time.monotonic() + 30).result == 42
+    failed = run_isolated(lambda send: 1 / 0, time.monotonic() + 30)
+    assert failed.status == "error" and "ZeroDivisionError" in failed.error
+
+
+def test_scores_match_sklearn() -> None:
+    """Probabilities give ROC AUC and, via argmax, accuracy exactly as sklearn computes them."""
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, 200)
+    proba = np.clip(y * 0.6 + rng.uniform(0, 0.5, 200), 0, 1)
+    output = np.column_stack([1 - proba, proba])
+    assert score(METRICS["roc_auc"], y, output) == pytest.approx(roc_auc_score(y, proba))
+    assert score(METRICS["accuracy"], y, output) == pytest.approx(np.mean((proba >= 0.5) == y))
+
+
+def test_greedy_ensemble_beats_or_matches_each_member() -> None:
+    """Greedy selection never ends worse than its best single member (it can pick it alone)."""
+    rng = np.random.default_rng(1)
+    y = rng.integers(0, 2, 500)
+    members = []
+    for noise in (0.9, 1.0, 1.1):
+        p = 1 / (1 + np.exp(-(2 * y - 1 + rng.normal(0, noise, 500))))
+        members.append(np.column_stack([1 - p, p]))
+    weights = greedy_weights(members, y, METRICS["roc_auc"])
+    blended = blend(members, weights.astype(float))
+    manual = sum(w * m for w, m in zip(weights, members, strict=True)) / weights.sum()
+    assert np.allclose(blended, manual) and weights.sum() == 25
+    best_single = max(score(METRICS["roc_auc"], y, m) for m in members)
+    assert score(METRICS["roc_auc"], y, blended) >= best_single

@@ -1,0 +1,75 @@
+"""The autopilot from the command line: the --wait --json contract, status, stop, export."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.autopilot.conftest import churn_like
+
+
+def run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "studio.cli", *args],
+        capture_output=True, text=True, env=env, timeout=300,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    """A fresh SQLite store holding the 'churn' dataset."""
+    values = {k: v for k, v in os.environ.items() if not k.startswith("STUDIO_")}
+    values |= {"STUDIO_HOME": str(tmp_path / "home"), "STUDIO_USER": "cli"}
+    csv = tmp_path / "churn.csv"
+    churn_like().to_csv(csv, index=False)
+    assert run("data", "add", str(csv), env=values).returncode == 0
+    return values
+
+
+def test_run_wait_json_contract_status_and_export(env: dict[str, str], tmp_path: Path) -> None:
+    """--wait --json prints the agreed document; status repeats it; export writes a script."""
+    result = run(
+        "autopilot", "run", "--dataset", "churn", "--target", "churn", "--max-trials", "5",
+        "--budget-seconds", "60", "--wait", "--json", env=env,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert {"run_id", "status", "task", "metric", "trials", "best", "leaderboard"} <= set(document)
+    assert (document["status"], document["task"], document["metric"]) == (
+        "finished", "binary", "roc_auc",
+    )  # fmt: skip
+    entry = document["leaderboard"][0]
+    keys = {"rank", "candidate", "family", "cv_score", "holdout", "fit_seconds"}
+    assert keys | {"predict_ms_per_1k"} <= set(entry) and entry == document["best"]
+    assert "trials" in result.stderr  # progress went to stderr
+    status = json.loads(run("autopilot", "status", "1", "--json", env=env).stdout)
+    assert status["leaderboard"] == document["leaderboard"]
+    out = tmp_path / "best.py"
+    assert run("runs", "export-code", "1", "--out", str(out), env=env).returncode == 0
+    assert "def build_pipeline" in out.read_text()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("autopilot", "status", "999"), "There is no run 999"),
+        (("autopilot", "stop", "999"), "There is no run 999"),
+        (("autopilot", "run", "--dataset", "churn", "--target", "nope"), "'nope' is not a column"),
+        (("autopilot", "run", "--dataset", "churn", "--target", "churn", "--budget-seconds", "0"),
+         "The time budget must be more than 0 seconds"),
+        (("autopilot", "run", "--dataset", "churn", "--target", "churn", "--families", "gbm"),
+         "Unknown model family 'gbm'; choose from hgb"),
+        (("runs", "export-code", "999", "--out", "x.py"), "There is no run 999"),
+    ],
+)  # fmt: skip
+def test_user_errors_exit_2(env: dict[str, str], args: tuple[str, ...], message: str) -> None:
+    """Bad requests exit 2 with one sentence and queue nothing."""
+    result = run(*args, env=env)
+    assert result.returncode == 2 and result.stderr.startswith(f"error: {message}")
+    assert "Traceback" not in result.stderr
+    assert run("autopilot", "status", "1", env=env).returncode == 2  # nothing was queued
