@@ -16,7 +16,7 @@ from studio.jobs.queue import live_workers
 
 log = logging.getLogger(__name__)
 
-IDLE_EXIT_SECONDS = 600
+IDLE_EXIT_SECONDS = 600  # a local worker started by the app exits after 10 idle minutes
 
 
 def _reap(process: subprocess.Popen) -> None:
@@ -32,7 +32,8 @@ def start_local_worker(studio: Studio, *, once: bool = False) -> subprocess.Pope
         "STUDIO_DATABASE_URL": studio.settings.database_url,
         "STUDIO_ARTIFACTS": str(studio.settings.artifacts_dir),
     }
-    args = ["--once"] if once else ["--idle-exit", str(IDLE_EXIT_SECONDS)]
+    idle = os.environ.get("STUDIO_WORKER_IDLE_EXIT", str(IDLE_EXIT_SECONDS))
+    args = ["--once"] if once else ["--idle-exit", idle]
     with (logs / "worker.log").open("ab") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "studio.cli", "worker", *args],

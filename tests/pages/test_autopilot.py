@@ -1,0 +1,101 @@
+"""Autopilot page: the plan shown before launch, launching, the live view, stop, a finished run."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+
+from studio.context import Studio
+from studio.data.versions import add_dataset_version
+from studio.db import session_scope
+from studio.db.models import Worker
+from studio.tracking import get_run
+from tests.autopilot.conftest import churn_like
+
+
+@pytest.fixture
+def churn_home(home_env: Path, monkeypatch: pytest.MonkeyPatch) -> Studio:
+    """The app's store with the churn dataset; workers it starts exit soon after their job."""
+    monkeypatch.setenv("STUDIO_WORKER_IDLE_EXIT", "2")
+    studio = Studio.open()
+    add_dataset_version(studio, churn_like().to_csv(index=False).encode(), "churn.csv", actor="t")
+    yield studio
+    with session_scope(studio.engine) as session:
+        for worker in session.exec(select(Worker)).all():
+            worker.stopped = True
+
+
+def _finished_run(studio: Studio) -> int:
+    from studio.autopilot.service import AutopilotRequest, launch_run
+
+    run_id = launch_run(
+        studio, AutopilotRequest(dataset="churn", target="churn", max_trials=4), actor="t"
+    )
+    subprocess.run([sys.executable, "-m", "studio.cli", "worker", "--once"], check=True,
+                   capture_output=True, timeout=300)  # fmt: skip
+    return run_id
+
+
+def test_form_shows_the_plan(open_page, churn_home) -> None:  # noqa: ANN001
+    """Choosing a target shows the detected task, its reason and each column's treatment."""
+    at = open_page("pages/2_Autopilot.py")
+    at.selectbox(key="auto_target_churn").set_value("churn").run()
+    assert not at.exception
+    plan = next(m.value for m in at.markdown if "Task:" in m.value)
+    assert "**Task: binary**" in plan and "exactly two values" in plan and "ROC AUC" in plan
+    columns = at.dataframe[0].value.set_index("Column")
+    assert columns.loc["customer_id", "Used as"] == "excluded"
+    assert columns.loc["signup", "Used as"] == "calendar parts"
+
+
+def test_bad_choice_is_one_sentence(open_page, churn_home) -> None:  # noqa: ANN001
+    """A regression task on a text target is refused with st.error, not a traceback."""
+    at = open_page("pages/2_Autopilot.py")
+    at.selectbox(key="auto_target_churn").set_value("churn").run()
+    at.selectbox(key="auto_task").set_value("regression").run()
+    assert not at.exception
+    assert any("not numeric" in e.value for e in at.error)
+
+
+def test_launch_starts_a_worker_and_the_run_can_be_stopped(open_page, churn_home) -> None:  # noqa: ANN001
+    """Launch queues the run, starts a local worker, opens the live view; Stop is honoured."""
+    at = open_page("pages/2_Autopilot.py")
+    at.selectbox(key="auto_target_churn").set_value("churn").run()
+    at.number_input(key="auto_budget").set_value(60).run()
+    at.button(key="auto_launch").click().run()
+    assert not at.exception
+    run_id = int(at.query_params["run"])
+    deadline = time.monotonic() + 60
+    while get_run(churn_home, run_id, events=0).trials_done < 1:
+        assert time.monotonic() < deadline
+        time.sleep(0.5)
+    at.run()
+    assert [m.value for m in at.metric][0] == "running"
+    at.button(key=f"auto_stop_{run_id}").click().run()
+    deadline = time.monotonic() + 90
+    while get_run(churn_home, run_id, events=0).status != "stopped":
+        assert time.monotonic() < deadline
+        time.sleep(0.5)
+    at.run()
+    assert at.metric[0].value == "stopped"
+    assert at.button(key=f"auto_resume_{run_id}")
+
+
+def test_finished_run_shows_leaderboard_chart_and_export(open_page, churn_home) -> None:  # noqa: ANN001
+    """A deep link to a finished run shows the leaderboard, the best-so-far chart and export."""
+    run_id = _finished_run(churn_home)
+    at = open_page("pages/2_Autopilot.py", run=str(run_id))
+    assert not at.exception
+    assert at.metric[0].value == "finished" and at.metric[1].value == "4"
+    board = at.dataframe[0].value
+    assert board["Rank"].tolist() == list(range(1, len(board) + 1))
+    assert board["Candidate"].str.contains("baseline").sum() == 1
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert spec["layout"]["yaxis"]["title"]["text"] == "ROC AUC (cross-validated)"
+    assert at.get("download_button")
