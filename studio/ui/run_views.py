@@ -31,15 +31,15 @@ def _live(studio: Studio, run_id: int) -> None:
     with error_boundary("autopilot.live"):
         info = get_run(studio, run_id)
         _status(studio, info)
+        _leaderboard(studio, info)
         left, right = st.columns([3, 2], gap="large")
         with left:
-            _leaderboard(studio, info)
-        with right:
             st.plotly_chart(
                 best_so_far_figure(info.best_history, info.metric_label, info.baseline_score,
                                    info.elapsed_seconds()),
                 width="stretch", key=f"auto_best_{run_id}",
             )  # fmt: skip
+        with right:
             st.markdown("**Events**")
             for at, level, text in info.events[:12]:
                 icon = {"error": "✖", "warning": "!"}.get(level, "·")
