@@ -104,13 +104,17 @@ class ArtifactStore:
         return path
 
     def sweep(
-        self, referenced: Iterable[str], grace_seconds: float = SWEEP_GRACE_SECONDS
+        self,
+        referenced: Iterable[str],
+        grace_seconds: float = SWEEP_GRACE_SECONDS,
+        keep_prefixes: Iterable[str] = (),
     ) -> list[str]:
         """Delete files no row references (and stale temporary files); return what was removed.
 
         Files younger than ``grace_seconds`` are kept: their row may be about to commit.
         """
         keep = {str(PurePosixPath(p)) for p in referenced}
+        prefixes = tuple(keep_prefixes)
         cutoff = time.time() - grace_seconds
         removed: list[str] = []
         if not self.root.exists():
@@ -119,7 +123,7 @@ class ArtifactStore:
             if not path.is_file() or path.stat().st_mtime > cutoff:
                 continue
             relative = path.relative_to(self.root).as_posix()
-            if relative in keep:
+            if relative in keep or relative.startswith(prefixes):
                 continue
             path.unlink(missing_ok=True)
             removed.append(relative)

@@ -2,11 +2,35 @@
 
 from __future__ import annotations
 
+from sqlmodel import select
+
 from studio.artifacts import SWEEP_GRACE_SECONDS
 from studio.context import Studio
 from studio.data.versions import referenced_artifacts
+from studio.db import session_scope
+from studio.db.models import Candidate, Run
+
+ACTIVE = ("queued", "running", "stopping", "finalizing")
+
+
+def _candidate_files(studio: Studio) -> list[str]:
+    with session_scope(studio.engine) as session:
+        return list(session.exec(select(Candidate.artifact)).all())
+
+
+def _active_run_folders(studio: Studio) -> list[str]:
+    with session_scope(studio.engine) as session:
+        ids = session.exec(select(Run.id).where(Run.status.in_(ACTIVE))).all()
+        return [f"runs/{run_id}/" for run_id in ids]
 
 
 def sweep_orphans(studio: Studio, grace_seconds: float = SWEEP_GRACE_SECONDS) -> list[str]:
-    """Delete orphaned and half-written artifact files older than ``grace_seconds``."""
-    return studio.artifacts.sweep(referenced_artifacts(studio), grace_seconds=grace_seconds)
+    """Delete orphaned and half-written artifact files older than ``grace_seconds``.
+
+    Kept: every file a dataset version or a candidate points at, and everything under the
+    folder of a run that is still working (its out-of-fold outputs and partial refits).
+    """
+    keep = [*referenced_artifacts(studio), *_candidate_files(studio)]
+    return studio.artifacts.sweep(
+        keep, grace_seconds=grace_seconds, keep_prefixes=_active_run_folders(studio)
+    )

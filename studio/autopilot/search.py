@@ -29,6 +29,7 @@ from studio.db.models import Run, RunEvent, utcnow
 log = logging.getLogger(__name__)
 
 MIN_TRIAL_SECONDS = 1.0
+PER_TRIAL_SHARE = 0.5  # default per-trial time limit: half the budget
 
 
 def oof_path(run_id: int, trial_number: int) -> str:
@@ -92,7 +93,9 @@ class SearchSession:
         family = trial.suggest_categorical("family", self.config["families"])
         params = FAMILIES[family].suggest(trial, self.data.task)
         spec = CandidateSpec(family, params, self.data.task, int(self.config["seed"]))
-        limit = self.config.get("per_trial_seconds") or float("inf")
+        limit = self.config.get("per_trial_seconds") or (
+            PER_TRIAL_SHARE * self.budget if self.budget else float("inf")
+        )
         deadline = time.monotonic() + min(self._seconds_left(), limit)
         scores: list[float] = []
 

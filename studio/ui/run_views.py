@@ -9,6 +9,8 @@ from studio.autopilot.export import export_code
 from studio.autopilot.service import request_stop, resume_run
 from studio.charts.autopilot import best_so_far_figure
 from studio.context import Studio
+from studio.jobs.launcher import ensure_local_worker
+from studio.jobs.queue import sweep_stale_jobs
 from studio.tracking import RunInfo, get_run, run_trials
 from studio.ui.shell import error_boundary
 
@@ -18,6 +20,9 @@ REFRESH_SECONDS = 2
 def render_run(studio: Studio, run_id: int) -> None:
     """The run view; the live part refreshes itself while the run is active."""
     info = get_run(studio, run_id)
+    if info.is_active:  # no worker may be alive (app restarted, worker killed): mend that
+        sweep_stale_jobs(studio)
+        ensure_local_worker(studio)
     st.subheader(f"Run {info.id}: {info.dataset} → {info.target}")
     st.caption(
         f"{info.task} · {info.metric_label} · launched by {info.created_by} on "

@@ -23,6 +23,7 @@ from studio.autopilot.study import load_study
 from studio.context import Studio
 from studio.data.versions import get_version, load_frame
 from studio.jobs.queue import sweep_stale_jobs
+from studio.maintenance import sweep_orphans
 from studio.modelio import load_model
 from studio.tracking import get_run
 
@@ -79,6 +80,8 @@ def test_run_finishes_with_ranked_saved_candidates(churn_studio: Studio) -> None
         assert candidate.predict_ms_per_1k > 0 and candidate.size_bytes > 0
     scores = [h[1] for h in info.best_history]
     assert scores == sorted(scores) and info.best_score == pytest.approx(scores[-1])
+    assert sweep_orphans(churn_studio, grace_seconds=0) == []  # candidates are referenced
+    assert not churn_studio.artifacts.path_of(f"runs/{run_id}/oof").exists()
 
 
 def test_holdout_rows_are_never_seen_by_the_search(churn_studio: Studio) -> None:
