@@ -377,6 +377,9 @@ class StudioOutcome:
     run_seconds: float
     first_trial: float
     trials: int
+    startup: float = math.nan
+    search_seconds: float = math.nan
+    first_event: str = "no completed trial"
     best: str = "-"
     scores: dict[str, float] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
@@ -419,6 +422,11 @@ def run_studio(
         seconds_between(info.started_at, first[0] if first else None), info.trials_done,
     )  # fmt: skip
     outcome.notes = run_notes(info, code, store.home / "logs" / f"worker-{spec.name}.log")
+    outcome.startup = seconds_between(info.created_at, info.started_at)
+    ended = [at for at, _level, text in info.events if text.startswith("Search ended")]
+    outcome.search_seconds = seconds_between(info.started_at, min(ended, default=None))
+    if first:
+        outcome.first_event = first[1]
     if info.leaderboard:
         outcome.best = info.leaderboard[0].name
         outcome.scores = score_studio(store, spec, info, test)
@@ -599,6 +607,13 @@ def print_details(results: list[DatasetResult]) -> None:
             f"Studio run {r.studio.run_id} {r.studio.status}, best {r.studio.best}; "
             f"FLAML best {anchor}"
         )
+        s = r.studio
+        print(
+            f"    studio timing: queued->started {fmt(s.startup, 1)} s (worker start-up), "
+            f"search {fmt(s.search_seconds, 1)} s, finalise "
+            f"{fmt(s.run_seconds - s.search_seconds, 1)} s; first completed trial at "
+            f"{fmt(s.first_trial, 2)} s: {s.first_event}"
+        )
         for note in r.studio.notes:
             print(f"    studio {note}")
 
@@ -647,6 +662,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--quick", action="store_true", help=f"budget {QUICK_BUDGET:.0f} s, three small datasets"
     )
     parser.add_argument("--skip-probe", action="store_true", help="skip the first-trial timing")
+    parser.add_argument(
+        "--keep-store", type=Path, help="put Studio's store in this new folder and keep it"
+    )
     parser.add_argument("--flaml-child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.quick:
@@ -666,7 +684,11 @@ def run_benchmark(args: argparse.Namespace) -> None:
         f"random_state={SEED}; Python {platform.python_version()}"
     )
     with tempfile.TemporaryDirectory(prefix="studio-flaml-bench-") as tmp:
-        store = open_store(Path(tmp))
+        home = Path(tmp)
+        if args.keep_store is not None:
+            args.keep_store.mkdir(parents=True, exist_ok=False)
+            home = args.keep_store.resolve()
+        store = open_store(home)
         results = [
             benchmark_dataset(store, DATASETS[n], args.budget, args.skip_flaml) for n in names
         ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -10,13 +11,23 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import skops.io as sio
+from threadpoolctl import threadpool_limits
 
+from studio.autopilot.ensemble import voting_model
 from studio.autopilot.isolated import Outcome, Send, run_isolated
 from studio.autopilot.metrics import Metric, score
 from studio.autopilot.pipeline import CandidateSpec, build_pipeline, model_output
 from studio.autopilot.prepare import ColumnPlan
 
 LATENCY_ROWS = 1_000
+THREADED_ROWS = (
+    20_000  # below this, one OpenMP thread per fit is faster (and never oversubscribes)
+)
+
+
+def fit_threads(rows: int) -> int:
+    """OpenMP threads a child may use: one for small data, every core for large data."""
+    return 1 if rows < THREADED_ROWS else max(1, os.cpu_count() or 1)
 
 
 @dataclass(frozen=True, eq=False)
@@ -66,6 +77,7 @@ def cross_validate(
     """K-fold CV of ``spec``; ``on_fold(i, score)`` returning False stops it (pruning)."""
 
     def work(send: Send) -> None:
+        threadpool_limits(fit_threads(len(data.X)), user_api="openmp")
         for index, (train, valid) in enumerate(data.folds):
             model = build_pipeline(spec, data.plan)
             start = time.perf_counter()
@@ -76,8 +88,8 @@ def cross_validate(
 
     oof, scores, seconds = data.empty_output(), [], []
 
-    def collect(payload: tuple) -> bool:
-        index, value, fit_seconds, output = payload
+    def collect(message: tuple) -> bool:
+        index, value, fit_seconds, output = message[1]
         oof[data.folds[index][1]] = output
         scores.append(value)
         seconds.append(fit_seconds)
@@ -89,22 +101,72 @@ def cross_validate(
     return outcome, CvResult(scores, oof, float(np.mean(seconds)))
 
 
-def refit_and_save(
-    data: TrainingData, spec: CandidateSpec, path: Path, deadline: float
-) -> tuple[Outcome, RefitResult | None]:
-    """Fit ``spec`` on every training row, save it with skops at ``path``, score the holdout."""
+@dataclass(frozen=True)
+class RefitJob:
+    """A candidate to refit on all training rows and save at ``path``."""
 
-    def work(_send: Send) -> RefitResult:
-        model = build_pipeline(spec, data.plan)
-        start = time.perf_counter()
-        model.fit(data.X, data.y)
-        fit_seconds = time.perf_counter() - start
-        holdout = model_output(model, data.X_holdout)
-        sio.dump(model, path)
-        return RefitResult(holdout, fit_seconds, predict_latency_ms(model, data.X))
+    name: str
+    spec: CandidateSpec
+    path: Path
 
-    outcome = run_isolated(work, deadline)
-    return outcome, outcome.result if outcome.status == "done" else None
+
+@dataclass(frozen=True, eq=False)
+class RefitGroup:
+    """What a group refit achieved before it ended or was stopped."""
+
+    outcome: Outcome
+    results: dict[str, RefitResult]
+    ensemble_ms_per_1k: float | None
+
+
+def refit_group(
+    data: TrainingData,
+    jobs: list[RefitJob],
+    deadline: float,
+    ensemble: tuple[dict[str, float], Path] | None = None,
+) -> RefitGroup:
+    """Refit ``jobs`` in order in one child (each saved as soon as it is fitted), then, if
+    ``ensemble`` (member weights, path) is given and every weighted member was fitted, save
+    the soft-voting ensemble built from the fitted members. What finished before the
+    deadline is kept."""
+
+    def work(send: Send) -> None:
+        threadpool_limits(fit_threads(len(data.X)), user_api="openmp")
+        fitted = {}
+        for job in jobs:
+            model = build_pipeline(job.spec, data.plan)
+            start = time.perf_counter()
+            model.fit(data.X, data.y)
+            seconds = time.perf_counter() - start
+            holdout = model_output(model, data.X_holdout)
+            sio.dump(model, job.path)
+            send(
+                (
+                    "refit",
+                    (job.name, RefitResult(holdout, seconds, predict_latency_ms(model, data.X))),
+                )
+            )
+            fitted[job.name] = model
+        if ensemble is not None:
+            weights, path = ensemble
+            members = [(name, fitted[name]) for name in weights]
+            voting = voting_model(members, list(weights.values()), data.task, data.n_classes)
+            sio.dump(voting, path)
+            send(("ensemble", predict_latency_ms(voting, data.X)))
+
+    results: dict[str, RefitResult] = {}
+    ensemble_ms: list[float] = []
+
+    def collect(message: tuple) -> bool:
+        kind, payload = message
+        if kind == "refit":
+            results[payload[0]] = payload[1]
+        else:
+            ensemble_ms.append(payload)
+        return True
+
+    outcome = run_isolated(work, deadline, collect)
+    return RefitGroup(outcome, results, ensemble_ms[0] if ensemble_ms else None)
 
 
 def predict_latency_ms(model: object, frame: pd.DataFrame) -> float:

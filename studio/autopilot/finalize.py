@@ -1,11 +1,16 @@
 """Finalising a run: refit the best trials on all training rows, score them on the holdout,
-add a greedy ensemble when it beats the best single model, and save every candidate."""
+add a greedy ensemble when it beats the best single model, and save every candidate.
+
+The ensemble's weights come from out-of-fold outputs before any refit; the members are then
+refit once, in one child process that also saves the ensemble built from them in memory.
+"""
 
 from __future__ import annotations
 
 import io
 import logging
 import os
+import time
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,13 +19,11 @@ import numpy as np
 from optuna.trial import FrozenTrial, TrialState
 
 from studio.autopilot import ensemble as ens
-from studio.autopilot.evaluation import TrainingData, predict_latency_ms, refit_and_save
+from studio.autopilot.evaluation import RefitJob, TrainingData, refit_group
 from studio.autopilot.families import unprefix
-from studio.autopilot.isolated import run_isolated
 from studio.autopilot.metrics import LEADERBOARD_METRICS, METRICS, score, search_value
-from studio.autopilot.pipeline import CandidateSpec, model_output
+from studio.autopilot.pipeline import CandidateSpec
 from studio.autopilot.search import SearchSession, oof_path
-from studio.modelio import load_model
 
 log = logging.getLogger(__name__)
 
@@ -62,55 +65,17 @@ def candidate_trials(session: SearchSession) -> tuple[list[FrozenTrial], FrozenT
     return chosen, None if baseline is None or baseline in chosen else baseline
 
 
-def _adopt(session: SearchSession, temp: str, name: str) -> tuple[str, str, int]:
-    final = f"runs/{session.run_id}/candidates/{name}.skops"
-    stored = session.studio.artifacts.adopt(temp, final)
-    return stored.path, stored.sha256, stored.size_bytes
+def _name(trial: FrozenTrial) -> str:
+    return f"{trial.params['family']}-t{trial.number}"
 
 
-def _temp_path(session: SearchSession, name: str) -> str:
+def _spec(session: SearchSession, trial: FrozenTrial) -> CandidateSpec:
+    params = unprefix(trial.params)
+    return CandidateSpec(trial.params["family"], params, session.data.task, session.seed)
+
+
+def _temp(session: SearchSession, name: str) -> str:
     return f"runs/{session.run_id}/candidates/.{name}.{uuid.uuid4().hex}.partial"
-
-
-def refit_candidates(
-    session: SearchSession, trials: list[FrozenTrial], hard_end: float
-) -> list[FinalCandidate]:
-    """Refit ``trials`` in order while time remains before ``hard_end``."""
-    data, out = session.data, []
-    for trial in trials:
-        family = trial.params["family"]
-        spec = CandidateSpec(
-            family, unprefix(trial.params), data.task, int(session.config["seed"])
-        )
-        name = f"{family}-t{trial.number}"
-        temp = _temp_path(session, name)
-        path = session.studio.artifacts.path_of(temp)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        outcome, result = refit_and_save(data, spec, path, hard_end)
-        if result is None:
-            path.unlink(missing_ok=True)
-            session._event(
-                f"Refit of {name} did not finish ({outcome.status}); skipped.", "warning"
-            )
-            continue
-        artifact, sha, size = _adopt(session, temp, name)
-        out.append(
-            FinalCandidate(
-                name,
-                family,
-                trial.number,
-                spec.params,
-                trial.user_attrs["fold_scores"],
-                result.holdout_output,
-                result.fit_seconds,
-                result.predict_ms_per_1k,
-                artifact,
-                sha,
-                size,
-                is_baseline=trial.number == 0,
-            )  # fmt: skip
-        )
-    return out
 
 
 def _load_oof(session: SearchSession, trial_number: int) -> np.ndarray:
@@ -118,57 +83,104 @@ def _load_oof(session: SearchSession, trial_number: int) -> np.ndarray:
     return np.load(io.BytesIO(path.read_bytes()))
 
 
-def add_ensemble(
-    session: SearchSession, singles: list[FinalCandidate], hard_end: float
-) -> FinalCandidate | None:
-    """A weighted soft-voting ensemble of the refit candidates, if it beats the best one in CV."""
+def ensemble_weights(session: SearchSession, top: list[FrozenTrial]) -> dict[str, float] | None:
+    """Greedy weights over the top trials' out-of-fold outputs, if the blend beats the best."""
     data = session.data
-    members = singles
-    if len(members) < 2:
+    if len(top) < 2:
         return None
-    oofs = [_load_oof(session, c.trial_number) for c in members]
+    oofs = [_load_oof(session, t.number) for t in top]
     weights = ens.greedy_weights(oofs, data.y, data.metric)
-    blended = ens.blend(oofs, weights)
-    best_single = max(search_value(data.metric, score(data.metric, data.y, o)) for o in oofs)
-    if (
-        np.count_nonzero(weights) < 2
-        or search_value(data.metric, score(data.metric, data.y, blended)) <= best_single + 1e-6
-    ):
-        session._event("The greedy ensemble did not beat the best single model in CV.")
+    blended = ens.blend(oofs, weights.astype(float))
+    best = max(search_value(data.metric, score(data.metric, data.y, o)) for o in oofs)
+    gain = search_value(data.metric, score(data.metric, data.y, blended)) - best
+    if np.count_nonzero(weights) < 2 or gain <= 1e-6:
+        session.event("The greedy ensemble did not beat the best single model in CV.")
         return None
-    used = [(c, w) for c, w in zip(members, weights, strict=True) if w > 0]
-    temp = _temp_path(session, "ensemble")
-    outcome = run_isolated(lambda _send: _save_ensemble(session, used, temp), hard_end)
-    if outcome.status != "done":
-        session.studio.artifacts.path_of(temp).unlink(missing_ok=True)
-        session._event(f"The ensemble could not be saved ({outcome.status}).", "warning")
-        log.warning("ensemble of run %s failed: %s", session.run_id, outcome.error)
-        return None
-    artifact, sha, size = _adopt(session, temp, "ensemble")
-    mix = ", ".join(f"{c.name} x{w}" for c, w in used)
-    session._event(f"Greedy ensemble added: {mix}.")
-    return FinalCandidate(
-        "ensemble", "ensemble", None, {"members": {c.name: int(w) for c, w in used}},
-        ens.fold_scores(blended, data.y, data.folds, data.metric),
-        ens.blend([c.holdout_output for c, _ in used], np.array([w for _, w in used], float)),
-        sum(c.fit_seconds for c, _ in used), float(outcome.result), artifact, sha, size,
-    )  # fmt: skip
+    return {_name(t): float(w) for t, w in zip(top, weights, strict=True) if w > 0}
 
 
-def _save_ensemble(session: SearchSession, used: list, temp: str) -> float:
-    import skops.io as sio
-
-    members = [
-        (c.name, load_model(session.studio.artifacts, c.artifact, c.artifact_sha256))
-        for c, _ in used
-    ]
-    model = ens.voting_model(
-        members, [float(w) for _, w in used], session.data.task, session.data.n_classes
+def _refit(
+    session: SearchSession,
+    trials: list[FrozenTrial],
+    hard_end: float,
+    weights: dict[str, float] | None = None,
+) -> list[FinalCandidate]:
+    """Refit ``trials`` (and the ensemble of ``weights``) and adopt what finished in time."""
+    store, data = session.studio.artifacts, session.data
+    jobs = [RefitJob(_name(t), _spec(session, t), store.path_of(_temp(session, _name(t))))
+            for t in trials]  # fmt: skip
+    ensemble_temp = _temp(session, "ensemble")
+    for job in jobs:
+        job.path.parent.mkdir(parents=True, exist_ok=True)
+    group = refit_group(
+        data, jobs, hard_end, (weights, store.path_of(ensemble_temp)) if weights else None
     )
-    path = session.studio.artifacts.path_of(temp)
-    sio.dump(model, path)
-    model_output(model, session.data.X_holdout.head(5))  # fails here, not later, if broken
-    return predict_latency_ms(model, session.data.X)
+    out = []
+    for trial, job in zip(trials, jobs, strict=True):
+        result = group.results.get(job.name)
+        if result is None:
+            job.path.unlink(missing_ok=True)
+            session.event(
+                f"Refit of {job.name} did not finish ({group.outcome.status}).", "warning"
+            )
+            log.warning("refit of %s: %s %s", job.name, group.outcome.status, group.outcome.error)
+            continue
+        stored = store.adopt(_temp_rel(store, job.path), _final(session, job.name))
+        out.append(
+            FinalCandidate(
+                job.name,
+                trial.params["family"],
+                trial.number,
+                job.spec.params,
+                trial.user_attrs["fold_scores"],
+                result.holdout_output,
+                result.fit_seconds,
+                result.predict_ms_per_1k,
+                stored.path,
+                stored.sha256,
+                stored.size_bytes,
+                is_baseline=trial.number == 0,
+            )  # fmt: skip
+        )
+    if weights:
+        extra = _ensemble_candidate(session, out, weights, group.ensemble_ms_per_1k, ensemble_temp)
+        out += [extra] if extra else []
+    return out
+
+
+def _temp_rel(store: Any, path: Any) -> str:
+    return path.relative_to(store.root).as_posix()
+
+
+def _final(session: SearchSession, name: str) -> str:
+    return f"runs/{session.run_id}/candidates/{name}.skops"
+
+
+def _ensemble_candidate(
+    session: SearchSession,
+    singles: list[FinalCandidate],
+    weights: dict[str, float],
+    latency: float | None,
+    temp: str,
+) -> FinalCandidate | None:
+    store, data = session.studio.artifacts, session.data
+    members = [c for c in singles if c.name in weights]
+    if latency is None or len(members) != len(weights):
+        store.path_of(temp).unlink(missing_ok=True)
+        session.event("The ensemble was not saved: its members did not all finish in time.")
+        return None
+    stored = store.adopt(temp, _final(session, "ensemble"))
+    w = np.array([weights[c.name] for c in members])
+    oof = ens.blend([_load_oof(session, c.trial_number) for c in members], w)
+    mix = ", ".join(f"{c.name} x{int(weights[c.name])}" for c in members)
+    session.event(f"Greedy ensemble added: {mix}.")
+    return FinalCandidate(
+        "ensemble", "ensemble", None, {"members": {c.name: weights[c.name] for c in members}},
+        ens.fold_scores(oof, data.y, data.folds, data.metric),
+        ens.blend([c.holdout_output for c in members], w),
+        sum(c.fit_seconds for c in members), latency, stored.path, stored.sha256,
+        stored.size_bytes,
+    )  # fmt: skip
 
 
 def score_holdout(data: TrainingData, candidate: FinalCandidate) -> dict[str, float]:
@@ -182,11 +194,9 @@ def score_holdout(data: TrainingData, candidate: FinalCandidate) -> dict[str, fl
 def finalize(session: SearchSession, hard_end: float) -> list[FinalCandidate]:
     """Refit, ensemble and score; candidates come back ranked by CV score."""
     top, baseline = candidate_trials(session)
-    singles = refit_candidates(session, top, hard_end)
-    extra = add_ensemble(session, singles, hard_end) if singles else None
-    everything = singles + ([extra] if extra else [])
-    if baseline is not None:  # last: it shows what tuning bought, it is rarely the winner
-        everything += refit_candidates(session, [baseline], hard_end)
+    everything = _refit(session, top, hard_end, ensemble_weights(session, top))
+    if baseline is not None and time.monotonic() < hard_end:
+        everything += _refit(session, [baseline], hard_end)  # it shows what tuning bought
     sign = 1 if session.data.metric.greater_is_better else -1
     everything.sort(key=lambda c: -sign * float(np.mean(c.cv_scores)))
     for candidate in everything:

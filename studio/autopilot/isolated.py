@@ -46,7 +46,7 @@ def run_isolated(
     on_message: Callable[[Any], bool] = lambda _m: True,
 ) -> Outcome:
     """Run ``target(send)`` in a child until it returns, ``deadline`` (monotonic) passes, or
-    ``on_message`` returns False for a message the child sent."""
+    ``on_message`` returns False for a ``(kind, payload)`` message the child sent."""
     receive, send = _CTX.Pipe(duplex=False)
     process = _CTX.Process(target=_child, args=(target, send), daemon=True)
     process.start()
@@ -66,7 +66,7 @@ def run_isolated(
                 return Outcome("done", payload[0])
             if kind == "error":
                 return Outcome("error", error=payload[0])
-            if not on_message(payload[0] if len(payload) == 1 else tuple(payload)):
+            if not on_message((kind, payload[0])):
                 return Outcome("stopped")
     finally:
         if process.is_alive():

@@ -52,6 +52,11 @@ class SearchSession:
     run_started_wall: float = field(default_factory=time.time)
 
     @property
+    def seed(self) -> int:
+        """The run's seed."""
+        return int(self.config["seed"])
+
+    @property
     def budget(self) -> float | None:
         return self.config.get("budget_seconds")
 
@@ -110,15 +115,15 @@ class SearchSession:
             self._complete(trial, family, result, label)
         elif outcome.status == "stopped":
             self.study.tell(trial, state=TrialState.PRUNED)
-            self._event(f"{label} pruned after fold {len(scores)}.")
+            self.event(f"{label} pruned after fold {len(scores)}.")
         elif outcome.status == "timeout":
             trial.set_user_attr("failure", "over its time limit")
             self.study.tell(trial, state=TrialState.FAIL)
-            self._event(f"{label} stopped: it would have run past the time limit.", "warning")
+            self.event(f"{label} stopped: it would have run past the time limit.", "warning")
         else:
             trial.set_user_attr("failure", outcome.error.strip().splitlines()[-1][:300])
             self.study.tell(trial, state=TrialState.FAIL)
-            self._event(f"{label} failed: {trial.user_attrs['failure']}", "warning")
+            self.event(f"{label} failed: {trial.user_attrs['failure']}", "warning")
             log.warning("trial %s of run %s failed:\n%s", trial.number, self.run_id, outcome.error)
         self._record_progress()
 
@@ -135,12 +140,13 @@ class SearchSession:
         trial.set_user_attr("fit_seconds", result.fit_seconds)
         self.study.tell(trial, float(np.mean(values)))
         shown = float(np.mean(result.scores))
-        self._event(
+        self.event(
             f"{label}: {self.data.metric.label} {shown:.4f} ± {np.std(result.scores):.4f} "
             f"({result.fit_seconds:.2f} s per fold)."
         )
 
-    def _event(self, text: str, level: str = "info") -> None:
+    def event(self, text: str, level: str = "info") -> None:
+        """Add a line to the run's event log."""
         with session_scope(self.studio.engine) as session:
             session.add(RunEvent(run_id=self.run_id, level=level, message=text[:1000]))
 
@@ -177,6 +183,6 @@ def refit_reserve(complete: list, config: dict, budget: float) -> float:
     folds = int(config["folds"])
     top = sorted(complete, key=lambda t: t.value, reverse=True)[: int(config["top_k"])]
     per_fit = [t.user_attrs.get("fit_seconds", 0.0) * folds / (folds - 1) for t in top]
-    estimate = 1.3 * sum(per_fit) + 2.0 + 0.03 * budget
+    estimate = 1.5 * sum(per_fit) + 2.0 + 0.03 * budget  # refits, ensemble, saving
     floor = 1.5 * per_fit[0] + 2.0 if per_fit else 0.15 * budget
     return min(max(estimate, floor, 0.1 * budget), max(floor, 0.4 * budget))

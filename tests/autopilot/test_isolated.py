@@ -30,8 +30,12 @@ def test_messages_stream_and_a_refusal_stops_the_child() -> None:
             send(("fold", i))
             time.sleep(0.05)
 
-    outcome = run_isolated(work, time.monotonic() + 60, lambda i: seen.append(i) or i < 2)
-    assert outcome.status == "stopped" and seen == [0, 1, 2]
+    def on_message(message: tuple) -> bool:
+        seen.append(message)
+        return message[1] < 2
+
+    outcome = run_isolated(work, time.monotonic() + 60, on_message)
+    assert outcome.status == "stopped" and seen == [("fold", 0), ("fold", 1), ("fold", 2)]
 
 
 def test_results_and_errors_come_back() -> None:
