@@ -36,6 +36,11 @@ def main() -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("STUDIO_")}
     env |= {"STUDIO_HOME": str(home), "STUDIO_USER": "ana"}
     subprocess.run([sys.executable, "-m", "studio.cli", "demo"], env=env, check=True)
+    subprocess.run(
+        [sys.executable, "-m", "studio.cli", "autopilot", "run", "--dataset", "telco_churn",
+         "--target", "churn", "--budget-seconds", "60", "--wait"],
+        env=env, check=True,
+    )  # fmt: skip
     port = _free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
@@ -57,6 +62,7 @@ def main() -> None:
             wait_idle(page, after_action=True)
             page.wait_for_timeout(2500)
             page.screenshot(path=str(OUT / "data-column.png"))
+            _shoot(page, f"{url}/Autopilot?run=1", "autopilot-finished", 1300)
             browser.close()
     finally:
         server.terminate()

@@ -6,9 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from sklearn.base import clone
 from sklearn.ensemble import VotingClassifier, VotingRegressor
 from sklearn.preprocessing import LabelEncoder
-from sklearn.utils import Bunch
 
 from studio.autopilot.metrics import Metric, score, search_value
 
@@ -46,14 +46,17 @@ def fold_scores(
 def voting_model(
     members: list[tuple[str, Any]], weights: list[float], task: str, n_classes: int
 ) -> Any:
-    """A soft-voting ensemble built from already fitted members (no refit)."""
-    models = [model for _, model in members]
+    """A soft-voting ensemble built from already fitted members (no refit).
+
+    The constructor gets unfitted clones and only ``estimators_`` holds the fitted members:
+    skops saves every reference separately, so sharing them would store each model twice.
+    """
+    blueprints = [(name, clone(model)) for name, model in members]
     if task == "regression":
-        ensemble = VotingRegressor(members, weights=weights)
+        ensemble = VotingRegressor(blueprints, weights=weights)
     else:
-        ensemble = VotingClassifier(members, voting="soft", weights=weights)
+        ensemble = VotingClassifier(blueprints, voting="soft", weights=weights)
         ensemble.le_ = LabelEncoder().fit(np.arange(n_classes))
         ensemble.classes_ = ensemble.le_.classes_
-    ensemble.estimators_ = models
-    ensemble.named_estimators_ = Bunch(**dict(members))
+    ensemble.estimators_ = [model for _, model in members]
     return ensemble

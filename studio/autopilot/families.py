@@ -165,12 +165,12 @@ FAMILIES: dict[str, Family] = {
                _forest_build((RandomForestClassifier, RandomForestRegressor)),
                _forest_suggest("random_forest"),
                lambda task: {"n_estimators": 200, "max_features": "sqrt" if task != "regression"
-                             else 1.0, "min_samples_leaf": 1, "class_weight": "none"}),
+                             else 0.5, "min_samples_leaf": 2, "class_weight": "none"}),
         Family("extra_trees", "Extra trees", "tree",
                _forest_build((ExtraTreesClassifier, ExtraTreesRegressor)),
                _forest_suggest("extra_trees"),
                lambda task: {"n_estimators": 200, "max_features": "sqrt" if task != "regression"
-                             else 1.0, "min_samples_leaf": 2, "class_weight": "none"}),
+                             else 0.5, "min_samples_leaf": 3, "class_weight": "none"}),
         Family("linear", "Logistic / linear regression (Ridge, ElasticNet)", "linear",
                _linear_build, _linear_suggest,
                lambda task: {"C": 1.0, "class_weight": "none"} if task != "regression"

@@ -167,7 +167,8 @@ def _ensemble_candidate(
     members = [c for c in singles if c.name in weights]
     if latency is None or len(members) != len(weights):
         store.path_of(temp).unlink(missing_ok=True)
-        session.event("The ensemble was not saved: its members did not all finish in time.")
+        why = "saving it" if len(members) == len(weights) else "refitting its members"
+        session.event(f"The ensemble was dropped: {why} did not finish in time.", "warning")
         return None
     stored = store.adopt(temp, _final(session, "ensemble"))
     w = np.array([weights[c.name] for c in members])
@@ -197,6 +198,8 @@ def finalize(session: SearchSession, hard_end: float) -> list[FinalCandidate]:
     everything = _refit(session, top, hard_end, ensemble_weights(session, top))
     if baseline is not None and time.monotonic() < hard_end:
         everything += _refit(session, [baseline], hard_end)  # it shows what tuning bought
+    elif baseline is not None:
+        session.event("No time was left to refit the baseline (trial 0).", "warning")
     sign = 1 if session.data.metric.greater_is_better else -1
     everything.sort(key=lambda c: -sign * float(np.mean(c.cv_scores)))
     for candidate in everything:

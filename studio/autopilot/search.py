@@ -101,11 +101,17 @@ class SearchSession:
         limit = self.config.get("per_trial_seconds") or (
             PER_TRIAL_SHARE * self.budget if self.budget else float("inf")
         )
-        deadline = time.monotonic() + min(self._seconds_left(), limit)
+        start = time.monotonic()
+        deadline = start + min(self._seconds_left(), limit)
         scores: list[float] = []
+        over_time: list[bool] = []
 
         def on_fold(index: int, value: float) -> bool:
             scores.append(search_value(self.data.metric, value))
+            projected = start + (time.monotonic() - start) * len(self.data.folds) / (index + 1)
+            if projected > deadline:  # stop now rather than be killed at the deadline
+                over_time.append(True)
+                return False
             trial.report(float(np.mean(scores)), step=index)
             return not trial.should_prune()
 
@@ -113,10 +119,10 @@ class SearchSession:
         label = f"Trial {trial.number} ({family})"
         if outcome.status == "done" and result is not None:
             self._complete(trial, family, result, label)
-        elif outcome.status == "stopped":
+        elif outcome.status == "stopped" and not over_time:
             self.study.tell(trial, state=TrialState.PRUNED)
             self.event(f"{label} pruned after fold {len(scores)}.")
-        elif outcome.status == "timeout":
+        elif outcome.status in ("timeout", "stopped"):
             trial.set_user_attr("failure", "over its time limit")
             self.study.tell(trial, state=TrialState.FAIL)
             self.event(f"{label} stopped: it would have run past the time limit.", "warning")

@@ -55,8 +55,6 @@ def serve(
     studio: Studio, *, once: bool = False, idle_exit: float | None = None, help_others: bool = True
 ) -> int:
     """Work until stopped (or after one job with ``once``); return the number of jobs run."""
-    # Fits run in forked children; passive OpenMP threads do not spin on a busy machine.
-    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     worker_id = new_worker_id()
     queue.register_worker(studio, worker_id)
     beat = Heartbeat(studio, worker_id)
