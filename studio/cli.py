@@ -148,6 +148,7 @@ def _autopilot_run(studio: Studio, args: argparse.Namespace) -> int:
         dataset=args.dataset, target=args.target, task=args.task, metric=args.metric,
         budget_seconds=args.budget_seconds, max_trials=args.max_trials,
         families=args.families.split(",") if args.families else None, seed=args.seed,
+        per_trial_seconds=args.per_trial_seconds,
     )  # fmt: skip
     run_id = launch_run(studio, request, actor=studio.settings.user)
     if not args.wait:
@@ -292,6 +293,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--max-trials", type=int)
     run.add_argument("--families", help="comma-separated, e.g. hgb,linear")
     run.add_argument("--seed", type=int, default=0)
+    run.add_argument("--per-trial-seconds", type=float, help="default: half the budget")
     run.add_argument("--wait", action="store_true", help="show progress; print the result")
     command(auto, "status", _autopilot_status, "a run's status and leaderboard").add_argument(
         "run", type=int

@@ -66,6 +66,8 @@ def _check_limits(request: AutopilotRequest) -> None:
         raise InvalidInputError("The maximum number of trials must be at least 1.")
     if request.budget_seconds is None and request.max_trials is None:
         raise InvalidInputError("Give a time budget, a maximum number of trials, or both.")
+    if request.per_trial_seconds is not None and request.per_trial_seconds <= 0:
+        raise InvalidInputError("The time limit per trial must be more than 0 seconds.")
     if not 2 <= request.folds <= 20:
         raise InvalidInputError("The number of folds must be between 2 and 20.")
     if not 0.05 <= request.holdout <= 0.5:

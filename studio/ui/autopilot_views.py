@@ -75,8 +75,11 @@ def _options(ref: str, target: str) -> AutopilotRequest:
     budget = c3.number_input("Time budget (seconds)", 5, 24 * 3600, 60, step=10, key="auto_budget")
     c4, c5, c6 = st.columns(3)
     trials = c4.number_input("Maximum trials (0: no limit)", 0, 100_000, 0, key="auto_trials")
-    seed = c5.number_input("Seed", 0, 2**31 - 1, 0, key="auto_seed")
-    families = c6.multiselect(
+    per_trial = c5.number_input(
+        "Time limit per trial (s; 0: half the budget)", 0, 24 * 3600, 0, key="auto_per_trial"
+    )
+    seed = c6.number_input("Seed", 0, 2**31 - 1, 0, key="auto_seed")
+    families = st.multiselect(
         "Model families (empty: all that suit the data)", list(FAMILIES), key="auto_families",
         format_func=lambda f: FAMILIES[f].label,
     )  # fmt: skip
@@ -84,6 +87,7 @@ def _options(ref: str, target: str) -> AutopilotRequest:
         dataset=ref, target=target, task=None if task == "auto" else task,
         metric=None if metric == "default" else metric, budget_seconds=float(budget),
         max_trials=int(trials) or None, families=families or None, seed=int(seed),
+        per_trial_seconds=float(per_trial) or None,
     )  # fmt: skip
 
 
