@@ -24,6 +24,8 @@ TRUSTED_TYPES = frozenset(
         "sklearn.ensemble._hist_gradient_boosting.binning._BinMapper",
         "sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor",
         "sklearn.metrics._dist_metrics.EuclideanDistance64",
+        "sklearn.model_selection._split.KFold",
+        "sklearn.model_selection._split.StratifiedKFold",
         "sklearn.metrics._dist_metrics.ManhattanDistance64",
         "sklearn.metrics._dist_metrics.MinkowskiDistance64",
         "sklearn.neighbors._ball_tree.BallTree",

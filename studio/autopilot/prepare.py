@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 from sklearn.compose import ColumnTransformer
 from sklearn.impute import SimpleImputer
+from sklearn.model_selection import KFold, StratifiedKFold
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import (
     FunctionTransformer,
@@ -94,7 +95,7 @@ def _choose(name: str, kind: str, distinct: int, missing_share: float) -> Column
     )
 
 
-CALENDAR_PARTS = ("year", "month", "day", "dayofweek", "hour")
+CALENDAR_PARTS = ("year", "month", "day", "day_of_week", "hour")
 
 
 def calendar_parts(frame: pd.DataFrame) -> pd.DataFrame:
@@ -141,10 +142,16 @@ def build_preprocessor(plan: ColumnPlan, style: str, task: str) -> ColumnTransfo
         ]
     )
     target_type = "continuous" if task == "regression" else "auto"
+    splitter = KFold if task == "regression" else StratifiedKFold
     target_encoded = Pipeline(
         [
             ("impute", _categorical_imputer()),
-            ("encode", TargetEncoder(target_type=target_type, random_state=0)),
+            (
+                "encode",
+                TargetEncoder(
+                    target_type=target_type, cv=splitter(5, shuffle=True, random_state=0)
+                ),
+            ),
             *scale,
         ]
     )
