@@ -13,11 +13,13 @@ import os
 import time
 import uuid
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 from optuna.trial import FrozenTrial, TrialState
 
+from studio.artifacts import ArtifactStore
 from studio.autopilot import ensemble as ens
 from studio.autopilot.evaluation import RefitJob, TrainingData, refit_group
 from studio.autopilot.families import unprefix
@@ -148,7 +150,7 @@ def _refit(
     return out
 
 
-def _temp_rel(store: Any, path: Any) -> str:
+def _temp_rel(store: ArtifactStore, path: Path) -> str:
     return path.relative_to(store.root).as_posix()
 
 

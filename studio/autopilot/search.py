@@ -12,11 +12,11 @@ import io
 import logging
 import time
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import numpy as np
 import optuna
-from optuna.trial import TrialState
+from optuna.trial import FrozenTrial, TrialState
 
 from studio.autopilot.evaluation import CvResult, TrainingData, cross_validate
 from studio.autopilot.families import FAMILIES
@@ -175,7 +175,7 @@ class SearchSession:
             if self.lead:
                 run.search_deadline = self.search_deadline(complete)
 
-    def search_deadline(self, complete: list) -> object:
+    def search_deadline(self, complete: list[FrozenTrial]) -> datetime | None:
         """Session start + budget, less the time the final refits are expected to need."""
         if self.budget is None:
             return None
@@ -184,7 +184,7 @@ class SearchSession:
         return utcnow() + timedelta(seconds=end - time.time())
 
 
-def refit_reserve(complete: list, config: dict, budget: float) -> float:
+def refit_reserve(complete: list[FrozenTrial], config: dict, budget: float) -> float:
     """Seconds to keep for refitting the best candidates on all training rows."""
     folds = int(config["folds"])
     top = sorted(complete, key=lambda t: t.value, reverse=True)[: int(config["top_k"])]
