@@ -151,6 +151,11 @@ def _autopilot_run(studio: Studio, args: argparse.Namespace) -> int:
         per_trial_seconds=args.per_trial_seconds,
     )  # fmt: skip
     run_id = launch_run(studio, request, actor=studio.settings.user)
+    from studio.tracking import get_run
+
+    for _at, level, text in reversed(get_run(studio, run_id).events):
+        if level == "warning":
+            print(f"warning: {text}", file=sys.stderr)
     if not args.wait:
         _emit(args, {"run_id": run_id, "status": "queued"}, f"Queued run {run_id}.")
         return 0

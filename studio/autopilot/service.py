@@ -129,6 +129,8 @@ def launch_run(studio: Studio, request: AutopilotRequest, *, actor: str) -> int:
             session.flush()
             enqueue(session, kind="autopilot", run_id=run.id)
             session.add(RunEvent(run_id=run.id, message=f"Queued by {actor}: {plan.task_reason}"))
+            for note in plan.notes:  # e.g. rows without a target that will be left out
+                session.add(RunEvent(run_id=run.id, level="warning", message=note))
             record_event(
                 session, actor=actor, kind="run.launched", subject=f"run {run.id}",
                 message=f"Launched autopilot run {run.id} on {plan.dataset.ref} "

@@ -14,6 +14,7 @@ from studio.data.versions import add_dataset_version
 from studio.db import session_scope
 from studio.db.models import Job, Run
 from studio.errors import InvalidInputError
+from studio.tracking import get_run
 
 
 @pytest.mark.parametrize(
@@ -84,7 +85,10 @@ def test_bad_requests_are_refused_and_leave_nothing_queued(
 
 def test_rows_with_missing_target_are_dropped_with_a_note(churn_studio: Studio) -> None:
     """Missing targets are left out and the plan says how many."""
-    frame = pd.DataFrame({"x": range(100), "y": ["a", "b"] * 45 + [None] * 10})
+    frame = pd.DataFrame({"x": [i % 7 for i in range(100)], "y": ["a", "b"] * 45 + [None] * 10})
     add_dataset_version(churn_studio, frame.to_csv(index=False).encode(), "m.csv", actor="t")
     plan = plan_run(churn_studio, AutopilotRequest(dataset="m", target="y"))
     assert plan.rows == 90 and plan.notes == ["10 rows with no 'y' will be left out."]
+    run_id = launch_run(churn_studio, AutopilotRequest(dataset="m", target="y"), actor="t")
+    warnings = [e for e in get_run(churn_studio, run_id).events if e[1] == "warning"]
+    assert [text for _, _, text in warnings] == ["10 rows with no 'y' will be left out."]
