@@ -82,3 +82,18 @@ def check_target(y: pd.Series, task: str, folds: int, holdout: float) -> None:
             f"The smallest class '{counts.idxmin()}' has {counts.min()} rows; at least {needed} "
             f"are needed for {folds}-fold cross-validation and a holdout."
         )
+
+
+TARGET_NAMES = (
+    "target", "label", "class", "y", "outcome", "churn", "diagnosis", "cultivar", "progression",
+    "species", "price", "default", "fraud",
+)  # fmt: skip
+
+
+def suggest_target(columns: list[str]) -> str:
+    """A likely target among ``columns``: a conventional target name, else the last column."""
+    lowered = {c.lower(): c for c in columns}
+    for name in TARGET_NAMES:
+        if name in lowered:
+            return lowered[name]
+    return columns[-1]

@@ -8,6 +8,7 @@ import streamlit as st
 from studio.autopilot.families import FAMILIES
 from studio.autopilot.metrics import METRICS
 from studio.autopilot.service import AutopilotRequest, RunPlan, launch_run, plan_run
+from studio.autopilot.tasks import suggest_target
 from studio.context import Studio
 from studio.data.versions import list_datasets
 from studio.jobs.launcher import ensure_local_worker
@@ -50,8 +51,10 @@ def _render_form(studio: Studio) -> None:
     name = left.selectbox("Dataset", names, key="auto_dataset")
     latest = next(d.latest for d in datasets if d.name == name)
     columns = [c.name for c in latest.profile.column_profiles]
-    target = right.selectbox("Target column (what to predict)", columns,
-                             index=len(columns) - 1, key=f"auto_target_{name}")  # fmt: skip
+    target = right.selectbox(
+        "Target column (what to predict)", columns,
+        index=columns.index(suggest_target(columns)), key=f"auto_target_{name}",
+    )  # fmt: skip
     with st.expander("Options", expanded=False):
         request = _options(latest.ref, target)
     plan = _plan(studio, f"{request}", request)

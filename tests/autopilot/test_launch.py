@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import select
 
 from studio.autopilot.service import AutopilotRequest, launch_run, plan_run
-from studio.autopilot.tasks import detect_task
+from studio.autopilot.tasks import detect_task, suggest_target
 from studio.context import Studio
 from studio.data.versions import add_dataset_version
 from studio.db import session_scope
@@ -92,3 +92,12 @@ def test_rows_with_missing_target_are_dropped_with_a_note(churn_studio: Studio) 
     run_id = launch_run(churn_studio, AutopilotRequest(dataset="m", target="y"), actor="t")
     warnings = [e for e in get_run(churn_studio, run_id).events if e[1] == "warning"]
     assert [text for _, _, text in warnings] == ["10 rows with no 'y' will be left out."]
+
+
+@pytest.mark.parametrize(
+    ("columns", "expected"),
+    [(["churn", "tenure", "total"], "churn"), (["a", "Label", "b"], "Label"), (["a", "b"], "b")],
+)
+def test_suggested_target(columns: list[str], expected: str) -> None:
+    """The form starts on a conventionally named target, else on the last column."""
+    assert suggest_target(columns) == expected
