@@ -1,0 +1,69 @@
+"""The ``studio`` command line: argument parsing and output only; the core does the work.
+
+Contract: ``--json`` prints one JSON document on stdout; exit 0 on success, 2 on a user error
+(``error: <sentence>`` on stderr), 1 on an internal failure (with a log reference).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from studio.cli import autopilot_commands, data_commands
+from studio.cli.output import command
+from studio.config import load_settings
+from studio.context import Studio
+from studio.errors import StudioError, UserError
+from studio.logs import configure_logging, log_failure
+
+APP = Path(__file__).resolve().parents[2] / "app.py"
+
+
+def _app(_studio: Studio, args: argparse.Namespace) -> int:
+    if not APP.is_file():
+        raise UserError("app.py was not found next to the studio package; run from a checkout.")
+    command_line = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(APP),
+        "--server.port",
+        str(args.port),
+    ]
+    return subprocess.call(command_line, cwd=APP.parent, env=os.environ.copy())
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full argument parser (``studio --help``)."""
+    parser = argparse.ArgumentParser(prog="studio", description="Local-first MLOps studio.")
+    nouns = parser.add_subparsers(dest="noun", required=True)
+    data_commands.register(nouns)
+    autopilot_commands.register(nouns)
+    app = command(nouns, "app", _app, "start the Streamlit app")
+    app.add_argument("--port", type=int, default=8501)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; return its exit code."""
+    args = build_parser().parse_args(argv)
+    settings = load_settings()
+    try:
+        configure_logging(settings.home)
+        return args.handler(Studio.open(settings), args)
+    except UserError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except StudioError as exc:
+        ref = log_failure(exc, f"studio {args.noun}")
+        print(f"error: {exc} (ref {ref})", file=sys.stderr)
+        return 1
+    except Exception as exc:  # the one boundary that turns a crash into exit 1
+        ref = log_failure(exc, f"studio {args.noun}")
+        print(f"error: internal failure (ref {ref}); see the Studio log.", file=sys.stderr)
+        return 1

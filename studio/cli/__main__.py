@@ -1,0 +1,5 @@
+"""``python -m studio.cli``."""
+
+from studio.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,158 @@
+"""`studio autopilot ...`, `studio runs export-code` and `studio worker`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from studio.cli.output import command, emit
+from studio.context import Studio
+
+
+def _autopilot_run(studio: Studio, args: argparse.Namespace) -> int:
+    from studio.autopilot.service import AutopilotRequest, launch_run
+
+    request = AutopilotRequest(
+        dataset=args.dataset, target=args.target, task=args.task, metric=args.metric,
+        budget_seconds=args.budget_seconds, max_trials=args.max_trials,
+        families=args.families.split(",") if args.families else None, seed=args.seed,
+        per_trial_seconds=args.per_trial_seconds,
+    )  # fmt: skip
+    run_id = launch_run(studio, request, actor=studio.settings.user)
+    from studio.tracking import get_run
+
+    for _at, level, text in reversed(get_run(studio, run_id).events):
+        if level == "warning":
+            print(f"warning: {text}", file=sys.stderr)
+    if not args.wait:
+        emit(args, {"run_id": run_id, "status": "queued"}, f"Queued run {run_id}.")
+        return 0
+    return _wait_for(studio, run_id, args)
+
+
+def _wait_for(studio: Studio, run_id: int, args: argparse.Namespace) -> int:
+    import time
+
+    from studio.jobs.launcher import start_local_worker
+    from studio.jobs.queue import live_workers
+    from studio.tracking import get_run
+
+    worker = None if live_workers(studio) else start_local_worker(studio, once=True)
+    while True:
+        info = get_run(studio, run_id, events=0)
+        best = "—" if info.best_score is None else f"{info.best_score:.4f}"
+        budget = info.config.get("budget_seconds")
+        of = f" / {budget:.0f}" if budget else ""
+        print(
+            f"\rrun {run_id} {info.status:<10} {info.elapsed_seconds():6.1f}{of} s  "
+            f"trials {info.trials_done:<4} best {info.metric_label} {best}",
+            end="", file=sys.stderr, flush=True,
+        )  # fmt: skip
+        if not info.is_active:
+            break
+        time.sleep(1.0)
+    print(file=sys.stderr)
+    if worker is not None:
+        worker.wait(timeout=30)
+    emit(args, info.to_json(), _leaderboard_text(info))
+    return 1 if info.status == "failed" else 0
+
+
+def _leaderboard_text(info) -> str:  # noqa: ANN001 (a RunInfo)
+    lines = [f"Run {info.id}: {info.status}. {info.message}".strip()]
+    if info.leaderboard:
+        metrics = list(info.leaderboard[0].holdout)
+        lines.append(
+            f"{'RANK':>4} {'CANDIDATE':<22} {'CV':>14} "
+            + " ".join(f"{m.upper():>9}" for m in metrics)
+            + f" {'FIT S':>7} {'MS/1K':>7}"
+        )
+        for c in info.leaderboard:
+            lines.append(
+                f"{c.rank:>4} {c.name + (' (baseline)' if c.is_baseline else ''):<22} "
+                f"{c.cv_score:>7.4f}±{c.cv_std:<6.4f} "
+                + " ".join(f"{c.holdout[m]:>9.4f}" for m in metrics)
+                + f" {c.fit_seconds:>7.2f} {c.predict_ms_per_1k:>7.1f}"
+            )
+    return "\n".join(lines)
+
+
+def _autopilot_status(studio: Studio, args: argparse.Namespace) -> int:
+    from studio.tracking import get_run
+
+    info = get_run(studio, args.run)
+    emit(args, info.to_json(), _leaderboard_text(info))
+    return 0
+
+
+def _autopilot_stop(studio: Studio, args: argparse.Namespace) -> int:
+    from studio.autopilot.service import request_stop
+
+    status = request_stop(studio, args.run, actor=studio.settings.user)
+    emit(args, {"run_id": args.run, "status": status}, f"Run {args.run}: {status}.")
+    return 0
+
+
+def _autopilot_resume(studio: Studio, args: argparse.Namespace) -> int:
+    from studio.autopilot.service import resume_run
+
+    resume_run(studio, args.run, actor=studio.settings.user)
+    if args.wait:
+        return _wait_for(studio, args.run, args)
+    emit(args, {"run_id": args.run, "status": "queued"}, f"Run {args.run} queued again.")
+    return 0
+
+
+def _runs_export_code(studio: Studio, args: argparse.Namespace) -> int:
+    from studio.autopilot.export import export_code
+
+    code = export_code(studio, args.run, args.candidate)
+    Path(args.out).write_text(code, encoding="utf-8")
+    emit(args, {"run_id": args.run, "out": args.out}, f"Wrote {args.out}.")
+    return 0
+
+
+def _worker(studio: Studio, args: argparse.Namespace) -> int:
+    from studio.jobs.worker import serve
+
+    done = serve(studio, once=args.once, idle_exit=args.idle_exit)
+    emit(args, {"jobs": done}, f"Worker stopped after {done} job(s).")
+    return 0
+
+
+def register(nouns: argparse._SubParsersAction) -> None:
+    """Add the autopilot, runs and worker commands to the parser."""
+    auto = nouns.add_parser("autopilot", help="automatic model search").add_subparsers(
+        dest="verb", required=True
+    )
+    run = command(auto, "run", _autopilot_run, "launch an autopilot run")
+    run.add_argument("--dataset", required=True, help="NAME or NAME@VERSION")
+    run.add_argument("--target", required=True)
+    run.add_argument("--task", choices=["binary", "multiclass", "regression"])
+    run.add_argument("--metric")
+    run.add_argument("--budget-seconds", type=float, default=60.0)
+    run.add_argument("--max-trials", type=int)
+    run.add_argument("--families", help="comma-separated, e.g. hgb,linear")
+    run.add_argument("--seed", type=int, default=0)
+    run.add_argument("--per-trial-seconds", type=float, help="default: half the budget")
+    run.add_argument("--wait", action="store_true", help="show progress; print the result")
+    command(auto, "status", _autopilot_status, "a run's status and leaderboard").add_argument(
+        "run", type=int
+    )
+    command(
+        auto, "stop", _autopilot_stop, "end a run's search after the current trial"
+    ).add_argument("run", type=int)
+    resume = command(auto, "resume", _autopilot_resume, "resume a stopped or failed run")
+    resume.add_argument("run", type=int)
+    resume.add_argument("--wait", action="store_true")
+    runs = nouns.add_parser("runs", help="autopilot runs").add_subparsers(
+        dest="verb", required=True
+    )
+    export_cmd = command(runs, "export-code", _runs_export_code, "write a candidate as a script")
+    export_cmd.add_argument("run", type=int)
+    export_cmd.add_argument("--out", required=True)
+    export_cmd.add_argument("--candidate", help="candidate name (default: rank 1)")
+    worker = command(nouns, "worker", _worker, "run a worker that drains the job queue")
+    worker.add_argument("--once", action="store_true", help="handle one job, then exit")
+    worker.add_argument("--idle-exit", type=float, help="exit after this many idle seconds")
