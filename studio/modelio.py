@@ -31,7 +31,6 @@ TRUSTED_TYPES = frozenset(
         "sklearn.neighbors._ball_tree.BallTree",
         "sklearn.neighbors._kd_tree.KDTree",
         "sklearn.tree._tree.Tree",
-        "sklearn.utils._bunch.Bunch",
         "sklearn.utils.validation.check_array",
         "studio.autopilot.prepare.calendar_part_names",
         "studio.autopilot.prepare.calendar_parts",

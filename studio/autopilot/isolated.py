@@ -73,8 +73,3 @@ def run_isolated(
             process.kill()
         process.join(timeout=10)
         receive.close()
-
-
-def message(kind: str, payload: Any) -> tuple[str, Any]:
-    """A progress message for ``send`` (anything but 'done' and 'error')."""
-    return (kind, payload)

@@ -50,6 +50,7 @@ class SearchSession:
     worker_id: str = ""
     started: float = field(default_factory=time.monotonic)
     run_started_wall: float = field(default_factory=time.time)
+    _deadline: datetime | None = None
 
     @property
     def seed(self) -> int:
@@ -73,7 +74,7 @@ class SearchSession:
             run = session.get(Run, self.run_id)
             if run is None or run.stop_requested or run.status not in ("running", "stopping"):
                 return "stopped"
-            deadline = run.search_deadline
+            deadline = self._deadline = run.search_deadline
         max_trials = self.config.get("max_trials")
         if max_trials and self._finished_trials() >= max_trials:
             return "max_trials"
@@ -86,11 +87,10 @@ class SearchSession:
         return len(self.study.get_trials(deepcopy=False, states=states))
 
     def _seconds_left(self) -> float:
-        with session_scope(self.studio.engine) as session:
-            deadline = session.get(Run, self.run_id).search_deadline
-        if deadline is None:
+        """Seconds to the search deadline read by the last ``_should_end``."""
+        if self._deadline is None:
             return float("inf")
-        return (deadline - utcnow()).total_seconds()
+        return (self._deadline - utcnow()).total_seconds()
 
     def _one_trial(self) -> None:
         trial = self.study.ask()

@@ -29,12 +29,6 @@ def optuna_storage(url: str) -> RDBStorage:
         return _storages[url]
 
 
-def forget_storage(url: str) -> None:
-    """Drop the cached storage for ``url`` (tests, after a fork)."""
-    with _lock:
-        _storages.pop(url, None)
-
-
 def _sampler(seed: int) -> optuna.samplers.TPESampler:
     return optuna.samplers.TPESampler(
         seed=seed, multivariate=True, group=True, constant_liar=True, n_startup_trials=8

@@ -6,8 +6,6 @@ from collections.abc import Sequence
 
 import plotly.graph_objects as go
 
-from studio.tracking import TrialRow
-
 LINE = "#4C78A8"
 BASELINE = "#9AA3AF"
 
@@ -43,27 +41,5 @@ def best_so_far_figure(
         title="Best score so far", xaxis_title="seconds since start",
         yaxis_title=f"{metric_label} (cross-validated)", height=320, template="plotly_white",
         margin={"l": 10, "r": 10, "t": 50, "b": 10}, showlegend=False,
-    )  # fmt: skip
-    return fig
-
-
-def trials_figure(trials: Sequence[TrialRow], metric_label: str) -> go.Figure:
-    """Every completed trial's score by trial number, one colour per model family."""
-    fig = go.Figure()
-    families = sorted({t.family for t in trials if t.value is not None})
-    for family in families:
-        chosen = [t for t in trials if t.family == family and t.value is not None]
-        fig.add_trace(
-            go.Scatter(
-                x=[t.number for t in chosen],
-                y=[t.value for t in chosen],
-                mode="markers",
-                name=family,
-                hovertemplate="trial %{x}: %{y:.4f}<extra>" + family + "</extra>",
-            )  # fmt: skip
-        )
-    fig.update_layout(
-        title="Trials", xaxis_title="trial", yaxis_title=metric_label, height=320,
-        template="plotly_white", margin={"l": 10, "r": 10, "t": 50, "b": 10},
     )  # fmt: skip
     return fig
