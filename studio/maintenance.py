@@ -8,14 +8,17 @@ from studio.artifacts import SWEEP_GRACE_SECONDS
 from studio.context import Studio
 from studio.data.versions import referenced_artifacts
 from studio.db import session_scope
-from studio.db.models import Candidate, Run
+from studio.db.models import Candidate, Run, RunAnalysis
 
 ACTIVE = ("queued", "running", "stopping", "finalizing")
 
 
 def _candidate_files(studio: Studio) -> list[str]:
     with session_scope(studio.engine) as session:
-        return list(session.exec(select(Candidate.artifact)).all())
+        files = list(session.exec(select(Candidate.artifact)).all())
+        for row in session.exec(select(RunAnalysis)).all():
+            files += [path for path in (row.trials_artifact, row.views_artifact) if path]
+        return files
 
 
 def _active_run_folders(studio: Studio) -> list[str]:
@@ -27,8 +30,8 @@ def _active_run_folders(studio: Studio) -> list[str]:
 def sweep_orphans(studio: Studio, grace_seconds: float = SWEEP_GRACE_SECONDS) -> list[str]:
     """Delete orphaned and half-written artifact files older than ``grace_seconds``.
 
-    Kept: every file a dataset version or a candidate points at, and everything under the
-    folder of a run that is still working (its out-of-fold outputs and partial refits).
+    Kept: every file a dataset version, a candidate or a run analysis points at, and everything
+    under the folder of a run that is still working (its out-of-fold outputs and partial refits).
     """
     keep = [*referenced_artifacts(studio), *_candidate_files(studio)]
     return studio.artifacts.sweep(

@@ -30,7 +30,7 @@ def prepare_training_data(studio: Studio, dataset_ref: str, config: dict) -> Tra
     frame = frame[frame[target].notna()].reset_index(drop=True)
     if task == "regression":
         y = frame[target].to_numpy(dtype=float)
-        n_classes = 0
+        n_classes, labels = 0, []
     else:
         labels = class_labels(frame[target])
         y = frame[target].astype(str).map({v: i for i, v in enumerate(labels)}).to_numpy(int)
@@ -52,4 +52,5 @@ def prepare_training_data(studio: Studio, dataset_ref: str, config: dict) -> Tra
         X=X_train, y=y[train], folds=folds,
         X_holdout=X.iloc[holdout].reset_index(drop=True), y_holdout=y[holdout],
         plan=plan, metric=METRICS[config["metric"]], task=task, n_classes=n_classes,
+        labels=tuple(labels),
     )  # fmt: skip

@@ -43,6 +43,7 @@ class TrainingData:
     metric: Metric
     task: str
     n_classes: int
+    labels: tuple[str, ...] = ()
 
     def empty_output(self) -> np.ndarray:
         """An all-NaN array shaped like the model output over the training rows."""

@@ -20,6 +20,7 @@ from studio.autopilot.study import load_study
 from studio.context import Studio
 from studio.db import session_scope
 from studio.db.models import Candidate, Run, RunEvent, utcnow
+from studio.experiments.analysis import analyze_run
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +71,15 @@ def run_autopilot_job(studio: Studio, run_id: int, worker_id: str) -> None:
         log.exception("run %s failed", run_id)
         _set_status(studio, run_id, "failed", f"The run failed: {exc}"[:1000], level="error")
         raise
+    _analyze(studio, run_id)
+
+
+def _analyze(studio: Studio, run_id: int) -> None:
+    """The finished run's stored analysis; a failure here never fails the run."""
+    try:
+        analyze_run(studio, run_id)
+    except Exception:
+        log.exception("analysis of run %s failed", run_id)
 
 
 def _set_status(studio: Studio, run_id: int, status: str, text: str, level: str = "info") -> None:

@@ -120,6 +120,55 @@ class Candidate(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+# What a finished run's analysis produced: the trial table and Optuna's views, saved once.
+class RunAnalysis(SQLModel, table=True):
+    __tablename__ = "run_analysis"
+
+    run_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("run.id", ondelete="CASCADE"), primary_key=True)
+    )
+    status: str = Field(default="pending", max_length=20)  # pending | done | failed
+    trials_artifact: str = Field(default="", max_length=255)
+    trials_sha256: str = Field(default="", max_length=64)
+    views_artifact: str = Field(default="", max_length=255)
+    views_sha256: str = Field(default="", max_length=64)
+    seconds: float = 0.0
+    message: str = Field(default="", max_length=1000)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+# Holdout diagnostics of one candidate (curves, matrices, importances, bootstrap samples).
+class CandidateDiagnostics(SQLModel, table=True):
+    __tablename__ = "candidate_diagnostics"
+
+    candidate_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("candidate.id", ondelete="CASCADE"), primary_key=True)
+    )
+    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+# A Markdown note on a run or a candidate (one per subject; edits replace it).
+class Note(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("subject", "subject_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    subject: str = Field(max_length=20)  # run | candidate
+    subject_id: int = Field(index=True)
+    body: str = Field(default="", max_length=20_000)
+    updated_at: datetime = Field(default_factory=utcnow)
+    updated_by: str = Field(max_length=200)
+
+
+# A tag on a run or a candidate.
+class Tag(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("subject", "subject_id", "name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    subject: str = Field(max_length=20)
+    subject_id: int = Field(index=True)
+    name: str = Field(max_length=50, index=True)
+
+
 # A unit of background work (an autopilot session of a run) that one worker claims.
 class Job(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)

@@ -15,6 +15,7 @@ import uuid
 
 from studio.autopilot.runner import help_search, joinable_run, run_autopilot_job
 from studio.context import Studio
+from studio.experiments.analysis import analyze_run
 from studio.jobs import queue
 
 log = logging.getLogger(__name__)
@@ -84,7 +85,10 @@ def _work_once(studio: Studio, worker_id: str, beat: Heartbeat, help_others: boo
     if job is not None:
         beat.job_id, beat.run_id = job.id, job.run_id
         try:
-            run_autopilot_job(studio, job.run_id, worker_id)
+            if job.kind == "analyze":
+                analyze_run(studio, job.run_id)
+            else:
+                run_autopilot_job(studio, job.run_id, worker_id)
             queue.finish(studio, job.id)
         except Exception as exc:  # recorded on the run by the runner; the worker carries on
             queue.finish(studio, job.id, failed=True, error=str(exc))

@@ -1,0 +1,1 @@
+"""Experiments: browsing, analysing and comparing runs and candidates."""
