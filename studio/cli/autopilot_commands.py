@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import subprocess
 import sys
 from pathlib import Path
 
 from studio.cli.output import command, emit
 from studio.context import Studio
+from studio.experiments.analysis import ANALYSIS_SECONDS
 
 
 def _autopilot_run(studio: Studio, args: argparse.Namespace) -> int:
@@ -53,9 +55,13 @@ def _wait_for(studio: Studio, run_id: int, args: argparse.Namespace) -> int:
             break
         time.sleep(1.0)
     print(file=sys.stderr)
-    if worker is not None:
-        worker.wait(timeout=30)
     emit(args, info.to_json(), _leaderboard_text(info))
+    sys.stdout.flush()
+    if worker is not None:  # it finishes the run's analysis (diagnostics) before it exits
+        try:
+            worker.wait(timeout=ANALYSIS_SECONDS + 30)
+        except subprocess.TimeoutExpired:
+            print("warning: the worker is still analysing the run.", file=sys.stderr)
     return 1 if info.status == "failed" else 0
 
 
