@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from studio.cli import autopilot_commands, data_commands
+from studio.cli import autopilot_commands, data_commands, runs_commands
 from studio.cli.output import command
 from studio.config import load_settings
 from studio.context import Studio
@@ -43,7 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="studio", description="Local-first MLOps studio.")
     nouns = parser.add_subparsers(dest="noun", required=True)
     data_commands.register(nouns)
-    autopilot_commands.register(nouns)
+    runs_commands.register(autopilot_commands.register(nouns))
     app = command(nouns, "app", _app, "start the Streamlit app")
     app.add_argument("--port", type=int, default=8501)
     return parser

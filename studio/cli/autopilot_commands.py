@@ -127,8 +127,8 @@ def _worker(studio: Studio, args: argparse.Namespace) -> int:
     return 0
 
 
-def register(nouns: argparse._SubParsersAction) -> None:
-    """Add the autopilot, runs and worker commands to the parser."""
+def register(nouns: argparse._SubParsersAction) -> argparse._SubParsersAction:
+    """Add the autopilot, runs and worker commands to the parser; returns ``runs``."""
     auto = nouns.add_parser("autopilot", help="automatic model search").add_subparsers(
         dest="verb", required=True
     )
@@ -162,3 +162,4 @@ def register(nouns: argparse._SubParsersAction) -> None:
     worker = command(nouns, "worker", _worker, "run a worker that drains the job queue")
     worker.add_argument("--once", action="store_true", help="handle one job, then exit")
     worker.add_argument("--idle-exit", type=float, help="exit after this many idle seconds")
+    return runs

@@ -71,11 +71,16 @@ def _target(studio: Studio, run_id: int) -> _Target:
         )  # fmt: skip
 
 
+def _text_or_none(value: Any) -> str | None:
+    missing = value is None or (isinstance(value, float) and math.isnan(value))
+    return None if missing else str(value)
+
+
 def _parquet_bytes(frame: pd.DataFrame) -> bytes:
     frame = frame.copy()
     for name in frame.columns:
         if frame[name].dtype == object:  # parameters may mix None, booleans and text
-            frame[name] = frame[name].map(lambda v: None if v is None else str(v))
+            frame[name] = frame[name].map(_text_or_none)
     buffer = io.BytesIO()
     frame.to_parquet(buffer, index=False)
     return buffer.getvalue()

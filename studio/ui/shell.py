@@ -16,6 +16,7 @@ PAGES = (
     ("app.py", "Home"),
     ("pages/1_Data.py", "Data"),
     ("pages/2_Autopilot.py", "Autopilot"),
+    ("pages/3_Experiments.py", "Experiments"),
 )
 
 

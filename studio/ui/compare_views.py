@@ -1,0 +1,145 @@
+"""Comparing candidates: metrics with deltas and intervals, parameters, overlaid curves."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from studio.charts import diagnostics as charts
+from studio.charts.experiments import metric_interval_figure
+from studio.context import Studio
+from studio.errors import InvalidInputError
+from studio.experiments.compare import Comparison, MetricRow, compare
+from studio.ui.run_detail_views import back_to_list, parse_id
+
+
+def render_compare(studio: Studio, raw: str) -> None:
+    """The comparison named by ``?compare=ID,ID,...``."""
+    back_to_list()
+    refs = [part for part in raw.split(",") if part.strip()]
+    if not refs:
+        raise InvalidInputError("No candidates were selected; pick at least two to compare.")
+    result = compare(studio, [parse_id(r, "candidate") for r in refs])
+    first = result.entries[0]
+    st.subheader(f"Comparing {len(result.entries)} candidates: {first.dataset} → {first.target}")
+    st.caption(
+        f"{result.task} · holdout scores; the first candidate ({first.ref}) is the reference "
+        "for deltas. Intervals are 95% bootstrap intervals over the holdout rows."
+    )
+    _metrics_table(result)
+    _verdicts(result)
+    _metric_bars(result)
+    _params(result)
+    _curves(result)
+
+
+def _cell(row: MetricRow, i: int) -> str:
+    value = row.values[i]
+    if value is None:
+        return "—"
+    text = f"{value:.4f}" + (" ★" if row.best == i else "")
+    if i > 0 and row.deltas[i] is not None:
+        text += f"  ({row.deltas[i]:+.4f})"
+    return text
+
+
+def _metrics_table(result: Comparison) -> None:
+    table = pd.DataFrame(
+        {e.ref + f" · {e.family}": [_cell(m, i) for m in result.metrics]
+         for i, e in enumerate(result.entries)},
+        index=[m.label + ("" if m.greater_is_better else " (lower is better)")
+               for m in result.metrics],
+    )  # fmt: skip
+    st.markdown("**Holdout metrics** (★ best; in brackets the difference from the reference)")
+    st.dataframe(table, width="stretch")
+
+
+def _verdicts(result: Comparison) -> None:
+    main = result.metrics[0]
+    ref = result.entries[0]
+    lines = []
+    for i, entry in enumerate(result.entries[1:], start=1):
+        interval = main.delta_intervals[i]
+        if interval is None:
+            lines.append(f"- **{entry.ref}**: no diagnostics stored, so no interval is known.")
+            continue
+        kind = "paired" if main.paired[i] else "unpaired (different holdout rows)"
+        lines.append(
+            f"- **{entry.ref}** vs {ref.ref}: {main.verdict(i)} on {main.label} "
+            f"(difference {main.deltas[i]:+.4f}, 95% interval {interval[0]:+.4f} to "
+            f"{interval[1]:+.4f}, {kind})."
+        )
+    st.markdown("\n".join(lines))
+
+
+def _metric_bars(result: Comparison) -> None:
+    labels = {m.metric: m.label for m in result.metrics}
+    chosen = st.selectbox("Metric", list(labels), format_func=labels.get, key="cmp_metric")
+    row = next(m for m in result.metrics if m.metric == chosen)
+    figure = metric_interval_figure([e.ref for e in result.entries], row.values, row.intervals,
+                                    row.label)  # fmt: skip
+    st.plotly_chart(figure, width="stretch", key="cmp_bars")
+
+
+def _params(result: Comparison) -> None:
+    only_diff = st.toggle("Show only parameters that differ", value=True, key="cmp_only_diff")
+    rows = [(n, v) for n, v, differs in result.params if differs or not only_diff]
+    if not rows:
+        st.caption("Every parameter is the same.")
+        return
+    table = pd.DataFrame(
+        {e.ref: ["" if v[i] is None else str(v[i]) for _n, v in rows]
+         for i, e in enumerate(result.entries)},
+        index=[n for n, _v in rows],
+    )  # fmt: skip
+    st.markdown("**Parameters**")
+    st.dataframe(table, width="stretch")
+
+
+def _curves(result: Comparison) -> None:
+    ready = [(e.ref, e.diagnostics["curves"]) for e in result.entries if e.diagnostics]
+    if len(ready) < len(result.entries):
+        st.info("Some candidates have no stored diagnostics; their curves are not shown.")
+    if not ready:
+        return
+    if result.task == "regression":
+        figures = [charts.predicted_actual_figure(ready), charts.residual_figure(ready)]
+    else:
+        figures = _classification_figures(ready)
+    for start in range(0, len(figures), 2):
+        cols = st.columns(2)
+        for offset, figure in enumerate(figures[start : start + 2]):
+            cols[offset].plotly_chart(figure, width="stretch", key=f"cmp_fig_{start + offset}")
+    _confusions(ready)
+
+
+def _classification_figures(ready: list) -> list:
+    if "roc" in ready[0][1]:
+        figures = [charts.roc_figure([(n, c["roc"]) for n, c in ready]),
+                   charts.pr_figure([(n, c["pr"]) for n, c in ready])]  # fmt: skip
+    else:
+        classes = list(ready[0][1].get("per_class", {}))
+        if not classes:
+            return []
+        cls = st.selectbox("Class (one against the rest)", classes, key="cmp_class")
+        having = [(n, c["per_class"][cls]) for n, c in ready if cls in c["per_class"]]
+        figures = [
+            charts.roc_figure([(n, c["roc"]) for n, c in having]),
+            charts.pr_figure([(n, c["pr"]) for n, c in having]),
+        ]
+    calibrated = [(n, c["calibration"]) for n, c in ready if "calibration" in c]
+    if calibrated:
+        figures.append(charts.calibration_figure(calibrated))
+    return figures
+
+
+def _confusions(ready: list) -> None:
+    if "confusion" not in ready[0][1]:
+        return
+    st.markdown("**Confusion matrices** (holdout)")
+    cols = st.columns(min(len(ready), 4))
+    for i, (name, curves) in enumerate(ready):
+        cols[i % len(cols)].plotly_chart(
+            charts.confusion_figure(curves["confusion"], curves["labels"], name),
+            width="stretch", key=f"cmp_confusion_{i}",
+        )  # fmt: skip

@@ -1,0 +1,216 @@
+"""A run on the Experiments page: leaderboard, Optuna's views, diagnostics, trials, config."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from studio.autopilot.metrics import METRICS
+from studio.charts.experiments import family_best_figure, optuna_figure
+from studio.context import Studio
+from studio.errors import InvalidInputError
+from studio.experiments.analysis import request_analysis
+from studio.experiments.annotations import all_tags, set_note, set_tags
+from studio.experiments.compare import comparable_candidates
+from studio.experiments.detail import (
+    RunDetail,
+    diagnostics_for,
+    family_best,
+    run_detail,
+    stored_views,
+    trial_csv,
+    trial_table,
+)
+from studio.experiments.views import FAMILY_VIEWS, RUN_VIEWS, VIEW_LABELS
+from studio.ui.diagnostics_views import render_diagnostics
+
+
+def parse_id(raw: str, what: str) -> int:
+    """A positive integer id from the URL, else a sentence saying what was wrong."""
+    if not raw.strip().isdigit():
+        raise InvalidInputError(f"'{raw}' is not a {what} id; ids are whole numbers.")
+    return int(raw)
+
+
+def back_to_list() -> None:
+    """A button that returns to the runs list (keeping the list's filters)."""
+    if st.button("← All runs", key="exp_back"):
+        for key in ("run", "compare"):
+            if key in st.query_params:
+                del st.query_params[key]
+        st.rerun()
+
+
+def render_run_detail(studio: Studio, raw_id: str) -> None:
+    """The run named by ``?run=``."""
+    back_to_list()
+    detail = run_detail(studio, parse_id(raw_id, "run"))
+    run = detail.run
+    st.subheader(f"Run {run.id}: {run.dataset} → {run.target}")
+    st.caption(
+        f"{run.task} · {run.metric_label} · launched by {run.created_by} on "
+        f"{run.created_at:%Y-%m-%d %H:%M} UTC" + (f" · tags: {', '.join(detail.tags)}"
+                                                   if detail.tags else "")
+    )  # fmt: skip
+    _summary(detail)
+    _annotations(studio, detail)
+    if run.is_active:
+        st.info("This run is still working; the live view is on the Autopilot page.")
+        st.page_link("pages/2_Autopilot.py", label="Open the live view",
+                     query_params={"run": str(run.id)})  # fmt: skip
+    _analysis_status(studio, detail)
+    tabs = st.tabs(["Leaderboard", "Search (Optuna)", "Diagnostics", "Trials", "Configuration"])
+    with tabs[0]:
+        _leaderboard(studio, detail)
+    with tabs[1]:
+        _search_views(studio, detail)
+    with tabs[2]:
+        _diagnostics(studio, detail)
+    with tabs[3]:
+        _trials(studio, detail)
+    with tabs[4]:
+        _configuration(detail)
+
+
+def _summary(detail: RunDetail) -> None:
+    run = detail.run
+    cols = st.columns(4)
+    cols[0].metric("Status", run.status)
+    cols[1].metric("Trials", f"{run.trials_done:,}")
+    best = "—" if run.best_score is None else f"{run.best_score:.4f}"
+    gain = None
+    if run.best_score is not None and run.baseline_score is not None:
+        gain = f"{run.best_score - run.baseline_score:+.4f} vs baseline"
+    cols[2].metric(f"Best CV {run.metric_label}", best, gain)
+    cols[3].metric("Search time", f"{run.elapsed_seconds():,.0f} s")
+    if run.message:
+        (st.error if run.status == "failed" else st.caption)(run.message)
+
+
+def _annotations(studio: Studio, detail: RunDetail) -> None:
+    run_id = detail.run.id
+    with st.expander("Notes and tags" + (" ✎" if detail.note else ""), expanded=False):
+        if detail.note:
+            st.markdown(detail.note)
+        with st.form(key=f"exp_note_form_{run_id}", border=False):
+            body = st.text_area("Note (Markdown)", value=detail.note, key=f"exp_note_{run_id}")
+            options = sorted(set(all_tags(studio)) | set(detail.tags))
+            tags = st.multiselect("Tags", options, default=list(detail.tags),
+                                  accept_new_options=True, key=f"exp_tags_{run_id}")  # fmt: skip
+            if st.form_submit_button("Save note and tags"):
+                set_note(studio, "run", run_id, body, studio.settings.user)
+                set_tags(studio, "run", run_id, tags)
+                st.toast("Saved.")
+                st.rerun()
+
+
+def _analysis_status(studio: Studio, detail: RunDetail) -> None:
+    analysis, run = detail.analysis, detail.run
+    if run.is_active or not run.leaderboard or analysis.status == "done":
+        return
+    if analysis.status == "failed":
+        st.warning(f"{analysis.message} Diagnostics and Optuna's views are incomplete.")
+    elif analysis.status == "pending":
+        st.info("The worker is computing this run's diagnostics and search views…")
+    else:
+        st.info("This run has no stored diagnostics yet.")
+    if analysis.status != "pending" and st.button("Compute diagnostics", key="exp_analyze"):
+        from studio.jobs.launcher import ensure_local_worker
+
+        request_analysis(studio, run.id)
+        ensure_local_worker(studio)
+        st.rerun()
+
+
+def _leaderboard(studio: Studio, detail: RunDetail) -> None:
+    run = detail.run
+    if not run.leaderboard:
+        st.info("This run has no candidates yet.")
+        return
+    rows = [
+        {"Rank": c.rank, "Candidate": c.name + (" (baseline)" if c.is_baseline else ""),
+         "Family": c.family, f"CV {run.metric_label}": round(c.cv_score, 4),
+         "CV ±": round(c.cv_std, 4), **{f"Holdout {k}": round(v, 4) for k, v in c.holdout.items()},
+         "Fit (s)": round(c.fit_seconds, 2), "ms / 1k rows": round(c.predict_ms_per_1k, 1),
+         "Tags": ", ".join(detail.candidate_notes[c.id].tags)}
+        for c in run.leaderboard
+    ]  # fmt: skip
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    _compare_picker(studio, detail)
+    frame = trial_table(studio, detail)
+    greater = METRICS[run.metric].greater_is_better
+    st.plotly_chart(family_best_figure(family_best(frame, greater), run.metric_label),
+                    width="stretch", key="exp_family_best")  # fmt: skip
+
+
+def _compare_picker(studio: Studio, detail: RunDetail) -> None:
+    options = comparable_candidates(studio, detail.run.id)
+    labels = dict(options)
+    default = [c.id for c in detail.run.leaderboard[:2]]
+    chosen = st.multiselect(
+        "Compare candidates (from this run or other runs on the same data and target)",
+        [cid for cid, _ in options], default=default, format_func=labels.get,
+        key=f"exp_pick_{detail.run.id}",
+    )  # fmt: skip
+    if st.button("Compare", key="exp_compare", type="primary"):
+        if len(chosen) < 2:
+            st.error("Pick at least two candidates to compare.")
+            return
+        st.query_params["compare"] = ",".join(str(c) for c in chosen)
+        st.rerun()
+
+
+def _search_views(studio: Studio, detail: RunDetail) -> None:
+    views = stored_views(studio, detail)
+    if not views:
+        st.info("Optuna's views appear once the run's analysis is done.")
+        return
+    groups = ["all"] + sorted(k for k in views if k != "all")
+    group = st.segmented_control(
+        "Trials", groups, default="all", key="exp_view_group",
+        format_func=lambda g: "All families" if g == "all" else g,
+    )  # fmt: skip
+    names = RUN_VIEWS if (group or "all") == "all" else FAMILY_VIEWS
+    available = [v for v in names if v in views.get(group or "all", {})]
+    if not available:
+        st.info("Too few finished trials in this family for Optuna's views.")
+        return
+    view = st.radio("View", available, format_func=VIEW_LABELS.get, horizontal=True,
+                    key=f"exp_view_{group}")  # fmt: skip
+    st.plotly_chart(optuna_figure(views[group or "all"][view]), width="stretch",
+                    key=f"exp_optuna_{group}_{view}")  # fmt: skip
+
+
+def _diagnostics(studio: Studio, detail: RunDetail) -> None:
+    board = detail.run.leaderboard
+    if not board:
+        st.info("Diagnostics appear once the run has candidates.")
+        return
+    names = {c.id: c.name + (" (baseline)" if c.is_baseline else "") for c in board}
+    chosen = st.selectbox("Candidate", list(names), format_func=names.get, key="exp_diag_pick")
+    found = diagnostics_for(studio, [chosen])
+    if chosen not in found:
+        st.info("This candidate's diagnostics are not computed yet.")
+        return
+    render_diagnostics(found[chosen], detail.run.metric_label, key=f"exp_diag_{chosen}")
+
+
+def _trials(studio: Studio, detail: RunDetail) -> None:
+    frame = trial_table(studio, detail)
+    if frame.empty:
+        st.info("No trials yet.")
+        return
+    st.caption(f"{len(frame):,} trials · score = cross-validated {detail.run.metric_label}")
+    st.dataframe(frame, hide_index=True, width="stretch", height=420)
+    st.download_button("Download the trial table (CSV)", data=trial_csv(frame),
+                       file_name=f"studio_run{detail.run.id}_trials.csv", mime="text/csv",
+                       key="exp_trials_csv")  # fmt: skip
+
+
+def _configuration(detail: RunDetail) -> None:
+    config = dict(detail.run.config)
+    columns = config.pop("columns", [])
+    st.json(config, expanded=True)
+    if columns:
+        st.markdown("**Column plan**")
+        st.dataframe(pd.DataFrame(columns), hide_index=True, width="stretch")
