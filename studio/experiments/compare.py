@@ -217,8 +217,10 @@ def _metric_row(entries: list[Entry], metric: str) -> MetricRow:
         both = own is not None and base is not None and len(own) == len(base)
         delta_intervals.append(_interval(own - base) if both else None)
         paired.append(same)
-    known = [(v, i) for i, v in enumerate(values) if v is not None]
-    best = (max if spec.greater_is_better else min)(known)[1] if known else None
+    known = [
+        (v if spec.greater_is_better else -v, -i) for i, v in enumerate(values) if v is not None
+    ]
+    best = -max(known)[1] if known else None  # the first of equally good values
     return MetricRow(
         metric, spec.label, spec.greater_is_better, values,
         tuple(_interval(s) for s in samples), tuple(deltas), tuple(delta_intervals),
