@@ -9,7 +9,6 @@ from typing import Any
 
 from studio.cli.output import command, emit
 from studio.context import Studio
-from studio.errors import InvalidInputError
 
 
 def _date(text: str) -> date:
@@ -111,18 +110,18 @@ def _analyze(studio: Studio, args: argparse.Namespace) -> int:
     return 0
 
 
-def _subject(args: argparse.Namespace) -> tuple[str, int]:
-    if args.candidate is not None:
-        return "candidate", args.candidate
-    if args.run is None:
-        raise InvalidInputError("Name a run (RUN) or a candidate (--candidate ID).")
-    return "run", args.run
+def _subject(studio: Studio, args: argparse.Namespace) -> tuple[str, int]:
+    if args.candidate is None:
+        return "run", args.run
+    from studio.experiments.compare import load_entries
+
+    return "candidate", load_entries(studio, [f"{args.run}:{args.candidate}"])[0].id
 
 
 def _tag(studio: Studio, args: argparse.Namespace) -> int:
     from studio.experiments.annotations import set_tags
 
-    subject, subject_id = _subject(args)
+    subject, subject_id = _subject(studio, args)
     stored = set_tags(studio, subject, subject_id, args.tags)
     emit(args, {subject: subject_id, "tags": stored},
          f"Tags of {subject} {subject_id}: {', '.join(stored) or '—'}.")  # fmt: skip
@@ -132,7 +131,7 @@ def _tag(studio: Studio, args: argparse.Namespace) -> int:
 def _note(studio: Studio, args: argparse.Namespace) -> int:
     from studio.experiments.annotations import set_note
 
-    subject, subject_id = _subject(args)
+    subject, subject_id = _subject(studio, args)
     body = Path(args.file).read_text(encoding="utf-8") if args.file else (args.text or "")
     set_note(studio, subject, subject_id, body, studio.settings.user)
     emit(args, {subject: subject_id, "note": body}, f"Saved the note of {subject} {subject_id}.")
@@ -170,8 +169,10 @@ def register(runs: Any) -> None:
     )
     for name, handler, help_ in annotate:
         cmd = command(runs, name, handler, help_)
-        cmd.add_argument("run", type=int, nargs="?")
-        cmd.add_argument("--candidate", type=int, help="a candidate id instead of a run")
+        cmd.add_argument("run", type=int)
+        cmd.add_argument(
+            "--candidate", metavar="NAME", help="a candidate of the run instead (before RUN)"
+        )
         if name == "tag":
             cmd.add_argument("tags", nargs="*", metavar="TAG", help="no tags clears them")
         else:
