@@ -63,6 +63,12 @@ def main() -> None:
             page.wait_for_timeout(2500)
             page.screenshot(path=str(OUT / "data-column.png"))
             _shoot(page, f"{url}/Autopilot?run=1", "autopilot-finished", 1300)
+            _shoot(page, f"{url}/Experiments?run=1", "experiments-run", 1500)
+            page.get_by_role("button", name="Compare").click()
+            wait_idle(page, after_action=True)
+            page.set_viewport_size({"width": 1400, "height": 2300})
+            page.wait_for_timeout(3000)
+            page.screenshot(path=str(OUT / "experiments-compare.png"))
             browser.close()
     finally:
         server.terminate()

@@ -101,6 +101,8 @@ def _leaderboard(studio: Studio, info: RunInfo) -> None:
         ]
         st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
         best = info.leaderboard[0]
+        st.page_link("pages/3_Experiments.py", label="Diagnostics and comparisons in Experiments",
+                     query_params={"run": str(info.id)})  # fmt: skip
         st.download_button(
             f"Export {best.name} as a Python script",
             data=lambda: export_code(studio, info.id, best.name),
