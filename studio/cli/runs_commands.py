@@ -71,7 +71,7 @@ def _compare(studio: Studio, args: argparse.Namespace) -> int:
     for m in result.metrics:
         cells = []
         for i, value in enumerate(m.values):
-            text = "—" if value is None else f"{value:.4f}" + ("*" if m.best == i else "")
+            text = "—" if value is None else f"{value:.4f}" + ("*" if m.is_best(i) else "")
             if i and m.deltas[i] is not None:
                 text += f" ({m.deltas[i]:+.4f})"
             cells.append(f"{text:>24}")

@@ -62,6 +62,10 @@ class MetricRow:
     paired: tuple[bool, ...]
     best: int | None
 
+    def is_best(self, i: int) -> bool:
+        """Whether candidate ``i`` has the best value (ties are all best)."""
+        return self.best is not None and self.values[i] == self.values[self.best]
+
     def verdict(self, i: int) -> str:
         """How candidate ``i`` compares with the reference on this metric, in words."""
         interval = self.delta_intervals[i]
@@ -87,6 +91,13 @@ class Comparison:
         """The shared task."""
         return self.entries[0].task
 
+    @property
+    def data_label(self) -> str:
+        """``dataset@version`` when every candidate used one version, else the dataset name."""
+        first = self.entries[0]
+        same = all(e.version == first.version for e in self.entries)
+        return f"{first.dataset}@{first.version}" if same else first.dataset
+
     def to_json(self) -> dict[str, Any]:
         """The CLI's document."""
         return {
@@ -98,6 +109,7 @@ class Comparison:
                          "deltas": list(m.deltas),
                          "delta_intervals": [list(i) if i else None for i in m.delta_intervals],
                          "paired": list(m.paired), "best": m.best,
+                         "best_all": [i for i in range(len(m.values)) if m.is_best(i)],
                          "verdicts": [m.verdict(i) for i in range(len(m.values))]}
                         for m in self.metrics],
             "params": [{"name": n, "values": list(v), "differs": d} for n, v, d in self.params],

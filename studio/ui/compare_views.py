@@ -15,13 +15,15 @@ from studio.ui.run_detail_views import back_to_list, parse_id
 
 def render_compare(studio: Studio, raw: str) -> None:
     """The comparison named by ``?compare=ID,ID,...``."""
-    back_to_list()
+    _back()
     refs = [part for part in raw.split(",") if part.strip()]
     if not refs:
         raise InvalidInputError("No candidates were selected; pick at least two to compare.")
     result = compare(studio, [parse_id(r, "candidate") for r in refs])
     first = result.entries[0]
-    st.subheader(f"Comparing {len(result.entries)} candidates: {first.dataset} → {first.target}")
+    st.subheader(
+        f"Comparing {len(result.entries)} candidates: {result.data_label} → {first.target}"
+    )
     st.caption(
         f"{result.task} · holdout scores; the first candidate ({first.ref}) is the reference "
         "for deltas. Intervals are 95% bootstrap intervals over the holdout rows."
@@ -37,7 +39,7 @@ def _cell(row: MetricRow, i: int) -> str:
     value = row.values[i]
     if value is None:
         return "—"
-    text = f"{value:.4f}" + (" ★" if row.best == i else "")
+    text = f"{value:.4f}" + (" ★" if row.is_best(i) else "")
     if i > 0 and row.deltas[i] is not None:
         text += f"  ({row.deltas[i]:+.4f})"
     return text
@@ -88,12 +90,32 @@ def _params(result: Comparison) -> None:
         st.caption("Every parameter is the same.")
         return
     table = pd.DataFrame(
-        {e.ref: ["" if v[i] is None else str(v[i]) for _n, v in rows]
+        {e.ref: [format_param(v[i]) for _n, v in rows]
          for i, e in enumerate(result.entries)},
         index=[n for n, _v in rows],
     )  # fmt: skip
     st.markdown("**Parameters**")
     st.dataframe(table, width="stretch")
+
+
+def format_param(value: object) -> str:
+    """A parameter value for reading: 4 significant digits, ensemble members as name x weight."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    if isinstance(value, dict):
+        return ", ".join(f"{k} ×{format_param(v)}" for k, v in value.items())
+    return str(value)
+
+
+def _back() -> None:
+    run = st.query_params.get("run")
+    if run is None:
+        back_to_list()
+    elif st.button(f"← Run {run}", key="cmp_back_run"):
+        del st.query_params["compare"]
+        st.rerun()
 
 
 def _curves(result: Comparison) -> None:

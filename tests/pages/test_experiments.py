@@ -114,11 +114,15 @@ def test_compare_from_the_run_and_by_link(store: Studio) -> None:
     assert list(table.index)[0] == "ROC AUC" and "★" in "".join(table.iloc[0].tolist())
     assert any("95% interval" in m.value for m in at.markdown)
     assert len(at.get("plotly_chart")) >= 4  # bars, ROC, PR, calibration (+ confusions)
+    assert any(s.value.startswith("Comparing 2 candidates: churn@1") for s in at.subheader)
     again = _open(compare=link)
     assert any(s.value.startswith("Comparing 2 candidates") for s in again.subheader)
     again.toggle(key="cmp_only_diff").set_value(False).run()
     params = next(d.value for d in again.dataframe if "family" in list(d.value.index))
     assert len(params) >= 2
+    at.button(key="cmp_back_run").click().run()  # back to the run the comparison came from
+    assert "compare" not in at.query_params
+    assert any(s.value.startswith("Run 1:") for s in at.subheader)
 
 
 @pytest.mark.parametrize(
