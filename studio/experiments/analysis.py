@@ -17,8 +17,10 @@ from typing import Any
 
 import pandas as pd
 from sqlmodel import select
+from threadpoolctl import threadpool_limits
 
 from studio.autopilot.data import prepare_training_data
+from studio.autopilot.evaluation import fit_threads
 from studio.autopilot.isolated import Send, run_isolated
 from studio.autopilot.metrics import METRICS
 from studio.autopilot.pipeline import model_output
@@ -95,6 +97,7 @@ def _compute(studio: Studio, target: _Target, send: Send) -> None:
     send(("trials", _parquet_bytes(trials_frame(trials, metric))))
     send(("views", json.dumps(build_views(trials, metric))))
     data = prepare_training_data(studio, config["dataset"], config)
+    threadpool_limits(fit_threads(len(data.X)), user_api="openmp")  # many small predictions
     labels, seed = list(data.labels), int(config["seed"])
     for candidate_id, artifact, sha in target.candidates:
         model = load_model(studio.artifacts, artifact, sha)

@@ -9,6 +9,7 @@ Values are shown in the metric's own direction (log loss and errors are not nega
 from __future__ import annotations
 
 import logging
+import random
 import warnings
 from collections.abc import Callable
 from typing import Any
@@ -34,6 +35,17 @@ FAMILY_VIEWS = {
     "contour": "Contour",
 }
 VIEW_LABELS = RUN_VIEWS | FAMILY_VIEWS
+# Views that draw one mark per trial are built on a seeded random sample of large searches, so
+# a 5,000-trial run stays light in the browser; importances and the history use every trial.
+SAMPLED_VIEWS = {"intermediate": 300, "parallel": 1_000, "slice": 1_000, "contour": 1_000}
+
+
+def sample(trials: list[FrozenTrial], limit: int, seed: int = 0) -> list[FrozenTrial]:
+    """At most ``limit`` trials, chosen at random (seeded), kept in trial order."""
+    if len(trials) <= limit:
+        return trials
+    chosen = sorted(random.Random(seed).sample(range(len(trials)), limit))
+    return [trials[i] for i in chosen]
 
 
 def _copy(trial: FrozenTrial, sign: int, family: str | None) -> FrozenTrial:
@@ -108,7 +120,11 @@ def build_views(trials: list[FrozenTrial], metric: Metric) -> dict[str, dict[str
     if finished:
         everything = _study(finished, metric, None)
         for key in RUN_VIEWS:
-            views["all"][key] = _build(builders[key], everything)
+            limit = SAMPLED_VIEWS.get(key, len(finished))
+            study = everything
+            if len(finished) > limit:
+                study = _study(_pruned_first(finished, limit), metric, None)
+            views["all"][key] = _build(builders[key], study)
     families = sorted({str(t.params.get("family")) for t in finished if "family" in t.params})
     for family in families:
         complete = [
@@ -118,8 +134,20 @@ def build_views(trials: list[FrozenTrial], metric: Metric) -> dict[str, dict[str
         if len(complete) < 2:
             continue
         study = _study(complete, metric, family)
-        views[family] = {key: _build(builders[key], study) for key in FAMILY_VIEWS}
+        light = _study(sample(complete, 1_000), metric, family) if len(complete) > 1_000 else study
+        views[family] = {
+            key: _build(builders[key], study if key not in SAMPLED_VIEWS else light)
+            for key in FAMILY_VIEWS
+        }
     return {group: {k: v for k, v in built.items() if v} for group, built in views.items()}
+
+
+def _pruned_first(trials: list[FrozenTrial], limit: int) -> list[FrozenTrial]:
+    """A sample for the intermediate-values view: pruned trials first (what it is about)."""
+    pruned = [t for t in trials if t.state == TrialState.PRUNED]
+    others = [t for t in trials if t.state != TrialState.PRUNED]
+    chosen = sample(pruned, limit) + sample(others, max(0, limit - len(pruned)))
+    return sorted(chosen, key=lambda t: t.number)
 
 
 def trials_frame(trials: list[FrozenTrial], metric: Metric) -> pd.DataFrame:

@@ -21,7 +21,7 @@ from studio.experiments.detail import (
     trial_csv,
     trial_table,
 )
-from studio.experiments.views import FAMILY_VIEWS, RUN_VIEWS, VIEW_LABELS
+from studio.experiments.views import FAMILY_VIEWS, RUN_VIEWS, SAMPLED_VIEWS, VIEW_LABELS
 from studio.ui.diagnostics_views import render_diagnostics
 
 
@@ -59,15 +59,16 @@ def render_run_detail(studio: Studio, raw_id: str) -> None:
         st.page_link("pages/2_Autopilot.py", label="Open the live view",
                      query_params={"run": str(run.id)})  # fmt: skip
     _analysis_status(studio, detail)
+    trials = trial_table(studio, detail)  # read once per render (live runs read Optuna)
     tabs = st.tabs(["Leaderboard", "Search (Optuna)", "Diagnostics", "Trials", "Configuration"])
     with tabs[0]:
-        _leaderboard(studio, detail)
+        _leaderboard(studio, detail, trials)
     with tabs[1]:
         _search_views(studio, detail)
     with tabs[2]:
         _diagnostics(studio, detail)
     with tabs[3]:
-        _trials(studio, detail)
+        _trials(detail, trials)
     with tabs[4]:
         _configuration(detail)
 
@@ -122,7 +123,7 @@ def _analysis_status(studio: Studio, detail: RunDetail) -> None:
         st.rerun()
 
 
-def _leaderboard(studio: Studio, detail: RunDetail) -> None:
+def _leaderboard(studio: Studio, detail: RunDetail, frame: pd.DataFrame) -> None:
     run = detail.run
     if not run.leaderboard:
         st.info("This run has no candidates yet.")
@@ -137,7 +138,6 @@ def _leaderboard(studio: Studio, detail: RunDetail) -> None:
     ]  # fmt: skip
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
     _compare_picker(studio, detail)
-    frame = trial_table(studio, detail)
     greater = METRICS[run.metric].greater_is_better
     st.plotly_chart(family_best_figure(family_best(frame, greater), run.metric_label),
                     width="stretch", key="exp_family_best")  # fmt: skip
@@ -160,8 +160,14 @@ def _compare_picker(studio: Studio, detail: RunDetail) -> None:
         st.rerun()
 
 
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _views(_studio: Studio, artifact: str, sha256: str, _detail: RunDetail) -> dict:
+    """A run's stored views, read once per file (finished runs never change)."""
+    return stored_views(_studio, _detail)
+
+
 def _search_views(studio: Studio, detail: RunDetail) -> None:
-    views = stored_views(studio, detail)
+    views = _views(studio, detail.analysis.views_artifact, detail.analysis.views_sha256, detail)
     if not views:
         st.info("Optuna's views appear once the run's analysis is done.")
         return
@@ -177,6 +183,9 @@ def _search_views(studio: Studio, detail: RunDetail) -> None:
         return
     view = st.radio("View", available, format_func=VIEW_LABELS.get, horizontal=True,
                     key=f"exp_view_{group}")  # fmt: skip
+    if view in SAMPLED_VIEWS and detail.run.trials_done > SAMPLED_VIEWS[view]:
+        st.caption(f"A large search: this view draws a random sample of up to "
+                   f"{SAMPLED_VIEWS[view]:,} trials.")  # fmt: skip
     st.plotly_chart(optuna_figure(views[group or "all"][view]), width="stretch",
                     key=f"exp_optuna_{group}_{view}")  # fmt: skip
 
@@ -195,14 +204,13 @@ def _diagnostics(studio: Studio, detail: RunDetail) -> None:
     render_diagnostics(found[chosen], detail.run.metric_label, key=f"exp_diag_{chosen}")
 
 
-def _trials(studio: Studio, detail: RunDetail) -> None:
-    frame = trial_table(studio, detail)
+def _trials(detail: RunDetail, frame: pd.DataFrame) -> None:
     if frame.empty:
         st.info("No trials yet.")
         return
     st.caption(f"{len(frame):,} trials · score = cross-validated {detail.run.metric_label}")
     st.dataframe(frame, hide_index=True, width="stretch", height=420)
-    st.download_button("Download the trial table (CSV)", data=trial_csv(frame),
+    st.download_button("Download the trial table (CSV)", data=lambda: trial_csv(frame),
                        file_name=f"studio_run{detail.run.id}_trials.csv", mime="text/csv",
                        key="exp_trials_csv")  # fmt: skip
 

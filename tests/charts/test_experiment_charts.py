@@ -142,3 +142,23 @@ def test_optuna_views_show_the_metric_in_its_own_direction() -> None:
     frame = trials_frame(trials, METRICS["log_loss"])
     assert len(frame) == 30 and (frame["score"] > 0).all()
     assert {"trial", "family", "state", "hgb__learning_rate", "linear__C"} <= set(frame.columns)
+
+
+def test_large_searches_are_sampled_for_per_trial_views() -> None:
+    """Per-trial views of big searches use a seeded sample in trial order, pruned first."""
+    from studio.experiments.views import _pruned_first, sample
+
+    trials = _trials()
+    picked = sample(trials, 10)
+    assert len(picked) == 10 and picked == sorted(picked, key=lambda t: t.number)
+    assert picked == sample(trials, 10)  # seeded: the same sample every time
+    assert sample(trials, 100) == trials
+    state = optuna.trial.TrialState
+    made = [
+        optuna.trial.create_trial(state=state.PRUNED if i % 4 == 0 else state.COMPLETE,
+                                  value=None if i % 4 == 0 else 0.5, intermediate_values={0: 0.4})
+        for i in range(40)
+    ]  # fmt: skip
+    chosen = _pruned_first(made, 12)
+    assert sum(t.state == state.PRUNED for t in chosen) == 10  # every pruned trial, then others
+    assert len(chosen) == 12
