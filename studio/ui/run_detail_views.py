@@ -23,6 +23,7 @@ from studio.experiments.detail import (
 )
 from studio.experiments.views import FAMILY_VIEWS, RUN_VIEWS, SAMPLED_VIEWS, VIEW_LABELS
 from studio.ui.diagnostics_views import render_diagnostics
+from studio.ui.run_views import summary_cards
 
 
 def parse_id(raw: str, what: str) -> int:
@@ -75,15 +76,7 @@ def render_run_detail(studio: Studio, raw_id: str) -> None:
 
 def _summary(detail: RunDetail) -> None:
     run = detail.run
-    cols = st.columns(4)
-    cols[0].metric("Status", run.status)
-    cols[1].metric("Trials", f"{run.trials_done:,}")
-    best = "—" if run.best_score is None else f"{run.best_score:.4f}"
-    gain = None
-    if run.best_score is not None and run.baseline_score is not None:
-        gain = f"{run.best_score - run.baseline_score:+.4f} vs baseline"
-    cols[2].metric(f"Best CV {run.metric_label}", best, gain)
-    cols[3].metric("Search time", f"{run.elapsed_seconds():,.0f} s")
+    summary_cards(run, "Search time", f"{run.elapsed_seconds():,.0f} s")
     if run.message:
         (st.error if run.status == "failed" else st.caption)(run.message)
 

@@ -51,9 +51,8 @@ def _live(studio: Studio, run_id: int) -> None:
                 st.caption(f"{icon} {at:%H:%M:%S} {text}")
 
 
-def _status(studio: Studio, info: RunInfo) -> None:
-    budget = info.config.get("budget_seconds")
-    elapsed = info.elapsed_seconds()
+def summary_cards(info: RunInfo, time_label: str, time_text: str) -> None:
+    """Status, trials, best score against the baseline, and a time, as four metric cards."""
     cols = st.columns(4)
     cols[0].metric("Status", info.status)
     cols[1].metric("Trials", f"{info.trials_done:,}")
@@ -61,8 +60,14 @@ def _status(studio: Studio, info: RunInfo) -> None:
     gain = None
     if info.best_score is not None and info.baseline_score is not None:
         gain = f"{info.best_score - info.baseline_score:+.4f} vs baseline"
-    cols[2].metric(f"Best {info.metric_label}", best, gain)
-    cols[3].metric("Elapsed", f"{elapsed:,.0f} s" + (f" of {budget:,.0f}" if budget else ""))
+    cols[2].metric(f"Best CV {info.metric_label}", best, gain)
+    cols[3].metric(time_label, time_text)
+
+
+def _status(studio: Studio, info: RunInfo) -> None:
+    budget = info.config.get("budget_seconds")
+    elapsed = info.elapsed_seconds()
+    summary_cards(info, "Elapsed", f"{elapsed:,.0f} s" + (f" of {budget:,.0f}" if budget else ""))
     if info.is_active and budget:
         left = max(0.0, budget - elapsed)
         st.progress(min(1.0, elapsed / budget), text=f"about {left:,.0f} s left")
