@@ -124,7 +124,8 @@ def _leaderboard(studio: Studio, detail: RunDetail, frame: pd.DataFrame) -> None
     rows = [
         {"Rank": c.rank, "Candidate": c.name + (" (baseline)" if c.is_baseline else ""),
          "Family": c.family, f"CV {run.metric_label}": round(c.cv_score, 4),
-         "CV ±": round(c.cv_std, 4), **{f"Holdout {k}": round(v, 4) for k, v in c.holdout.items()},
+         "CV ±": round(c.cv_std, 4),
+         **{f"Holdout {METRICS[k].label}": round(v, 4) for k, v in c.holdout.items()},
          "Fit (s)": round(c.fit_seconds, 2), "ms / 1k rows": round(c.predict_ms_per_1k, 1),
          "Tags": ", ".join(detail.candidate_notes[c.id].tags)}
         for c in run.leaderboard

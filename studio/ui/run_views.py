@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from studio.autopilot.export import export_code
+from studio.autopilot.metrics import METRICS
 from studio.autopilot.service import request_stop, resume_run
 from studio.charts.autopilot import best_so_far_figure
 from studio.context import Studio
@@ -97,7 +98,7 @@ def _leaderboard(studio: Studio, info: RunInfo) -> None:
                 "Candidate": c.name + (" (baseline)" if c.is_baseline else ""),
                 "Family": c.family,
                 f"CV {info.metric_label}": f"{c.cv_score:.4f} ± {c.cv_std:.4f}",
-                **{f"Holdout {k}": round(v, 4) for k, v in c.holdout.items()},
+                **{f"Holdout {METRICS[k].label}": round(v, 4) for k, v in c.holdout.items()},
                 "Fit (s)": round(c.fit_seconds, 2),
                 "ms / 1k rows": round(c.predict_ms_per_1k, 1),
                 "Size (MB)": round(c.size_bytes / 2**20, 2),
