@@ -20,6 +20,10 @@ class Settings:
     - ``STUDIO_ARTIFACTS``: overrides the artifact folder.
     - ``STUDIO_MAX_COLUMNS`` (default 2,000) and ``STUDIO_MAX_UPLOAD_MB`` (default 2,048).
     - ``STUDIO_USER``: the acting user name (default: the operating-system user).
+    - ``STUDIO_ROLES_FILE`` (default ``$STUDIO_HOME/roles.toml``): who has which role; without
+      the file every user has every role.
+    - ``STUDIO_TRUSTED_USER_HEADER``: the request header a trusted proxy sets to the signed-in
+      user (for example ``X-Forwarded-User``); used when Streamlit's own login is not set up.
     """
 
     home: Path
@@ -28,6 +32,8 @@ class Settings:
     max_columns: int = DEFAULT_MAX_COLUMNS
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD_MB * 1024 * 1024
     user: str = "local"
+    roles_file: Path | None = None
+    trusted_user_header: str = ""
 
     @property
     def is_sqlite(self) -> bool:
@@ -57,4 +63,6 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         * 1024
         * 1024,
         user=env.get("STUDIO_USER") or _local_user(),
+        roles_file=Path(env.get("STUDIO_ROLES_FILE") or home / "roles.toml").expanduser(),
+        trusted_user_header=env.get("STUDIO_TRUSTED_USER_HEADER", ""),
     )

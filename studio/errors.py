@@ -28,5 +28,9 @@ class ConflictError(UserError):
     """An action refused because of the current state, e.g. deleting a version in use."""
 
 
+class PermissionDeniedError(UserError):
+    """An action the acting user's roles do not allow."""
+
+
 class StorageError(StudioError):
     """The database or the artifact folder failed underneath an operation."""

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from studio.access import require
 from studio.activity import record_event
 from studio.autopilot.families import DEFAULT_FAMILIES, prefixed_defaults, resolve_families
 from studio.autopilot.metrics import LEADERBOARD_METRICS, metric_for
@@ -106,6 +107,7 @@ def plan_run(studio: Studio, request: AutopilotRequest) -> RunPlan:
 
 def launch_run(studio: Studio, request: AutopilotRequest, *, actor: str) -> int:
     """Validate, create the run's study (before any worker can start) and queue its job."""
+    require(studio.settings, actor, "launch")
     plan = plan_run(studio, request)
     if not plan.columns.features:
         raise InvalidInputError("No usable feature columns remain once excluded ones are dropped.")
@@ -159,6 +161,7 @@ def _run_or_raise(session: Session, run_id: int) -> Run:
 
 def request_stop(studio: Studio, run_id: int, *, actor: str) -> str:
     """Ask a run to end its search after the current trial (it still finalises)."""
+    require(studio.settings, actor, "launch")
     with session_scope(studio.engine) as session:
         run = _run_or_raise(session, run_id)
         if run.status not in ("queued", "running"):
@@ -180,6 +183,7 @@ def request_stop(studio: Studio, run_id: int, *, actor: str) -> str:
 
 def resume_run(studio: Studio, run_id: int, *, actor: str) -> None:
     """Queue a stopped or failed run again; its finished trials are kept."""
+    require(studio.settings, actor, "launch")
     with session_scope(studio.engine) as session:
         run = _run_or_raise(session, run_id)
         if run.status not in ("stopped", "failed"):

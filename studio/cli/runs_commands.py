@@ -122,7 +122,7 @@ def _tag(studio: Studio, args: argparse.Namespace) -> int:
     from studio.experiments.annotations import set_tags
 
     subject, subject_id = _subject(studio, args)
-    stored = set_tags(studio, subject, subject_id, args.tags)
+    stored = set_tags(studio, subject, subject_id, args.tags, studio.settings.user)
     emit(args, {subject: subject_id, "tags": stored},
          f"Tags of {subject} {subject_id}: {', '.join(stored) or '—'}.")  # fmt: skip
     return 0

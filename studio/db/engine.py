@@ -14,6 +14,7 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, SQLModel, create_engine
 
 from studio.db import models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from studio.db.migrate import upgrade_schema
 from studio.errors import StorageError, StudioError
 
 log = logging.getLogger(__name__)
@@ -47,6 +48,7 @@ def create_studio_engine(url: str) -> Engine:
         engine = create_engine(url, pool_pre_ping=True)
     try:
         SQLModel.metadata.create_all(engine)
+        upgrade_schema(engine)
     except OperationalError as exc:
         engine.dispose()
         raise StorageError(f"Cannot open the database at {parsed!r}: {exc.orig}") from exc

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, ForeignKey, Integer, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, ForeignKey, Index, Integer, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 
@@ -197,10 +197,29 @@ class Worker(SQLModel, table=True):
     stopped: bool = False
 
 
-# A registered model version trained on one dataset version (the registry fills in the rest).
+# A named model; its versions are registered candidates.
+class RegisteredModel(SQLModel, table=True):
+    __tablename__ = "registered_model"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=100, unique=True, index=True)
+    description: str = Field(default="", max_length=2000)
+    created_at: datetime = Field(default_factory=utcnow)
+    created_by: str = Field(max_length=200)
+
+
+# A registered model version: a candidate's artifact with everything needed to use and watch it.
+# At most one version per model is in production (a partial unique index enforces it).
 class ModelVersion(SQLModel, table=True):
     __tablename__ = "model_version"
-    __table_args__ = (UniqueConstraint("model_name", "version"),)
+    __table_args__ = (
+        UniqueConstraint("model_name", "version"),
+        Index(
+            "one_production_per_model", "model_name", unique=True,
+            sqlite_where=text("stage = 'production'"),
+            postgresql_where=text("stage = 'production'"),
+        ),
+    )  # fmt: skip
 
     id: int | None = Field(default=None, primary_key=True)
     model_name: str = Field(max_length=100, index=True)
@@ -212,6 +231,69 @@ class ModelVersion(SQLModel, table=True):
     )
     created_at: datetime = Field(default_factory=utcnow)
     created_by: str = Field(max_length=200)
+    stage: str = Field(default="none", max_length=20, sa_column_kwargs={"server_default": "none"})
+    approval: str = Field(
+        default="pending", max_length=20, sa_column_kwargs={"server_default": "pending"}
+    )
+    run_id: int | None = None
+    candidate_id: int | None = None
+    candidate_name: str = Field(
+        default="", max_length=100, sa_column_kwargs={"server_default": ""}
+    )
+    family: str = Field(default="", max_length=50, sa_column_kwargs={"server_default": ""})
+    target: str = Field(default="", max_length=255, sa_column_kwargs={"server_default": ""})
+    task: str = Field(default="", max_length=20, sa_column_kwargs={"server_default": ""})
+    metric: str = Field(default="", max_length=30, sa_column_kwargs={"server_default": ""})
+    artifact: str = Field(default="", max_length=255, sa_column_kwargs={"server_default": ""})
+    artifact_sha256: str = Field(
+        default="", max_length=64, sa_column_kwargs={"server_default": ""}
+    )
+    reference_artifact: str = Field(
+        default="", max_length=255, sa_column_kwargs={"server_default": ""}
+    )
+    reference_sha256: str = Field(
+        default="", max_length=64, sa_column_kwargs={"server_default": ""}
+    )
+    input_schema: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+    metrics: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+    params: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+    baseline: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+    card: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+
+
+# An append-only audit event of the registry: who changed what, when, from what to what, and why.
+class ModelEvent(SQLModel, table=True):
+    __tablename__ = "model_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    model_name: str = Field(max_length=100, index=True)
+    version: int | None = None
+    at: datetime = Field(default_factory=utcnow)
+    actor: str = Field(max_length=200)
+    action: str = Field(max_length=30)  # registered | approved | rejected | stage | card
+    from_value: str = Field(default="", max_length=30)
+    to_value: str = Field(default="", max_length=30)
+    comment: str = Field(default="", max_length=2000)
+
+
+# A batch scored by a model version, kept (a sample of inputs and outputs) for monitoring.
+class ScoredBatch(SQLModel, table=True):
+    __tablename__ = "scored_batch"
+
+    id: int | None = Field(default=None, primary_key=True)
+    model_version_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("model_version.id", ondelete="CASCADE"), nullable=False
+        )
+    )
+    at: datetime = Field(default_factory=utcnow, index=True)
+    actor: str = Field(max_length=200)
+    source_name: str = Field(max_length=255)
+    rows: int = Field(sa_column=Column(BigInteger, nullable=False))
+    logged_rows: int = Field(sa_column=Column(BigInteger, nullable=False))
+    artifact: str = Field(max_length=255)
+    artifact_sha256: str = Field(max_length=64)
+    summary: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
 
 
 # An append-only activity log entry shown on Home ("who did what, when").

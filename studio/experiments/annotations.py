@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from sqlmodel import Session, col, select
 
+from studio.access import require
 from studio.context import Studio
 from studio.db import session_scope
 from studio.db.models import Candidate, Note, Run, Tag, utcnow
@@ -42,6 +43,7 @@ def _check_subject(session: Session, subject: str, subject_id: int) -> None:
 
 def set_note(studio: Studio, subject: str, subject_id: int, body: str, actor: str) -> None:
     """Replace the Markdown note of a run or candidate (an empty body removes it)."""
+    require(studio.settings, actor, "annotate")
     if len(body) > MAX_NOTE_CHARS:
         raise InvalidInputError(f"A note is limited to {MAX_NOTE_CHARS:,} characters.")
     with session_scope(studio.engine) as session:
@@ -58,8 +60,11 @@ def set_note(studio: Studio, subject: str, subject_id: int, body: str, actor: st
         session.add(note)
 
 
-def set_tags(studio: Studio, subject: str, subject_id: int, tags: Iterable[str]) -> list[str]:
+def set_tags(
+    studio: Studio, subject: str, subject_id: int, tags: Iterable[str], actor: str
+) -> list[str]:
     """Replace the tags of a run or candidate; returns the stored tags."""
+    require(studio.settings, actor, "annotate")
     wanted = clean_tags(tags)
     with session_scope(studio.engine) as session:
         _check_subject(session, subject, subject_id)

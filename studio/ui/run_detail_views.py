@@ -93,7 +93,7 @@ def _annotations(studio: Studio, detail: RunDetail) -> None:
                                   accept_new_options=True, key=f"exp_tags_{run_id}")  # fmt: skip
             if st.form_submit_button("Save note and tags"):
                 set_note(studio, "run", run_id, body, studio.settings.user)
-                set_tags(studio, "run", run_id, tags)
+                set_tags(studio, "run", run_id, tags, studio.settings.user)
                 st.toast("Saved.")
                 st.rerun()
 

@@ -93,4 +93,6 @@ def test_comparable_candidates_span_runs_on_the_same_target(
     """The picker offers candidates of every run on the same dataset and target only."""
     ids = [cid for cid, _label in comparable_candidates(studio, two_runs["run_a"])]
     assert set(ids) == {two_runs["strong"], two_runs["close"], two_runs["weak"]}
-    set_tags(studio, "candidate", two_runs["strong"], ["champion"])  # tags on candidates work
+    set_tags(
+        studio, "candidate", two_runs["strong"], ["champion"], "ana"
+    )  # tags on candidates work

@@ -32,7 +32,7 @@ def store(studio: Studio, churn_version: int) -> tuple[Studio, dict[str, int]]:
         "reg": add_run(studio, other, created_at=when(8), target="charges", task="regression",
                        metric="r2", best_score=0.5, status="stopped"),
     }  # fmt: skip
-    set_tags(studio, "run", ids["best"], ["Candidate", "q4"])
+    set_tags(studio, "run", ids["best"], ["Candidate", "q4"], "ana")
     set_note(studio, "run", ids["old"], "Tried **without** the signup date.", "ana")
     return studio, ids
 

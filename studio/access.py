@@ -1,0 +1,97 @@
+"""Who may do what: roles from a config file, checked by the core before every change.
+
+Roles: ``viewer`` (reads), ``analyst`` (launches runs, annotates, registers models, moves them
+between none, staging and archived, scores data) and ``approver`` (approves or rejects versions
+and promotes to production). The file is ``STUDIO_ROLES_FILE`` (default
+``$STUDIO_HOME/roles.toml``)::
+
+    default = ["viewer"]          # roles of users the file does not name
+    [users]
+    ana = ["analyst"]
+    bob = ["analyst", "approver"]
+
+Without the file there is one person on a laptop, and they have every role.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from studio.config import Settings
+from studio.errors import InvalidInputError, PermissionDeniedError
+
+ROLES = ("viewer", "analyst", "approver")
+PERMISSIONS = {
+    "launch": ("analyst",),
+    "annotate": ("analyst", "approver"),
+    "register": ("analyst",),
+    "stage": ("analyst", "approver"),
+    "approve": ("approver",),
+    "production": ("approver",),
+    "edit_card": ("analyst", "approver"),
+    "score": ("analyst", "approver"),
+}
+WHAT = {
+    "launch": "launch autopilot runs",
+    "annotate": "change notes and tags",
+    "register": "register models",
+    "stage": "change a model's stage",
+    "approve": "approve or reject model versions",
+    "production": "promote a version to production",
+    "edit_card": "edit model cards",
+    "score": "score data",
+}
+
+
+@dataclass(frozen=True)
+class RoleConfig:
+    """Roles per user, and the roles of everyone else."""
+
+    users: dict[str, tuple[str, ...]]
+    default: tuple[str, ...]
+
+
+def _roles(value: object, where: str) -> tuple[str, ...]:
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list) or any(r not in ROLES for r in items):
+        raise InvalidInputError(
+            f"{where} in the roles file must list roles among {', '.join(ROLES)}."
+        )
+    return tuple(items)
+
+
+def load_roles(path: Path | None) -> RoleConfig | None:
+    """The role configuration, or None when there is no file (everyone has every role)."""
+    if path is None or not path.is_file():
+        return None
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise InvalidInputError(f"The roles file {path} is not valid TOML: {exc}") from exc
+    users = {str(k): _roles(v, f"users.{k}") for k, v in dict(data.get("users", {})).items()}
+    return RoleConfig(users, _roles(data.get("default", ["viewer"]), "default"))
+
+
+def roles_of(settings: Settings, user: str) -> tuple[str, ...]:
+    """The roles ``user`` has under ``settings``."""
+    config = load_roles(settings.roles_file)
+    if config is None:
+        return ROLES
+    return config.users.get(user, config.default)
+
+
+def can(settings: Settings, user: str, permission: str) -> bool:
+    """Whether ``user`` may do ``permission``."""
+    return bool(set(roles_of(settings, user)) & set(PERMISSIONS[permission]))
+
+
+def require(settings: Settings, user: str, permission: str) -> None:
+    """Refuse (PermissionDeniedError) unless ``user`` may do ``permission``."""
+    if not can(settings, user, permission):
+        needed = " or ".join(PERMISSIONS[permission])
+        raise PermissionDeniedError(
+            f"{user} may not {WHAT[permission]}: that needs the {needed} role "
+            f"(roles come from {settings.roles_file})."
+        )

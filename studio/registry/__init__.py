@@ -1,0 +1,1 @@
+"""The model registry: versions, approvals, stages, model cards and batch scoring."""

@@ -1,0 +1,171 @@
+"""Approvals and stages: every change is one transaction with an append-only audit event.
+
+Rules: only an approved version can go to production; a model has one production version, and
+promoting another archives it; rollback is promoting an archived (still approved) version back.
+The model's row is locked for the transaction (PostgreSQL ``SELECT ... FOR UPDATE``; SQLite
+allows one writer), and a partial unique index keeps a second production version out even if
+two changes race.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlmodel import Session, select
+
+from studio.access import require
+from studio.activity import record_event
+from studio.context import Studio
+from studio.db import session_scope
+from studio.db.models import ModelEvent, ModelVersion, RegisteredModel
+from studio.errors import ConflictError, InvalidInputError, NotFoundError
+from studio.registry.versions import STAGES, VersionInfo, find_version, to_info
+
+MAX_COMMENT = 2_000
+
+
+def _comment(text: str, required: bool) -> str:
+    text = (text or "").strip()
+    if required and not text:
+        raise InvalidInputError("Say why in a comment; it is kept in the model's history.")
+    if len(text) > MAX_COMMENT:
+        raise InvalidInputError(f"A comment is limited to {MAX_COMMENT:,} characters.")
+    return text
+
+
+def _lock(session: Session, name: str) -> None:
+    found = session.exec(
+        select(RegisteredModel.id).where(RegisteredModel.name == name).with_for_update()
+    ).first()
+    if found is None:
+        raise NotFoundError(f"There is no model '{name}'; 'studio models list' shows them.")
+
+
+def _event(
+    session: Session, row: ModelVersion, actor: str, change: tuple[str, str, str], comment: str
+) -> None:
+    """Record ``change`` = (action, from, to) in the model's history and the activity log."""
+    action, old, new = change
+    session.add(
+        ModelEvent(
+            model_name=row.model_name,
+            version=row.version,
+            actor=actor,
+            action=action,
+            from_value=old,
+            to_value=new,
+            comment=comment,
+        )
+    )
+    record_event(
+        session,
+        actor=actor,
+        kind=f"model.{action}",
+        subject=f"{row.model_name}@{row.version}",
+        message=f"{row.model_name} v{row.version}: {old} → {new}. {comment}".strip(),
+    )
+
+
+def _transaction(studio: Studio, name: str, version: int | str, change) -> VersionInfo:  # noqa: ANN001
+    try:
+        with session_scope(studio.engine) as session:
+            _lock(session, name)
+            row = find_version(session, name, version)
+            change(session, row)
+            session.flush()
+            return to_info(session, row)
+    except (IntegrityError, OperationalError) as exc:
+        if (
+            "one_production_per_model" in str(exc)
+            or "UNIQUE" in str(exc).upper()
+            or ("database is locked" in str(exc))
+        ):
+            raise ConflictError(
+                f"Another change to '{name}' happened at the same moment; reload and retry."
+            ) from exc
+        raise
+
+
+def decide(
+    studio: Studio, name: str, version: int | str, approve: bool, comment: str, actor: str
+) -> VersionInfo:
+    """Approve or reject a version (approvers only; a comment is required)."""
+    require(studio.settings, actor, "approve")
+    text = _comment(comment, required=True)
+    wanted = "approved" if approve else "rejected"
+
+    def change(session: Session, row: ModelVersion) -> None:
+        if row.approval == wanted:
+            raise ConflictError(f"{row.model_name} v{row.version} is already {wanted}.")
+        if not approve and row.stage == "production":
+            raise ConflictError(
+                f"{row.model_name} v{row.version} is in production; promote another version "
+                "or archive it before rejecting it."
+            )
+        _event(session, row, actor, ("approval", row.approval, wanted), text)
+        row.approval = wanted
+        session.add(row)
+
+    return _transaction(studio, name, version, change)
+
+
+def promote(
+    studio: Studio, name: str, version: int | str, stage: str, comment: str, actor: str
+) -> VersionInfo:
+    """Move a version to ``stage``; production needs an approved version and an approver, and
+    archives the version it replaces."""
+    if stage not in STAGES:
+        raise InvalidInputError(f"'{stage}' is not a stage; choose one of {', '.join(STAGES)}.")
+    require(studio.settings, actor, "production" if stage == "production" else "stage")
+    text = _comment(comment, required=stage == "production")
+
+    def change(session: Session, row: ModelVersion) -> None:
+        if row.stage == stage:
+            raise ConflictError(f"{row.model_name} v{row.version} is already in {stage}.")
+        if stage == "production" and row.approval != "approved":
+            raise ConflictError(
+                f"{row.model_name} v{row.version} is {row.approval}; only an approved version "
+                "can go to production."
+            )
+        if stage == "production":
+            current = session.exec(
+                select(ModelVersion).where(
+                    ModelVersion.model_name == row.model_name, ModelVersion.stage == "production"
+                )  # fmt: skip
+            ).first()
+            if current is not None:
+                replaced = f"replaced by v{row.version}. {text}".strip()
+                _event(session, current, actor, ("stage", "production", "archived"), replaced)
+                current.stage = "archived"
+                session.add(current)
+                session.flush()  # the index must see the old one leave first
+        _event(session, row, actor, ("stage", row.stage, stage), text)
+        row.stage = stage
+        session.add(row)
+
+    return _transaction(studio, name, version, change)
+
+
+def edit_card(
+    studio: Studio, name: str, version: int | str, fields: dict[str, str], actor: str
+) -> VersionInfo:
+    """Update a version's card (description, intended use, limitations)."""
+    require(studio.settings, actor, "edit_card")
+    allowed = {"description", "intended_use", "limitations"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise InvalidInputError(f"A model card has {', '.join(sorted(allowed))}; not {unknown}.")
+    if any(len(v) > 20_000 for v in fields.values()):
+        raise InvalidInputError("A model card field is limited to 20,000 characters.")
+
+    def change(session: Session, row: ModelVersion) -> None:
+        card = dict(row.card or {})
+        changed = [k for k, v in fields.items() if card.get(k, "") != v]
+        if not changed:
+            return
+        card.update(fields)
+        row.card = card
+        session.add(row)
+        session.add(ModelEvent(model_name=row.model_name, version=row.version, actor=actor,
+                               action="card", comment="edited " + ", ".join(changed)))  # fmt: skip
+
+    return _transaction(studio, name, version, change)

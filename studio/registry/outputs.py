@@ -1,0 +1,64 @@
+"""A model's outputs as columns, and the summaries the monitoring baseline keeps."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from studio.autopilot.pipeline import model_output
+
+QUANTILES = [round(q, 2) for q in np.linspace(0, 1, 11)]
+TOP_CATEGORIES = 20
+
+
+def proba_column(label: str) -> str:
+    """The output column holding the probability of class ``label``."""
+    return f"proba_{label}"
+
+
+def output_frame(model: Any, features: pd.DataFrame, labels: list[str]) -> pd.DataFrame:
+    """``prediction`` (the class label, or the value for regression) and, for classifiers,
+    one ``proba_<class>`` column per class."""
+    output = model_output(model, features)
+    if not labels:
+        return pd.DataFrame({"prediction": output}, index=features.index)
+    proba = np.column_stack([1 - output, output]) if output.ndim == 1 else output
+    frame = pd.DataFrame(
+        {proba_column(label): proba[:, i] for i, label in enumerate(labels)},
+        index=features.index,
+    )
+    frame.insert(0, "prediction", pd.Series(np.asarray(labels)[proba.argmax(axis=1)],
+                                           index=features.index, dtype="str"))  # fmt: skip
+    return frame
+
+
+def column_summary(column: pd.Series) -> dict[str, Any]:
+    """Missing share and either quantiles (numbers) or the top category shares."""
+    present = column.dropna()
+    out: dict[str, Any] = {"rows": int(len(column)),
+                           "missing_share": round(float(column.isna().mean()), 6)}  # fmt: skip
+    if len(present) == 0:
+        return out
+    if pd.api.types.is_numeric_dtype(present) and not pd.api.types.is_bool_dtype(present):
+        values = present.astype("float64")
+        out |= {
+            "mean": float(values.mean()), "std": float(values.std(ddof=0)),
+            "quantiles": [float(v) for v in values.quantile(QUANTILES)],
+        }  # fmt: skip
+    elif pd.api.types.is_datetime64_any_dtype(present):
+        out |= {"min": str(present.min()), "max": str(present.max())}
+    else:
+        shares = present.astype(str).value_counts(normalize=True).head(TOP_CATEGORIES)
+        out["top"] = {str(k): round(float(v), 6) for k, v in shares.items()}
+    return out
+
+
+def frame_summary(features: pd.DataFrame, outputs: pd.DataFrame) -> dict[str, Any]:
+    """Per-feature and per-output summaries of a scored frame."""
+    return {
+        "rows": int(len(features)),
+        "features": {name: column_summary(features[name]) for name in features.columns},
+        "outputs": {name: column_summary(outputs[name]) for name in outputs.columns},
+    }

@@ -1,0 +1,148 @@
+"""Registering a candidate as a new version of a named model.
+
+A version owns copies of what it needs: the model file (checked against the candidate's
+SHA-256), its input schema, metrics and parameters, and a monitoring baseline: a seeded sample
+of the training rows with the model's outputs on them (Parquet), plus their summaries. Files
+are written first and removed again if the rows cannot be committed.
+"""
+
+from __future__ import annotations
+
+import io
+import uuid
+from dataclasses import dataclass
+
+import pandas as pd
+from sqlmodel import col, func, select
+
+from studio.access import require
+from studio.activity import record_event
+from studio.autopilot.data import prepare_training_data
+from studio.context import Studio
+from studio.db import session_scope
+from studio.db.models import Candidate, ModelEvent, ModelVersion, RegisteredModel, Run
+from studio.errors import ConflictError, NotFoundError
+from studio.modelio import load_model
+from studio.registry.outputs import frame_summary, output_frame
+from studio.registry.schema import build_schema
+from studio.registry.versions import VersionInfo, check_name, to_info
+
+REFERENCE_ROWS = 50_000
+
+
+@dataclass(frozen=True)
+class _Source:
+    run_id: int
+    dataset_version_id: int
+    config: dict
+    task: str
+    target: str
+    metric: str
+    candidate: Candidate
+
+
+def _source(studio: Studio, run_id: int, candidate: str | None) -> _Source:
+    with session_scope(studio.engine) as session:
+        run = session.get(Run, run_id)
+        if run is None:
+            raise NotFoundError(f"There is no run {run_id}; 'studio runs list' shows them.")
+        query = select(Candidate).where(Candidate.run_id == run_id)
+        query = query.where(Candidate.name == candidate) if candidate else query
+        row = session.exec(query.order_by(col(Candidate.rank))).first()
+        if row is None:
+            what = f"no candidate '{candidate}'" if candidate else "no candidates yet"
+            raise NotFoundError(
+                f"Run {run_id} has {what}; 'studio runs show {run_id}' lists them."
+            )
+        session.expunge(row)
+        return _Source(run.id, run.dataset_version_id, dict(run.config), run.task, run.target,
+                       run.metric, row)  # fmt: skip
+
+
+def _parquet(frame: pd.DataFrame) -> bytes:
+    buffer = io.BytesIO()
+    frame.to_parquet(buffer, index=False)
+    return buffer.getvalue()
+
+
+def register_candidate(
+    studio: Studio,
+    run_id: int,
+    model_name: str,
+    actor: str,
+    candidate: str | None = None,
+    description: str = "",
+) -> VersionInfo:
+    """Register a run's candidate (its best when ``candidate`` is None) under ``model_name``."""
+    require(studio.settings, actor, "register")
+    name = check_name(model_name)
+    source = _source(studio, run_id, candidate)
+    data = prepare_training_data(studio, source.config["dataset"], source.config)
+    c = source.candidate
+    model = load_model(studio.artifacts, c.artifact, c.artifact_sha256)
+    sample = data.X.sample(min(len(data.X), REFERENCE_ROWS), random_state=0).sort_index()
+    outputs = output_frame(model, sample, list(data.labels))
+    reference = pd.concat([sample.reset_index(drop=True), outputs.reset_index(drop=True)], axis=1)
+    baseline = frame_summary(sample, outputs) | {"labels": list(data.labels),
+                                                 "training_rows": int(len(data.X))}  # fmt: skip
+    folder = f"models/{name}/{uuid.uuid4().hex[:12]}"
+    model_bytes = studio.artifacts.verified_path(c.artifact, c.artifact_sha256).read_bytes()
+    stored_model = studio.artifacts.write(f"{folder}/model.skops",
+                                          lambda p: p.write_bytes(model_bytes))  # fmt: skip
+    content = _parquet(reference)
+    stored_ref = studio.artifacts.write(f"{folder}/reference.parquet",
+                                        lambda p: p.write_bytes(content))  # fmt: skip
+    row = ModelVersion(
+        model_name=name, version=0, dataset_version_id=source.dataset_version_id,
+        created_by=actor, run_id=source.run_id, candidate_id=c.id, candidate_name=c.name,
+        family=c.family, target=source.target, task=source.task, metric=source.metric,
+        artifact=stored_model.path, artifact_sha256=stored_model.sha256,
+        reference_artifact=stored_ref.path, reference_sha256=stored_ref.sha256,
+        input_schema=build_schema(data.X, data.plan),
+        metrics={"holdout": dict(c.holdout), "cv": c.cv_score, "cv_std": c.cv_std},
+        params=dict(c.params), baseline=baseline,
+        card={"description": description.strip(), "intended_use": "", "limitations": ""},
+    )  # fmt: skip
+    try:
+        return _insert(studio, row, actor)
+    except BaseException:
+        studio.artifacts.delete(stored_model.path)
+        studio.artifacts.delete(stored_ref.path)
+        raise
+
+
+def _insert(studio: Studio, row: ModelVersion, actor: str) -> VersionInfo:
+    with session_scope(studio.engine) as session:
+        model = session.exec(
+            select(RegisteredModel).where(RegisteredModel.name == row.model_name).with_for_update()
+        ).first()
+        if model is None:
+            model = RegisteredModel(name=row.model_name, created_by=actor)
+            session.add(model)
+            session.flush()
+        else:
+            _check_same_target(session, row)
+        latest = session.exec(
+            select(func.max(ModelVersion.version)).where(ModelVersion.model_name == row.model_name)
+        ).one()
+        row.version = (latest or 0) + 1
+        session.add(row)
+        session.flush()
+        text = f"from run {row.run_id}, candidate {row.candidate_name}"
+        session.add(ModelEvent(model_name=row.model_name, version=row.version, actor=actor,
+                               action="registered", to_value="none", comment=text))  # fmt: skip
+        record_event(session, actor=actor, kind="model.registered",
+                     subject=f"{row.model_name}@{row.version}",
+                     message=f"registered {row.model_name} v{row.version} {text}")  # fmt: skip
+        return to_info(session, row)
+
+
+def _check_same_target(session: object, row: ModelVersion) -> None:
+    first = session.exec(  # type: ignore[attr-defined]
+        select(ModelVersion).where(ModelVersion.model_name == row.model_name).limit(1)
+    ).first()
+    if first is not None and (first.target, first.task) != (row.target, row.task):
+        raise ConflictError(
+            f"Model '{row.model_name}' predicts '{first.target}' ({first.task}); this candidate "
+            f"predicts '{row.target}' ({row.task}). Register it under another name."
+        )

@@ -1,0 +1,137 @@
+"""A model version's input schema, and checking a batch against it before scoring.
+
+The schema records each feature the model reads (name, kind, training dtype, categories seen)
+and the identifier columns a scored file keeps. A batch with missing features is refused with
+their names; extra columns are ignored with a notice; a column that cannot be read as its
+training type is named; categories never seen in training are counted and reported (the
+pipelines' encoders map them to "unknown").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from studio.autopilot.prepare import ColumnPlan
+from studio.errors import InvalidInputError
+
+MAX_CATEGORIES = 1_000
+NUMERIC_TREATMENTS = ("numeric",)
+CATEGORY_TREATMENTS = ("one_hot", "high_cardinality")
+
+
+def build_schema(frame: pd.DataFrame, plan: ColumnPlan) -> dict[str, Any]:
+    """The schema of the training rows ``frame`` (features and identifiers per ``plan``)."""
+    features = []
+    for choice in plan.choices:
+        if choice.treatment == "excluded":
+            continue
+        column = frame[choice.name]
+        entry: dict[str, Any] = {
+            "name": choice.name,
+            "kind": choice.kind,
+            "treatment": choice.treatment,
+            "dtype": str(column.dtype),
+        }
+        if choice.treatment in CATEGORY_TREATMENTS:
+            seen = column.dropna().astype(str).value_counts().index[:MAX_CATEGORIES]
+            entry["categories"] = sorted(seen.tolist())
+        features.append(entry)
+    identifiers = [c.name for c in plan.choices if c.kind == "identifier"]
+    return {"features": features, "identifiers": identifiers, "target": plan.target}
+
+
+@dataclass(frozen=True, eq=False)
+class CheckedBatch:
+    """A batch ready for the model: feature columns in training order, coerced to their
+    training types, plus the identifier columns to keep and what the user should know."""
+
+    features: pd.DataFrame
+    identifiers: pd.DataFrame
+    notices: list[str] = field(default_factory=list)
+    unseen: dict[str, int] = field(default_factory=dict)
+
+
+def _numeric(name: str, column: pd.Series) -> pd.Series:
+    if pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
+        return column.astype("float64")
+    parsed = pd.to_numeric(column, errors="coerce")
+    bad = column[parsed.isna() & column.notna()]
+    if len(bad):
+        raise InvalidInputError(
+            f"Column '{name}' should hold numbers but has {len(bad):,} value(s) that are not, "
+            f"such as {str(bad.iloc[0])[:40]!r}; fix or blank them and retry."
+        )
+    return parsed.astype("float64")
+
+
+def _dates(name: str, column: pd.Series) -> pd.Series:
+    parsed = pd.to_datetime(column, errors="coerce", format="mixed")
+    bad = column[parsed.isna() & column.notna()]
+    if len(bad):
+        raise InvalidInputError(
+            f"Column '{name}' should hold dates but has {len(bad):,} value(s) that are not, "
+            f"such as {str(bad.iloc[0])[:40]!r}; use ISO dates like 2026-01-31."
+        )
+    return parsed
+
+
+def _coerce(name: str, column: pd.Series, spec: dict[str, Any]) -> pd.Series:
+    """``column`` read as the type the model was trained on."""
+    dtype = spec["dtype"]
+    if dtype == "bool":
+        if pd.api.types.is_bool_dtype(column):
+            return column
+        text = column.astype(str).str.strip().str.lower()
+        return text.map({"true": True, "false": False, "1": True, "0": False}).where(
+            column.notna()
+        )
+    if spec["treatment"] in NUMERIC_TREATMENTS or dtype.startswith(("int", "uint", "float")):
+        return _numeric(name, column)
+    if spec["treatment"] == "calendar_parts":
+        return _dates(name, column)
+    return column.astype("str").where(column.notna())
+
+
+def check_batch(frame: pd.DataFrame, schema: dict[str, Any]) -> CheckedBatch:
+    """Align ``frame`` with ``schema``; refuse missing or unreadable columns with their names."""
+    features = schema["features"]
+    names = [f["name"] for f in features]
+    missing = [n for n in names if n not in frame.columns]
+    if missing:
+        shown = ", ".join(f"'{m}'" for m in missing[:10]) + (" …" if len(missing) > 10 else "")
+        raise InvalidInputError(
+            f"The file lacks {len(missing)} column(s) the model needs: {shown}; add them "
+            "(values may be empty) and retry."
+        )
+    notices = []
+    known = set(names) | set(schema.get("identifiers", [])) | {schema.get("target")}
+    extra = [c for c in frame.columns if c not in known]
+    if extra:
+        notices.append(
+            f"{len(extra)} column(s) the model does not use were ignored: "
+            + ", ".join(extra[:8]) + (" …" if len(extra) > 8 else "")
+        )  # fmt: skip
+    aligned = pd.DataFrame({f["name"]: _coerce(f["name"], frame[f["name"]], f) for f in features})
+    unseen = _unseen_categories(aligned, features)
+    for name, count in unseen.items():
+        notices.append(
+            f"{count:,} row(s) of '{name}' hold categories not seen in training; the model "
+            "treats them as unknown."
+        )
+    ids = [c for c in schema.get("identifiers", []) if c in frame.columns]
+    return CheckedBatch(aligned, frame[ids].copy(), notices, unseen)
+
+
+def _unseen_categories(frame: pd.DataFrame, features: list[dict[str, Any]]) -> dict[str, int]:
+    counts = {}
+    for spec in features:
+        if "categories" not in spec or len(spec["categories"]) >= MAX_CATEGORIES:
+            continue  # a truncated list cannot tell unseen from rare
+        values = frame[spec["name"]]
+        new = values.notna() & ~values.astype(str).isin(set(spec["categories"]))
+        if new.any():
+            counts[spec["name"]] = int(new.sum())
+    return counts

@@ -1,0 +1,111 @@
+"""Batch scoring: check a file against a version's schema, predict, and log the batch.
+
+The output keeps the input's identifier columns, adds ``prediction`` and, for classifiers, one
+``proba_<class>`` column per class. The log (for monitoring) is a ``ScoredBatch`` row with
+summaries of the inputs and outputs and a Parquet sample of up to ``LOGGED_ROWS`` scored rows.
+"""
+
+from __future__ import annotations
+
+import io
+import uuid
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from studio.access import require
+from studio.activity import record_event
+from studio.context import Studio
+from studio.data.export import to_safe_csv
+from studio.data.ingest import read_table
+from studio.db import session_scope
+from studio.db.models import ScoredBatch
+from studio.errors import InvalidInputError
+from studio.modelio import load_model
+from studio.registry.outputs import frame_summary, output_frame
+from studio.registry.schema import check_batch
+from studio.registry.versions import VersionInfo, get_version
+
+LOGGED_ROWS = 100_000
+FORMATS = ("csv", "parquet")
+
+
+@dataclass(frozen=True, eq=False)
+class ScoreResult:
+    """A scored batch: the output table, what the user should know, and the log entry."""
+
+    version: VersionInfo
+    output: pd.DataFrame
+    notices: list[str] = field(default_factory=list)
+    batch_id: int | None = None
+
+    def to_bytes(self, fmt: str) -> bytes:
+        """The output as CSV (spreadsheet-safe) or Parquet."""
+        if fmt not in FORMATS:
+            raise InvalidInputError(f"'{fmt}' is not an output format; use csv or parquet.")
+        if fmt == "csv":
+            return to_safe_csv(self.output)
+        buffer = io.BytesIO()
+        self.output.to_parquet(buffer, index=False)
+        return buffer.getvalue()
+
+
+def read_batch(studio: Studio, content: bytes, filename: str) -> pd.DataFrame:
+    """An uploaded file as a frame (any format the Data page accepts)."""
+    settings = studio.settings
+    return read_table(content, filename, max_columns=settings.max_columns,
+                      max_bytes=settings.max_upload_bytes).frame  # fmt: skip
+
+
+def score_frame(
+    studio: Studio, ref: str, frame: pd.DataFrame, source_name: str, actor: str
+) -> ScoreResult:
+    """Score ``frame`` with the version ``ref`` names (``name``, ``name@staging``, ``name@3``;
+    a bare name means production) and log the batch."""
+    require(studio.settings, actor, "score")
+    version = get_version(studio, ref)
+    checked = check_batch(frame, version.input_schema)
+    model = load_model(studio.artifacts, version.artifact, version.artifact_sha256)
+    outputs = output_frame(model, checked.features, version.labels)
+    result = pd.concat([checked.identifiers, outputs], axis=1)
+    batch_id = _log(studio, version, checked.features, outputs, source_name, actor, checked.unseen)
+    return ScoreResult(version, result, checked.notices, batch_id)
+
+
+def _log(
+    studio: Studio,
+    version: VersionInfo,
+    features: pd.DataFrame,
+    outputs: pd.DataFrame,
+    source_name: str,
+    actor: str,
+    unseen: dict[str, int],
+) -> int:
+    rows = len(features)
+    keep = features.index
+    if rows > LOGGED_ROWS:
+        keep = features.sample(LOGGED_ROWS, random_state=0).index
+    logged = pd.concat([features.loc[keep], outputs.loc[keep]], axis=1).reset_index(drop=True)
+    buffer = io.BytesIO()
+    logged.to_parquet(buffer, index=False)
+    content = buffer.getvalue()
+    relative = f"batches/{version.id}/{uuid.uuid4().hex}.parquet"
+    stored = studio.artifacts.write(relative, lambda p: p.write_bytes(content))
+    summary = frame_summary(features.loc[keep], outputs.loc[keep]) | {"unseen": unseen}
+    try:
+        with session_scope(studio.engine) as session:
+            batch = ScoredBatch(
+                model_version_id=version.id, actor=actor, source_name=source_name[:255],
+                rows=rows, logged_rows=len(logged), artifact=stored.path,
+                artifact_sha256=stored.sha256, summary=summary,
+            )  # fmt: skip
+            session.add(batch)
+            text = f"scored {rows:,} rows of {source_name} with {version.ref}"
+            record_event(
+                session, actor=actor, kind="model.scored", subject=version.ref, message=text
+            )
+            session.flush()
+            return batch.id
+    except BaseException:
+        studio.artifacts.delete(stored.path)
+        raise
