@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from studio.cli import autopilot_commands, data_commands, runs_commands
+from studio.cli import autopilot_commands, data_commands, models_commands, runs_commands
 from studio.cli.output import command
 from studio.config import load_settings
 from studio.context import Studio
@@ -44,6 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     nouns = parser.add_subparsers(dest="noun", required=True)
     data_commands.register(nouns)
     runs_commands.register(autopilot_commands.register(nouns))
+    models_commands.register(nouns)
     app = command(nouns, "app", _app, "start the Streamlit app")
     app.add_argument("--port", type=int, default=8501)
     return parser
@@ -59,6 +60,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UserError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # the reader went away (`studio ... | head`): not a failure
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except StudioError as exc:
         ref = log_failure(exc, f"studio {args.noun}")
         print(f"error: {exc} (ref {ref})", file=sys.stderr)
