@@ -13,6 +13,7 @@ from studio.context import Studio
 from studio.data.versions import list_datasets
 from studio.jobs.launcher import ensure_local_worker
 from studio.tracking import list_run_ids
+from studio.ui.identity import current_user
 from studio.ui.run_views import render_run
 from studio.ui.shell import error_boundary
 
@@ -60,7 +61,7 @@ def _render_form(studio: Studio) -> None:
     plan = _plan(studio, f"{request}", request)
     _render_plan(plan)
     if st.button("Launch autopilot", type="primary", key="auto_launch"):
-        run_id = launch_run(studio, request, actor=studio.settings.user)
+        run_id = launch_run(studio, request, actor=current_user(studio.settings))
         ensure_local_worker(studio)
         st.query_params["run"] = str(run_id)
         st.rerun()

@@ -18,6 +18,7 @@ from studio.data.versions import (
     load_frame,
     preview_frame,
 )
+from studio.ui.identity import current_user
 from studio.ui.profile_views import render_columns, render_profile
 from studio.ui.shell import error_boundary
 
@@ -70,7 +71,11 @@ def _render_upload(studio: Studio) -> None:
         return
     with st.spinner(f"Reading and profiling {upload.name}…"):
         result = add_dataset_version(
-            studio, upload.getvalue(), upload.name, name=name or None, actor=studio.settings.user
+            studio,
+            upload.getvalue(),
+            upload.name,
+            name=name or None,
+            actor=current_user(studio.settings),
         )
     ref = result.version.ref
     st.session_state["data_flash"] = (
@@ -157,7 +162,7 @@ def _render_manage(studio: Studio, info: DatasetVersionInfo) -> None:
     st.markdown("**Delete** this version. Refused while a run or a model uses it.")
     confirm = st.checkbox(f"I want to delete {info.ref} for good", key="data_confirm_delete")
     if st.button("Delete version", disabled=not confirm, key="data_delete"):
-        delete_version(studio, info.ref, actor=studio.settings.user)
+        delete_version(studio, info.ref, actor=current_user(studio.settings))
         st.session_state["data_flash"] = f"Deleted {info.ref}."
         st.query_params.clear()
         st.session_state.pop("data_dataset", None)

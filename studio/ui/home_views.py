@@ -8,12 +8,13 @@ import streamlit as st
 from studio.activity import overview, recent_activity
 from studio.context import Studio
 from studio.demo import load_demo
+from studio.ui.identity import current_user
 from studio.ui.shell import error_boundary
 
 
 def _load_demo(studio: Studio) -> None:
     with st.spinner("Loading the demo datasets…"):
-        results = load_demo(studio, actor=studio.settings.user)
+        results = load_demo(studio, actor=current_user(studio.settings))
     added = [r.version.ref for r in results if r.created]
     st.session_state["home_flash"] = (
         f"Loaded {len(added)} demo datasets: {', '.join(added)}."

@@ -23,6 +23,7 @@ from studio.experiments.detail import (
 )
 from studio.experiments.views import FAMILY_VIEWS, RUN_VIEWS, SAMPLED_VIEWS, VIEW_LABELS
 from studio.ui.diagnostics_views import render_diagnostics
+from studio.ui.identity import current_user
 from studio.ui.run_views import summary_cards
 
 
@@ -92,8 +93,8 @@ def _annotations(studio: Studio, detail: RunDetail) -> None:
             tags = st.multiselect("Tags", options, default=list(detail.tags),
                                   accept_new_options=True, key=f"exp_tags_{run_id}")  # fmt: skip
             if st.form_submit_button("Save note and tags"):
-                set_note(studio, "run", run_id, body, studio.settings.user)
-                set_tags(studio, "run", run_id, tags, studio.settings.user)
+                set_note(studio, "run", run_id, body, current_user(studio.settings))
+                set_tags(studio, "run", run_id, tags, current_user(studio.settings))
                 st.toast("Saved.")
                 st.rerun()
 

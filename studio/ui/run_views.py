@@ -13,6 +13,7 @@ from studio.context import Studio
 from studio.jobs.launcher import ensure_local_worker
 from studio.jobs.queue import sweep_stale_jobs
 from studio.tracking import RunInfo, get_run, run_trials
+from studio.ui.identity import current_user
 from studio.ui.shell import error_boundary
 
 REFRESH_SECONDS = 2
@@ -77,14 +78,14 @@ def _status(studio: Studio, info: RunInfo) -> None:
     if info.status in ("queued", "running"):
         hint = "End the search after the current trial; the best models are still refit."
         if st.button("Stop", key=f"auto_stop_{info.id}", help=hint):
-            request_stop(studio, info.id, actor=studio.settings.user)
+            request_stop(studio, info.id, actor=current_user(studio.settings))
             st.rerun(scope="fragment")
     elif info.status in ("stopped", "failed") and st.button(
         "Resume", key=f"auto_resume_{info.id}"
     ):
         from studio.jobs.launcher import ensure_local_worker
 
-        resume_run(studio, info.id, actor=studio.settings.user)
+        resume_run(studio, info.id, actor=current_user(studio.settings))
         ensure_local_worker(studio)
         st.rerun(scope="fragment")
 

@@ -7,16 +7,20 @@ from contextlib import contextmanager
 
 import streamlit as st
 
+from studio.access import roles_of
 from studio.config import Settings, load_settings
 from studio.context import Studio
 from studio.errors import UserError
 from studio.logs import configure_logging, log_failure
+from studio.ui.identity import current_user
 
 PAGES = (
     ("app.py", "Home"),
     ("pages/1_Data.py", "Data"),
     ("pages/2_Autopilot.py", "Autopilot"),
     ("pages/3_Experiments.py", "Experiments"),
+    ("pages/4_Models.py", "Models"),
+    ("pages/5_Predict.py", "Predict"),
 )
 
 
@@ -39,7 +43,9 @@ def setup_page(title: str) -> Studio:
             st.page_link(path, label=label)
         st.divider()
         where = "SQLite (local)" if settings.is_sqlite else "PostgreSQL (team)"
-        st.caption(f"Signed in as **{settings.user}** · store: {where}")
+        user = current_user(settings)
+        roles = ", ".join(roles_of(settings, user))
+        st.caption(f"Signed in as **{user}** ({roles}) · store: {where}")
     return studio
 
 

@@ -1,0 +1,222 @@
+"""The Models page: the registry list, registering a candidate, and one model's versions with
+approvals, stages, history, model card and version comparison (``?model=NAME&version=N``)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from studio.context import Studio
+from studio.experiments.runs import RunFilter, list_runs
+from studio.registry.lifecycle import decide, promote
+from studio.registry.register import register_candidate
+from studio.registry.versions import VersionInfo, history, list_models, list_versions
+from studio.tracking import get_run
+from studio.ui.identity import current_user
+from studio.ui.model_card_views import render_card, render_compare_versions
+from studio.ui.shell import error_boundary
+
+
+def render_models_page(studio: Studio) -> None:
+    """The list, or the model named by ``?model=``."""
+    st.title("Models")
+    name = st.query_params.get("model")
+    if name:
+        if st.button("← All models", key="mdl_back"):
+            for key in ("model", "version"):
+                st.query_params.pop(key, None)
+            st.rerun()
+        with error_boundary("models.model"):
+            render_model(studio, name)
+        return
+    with error_boundary("models.list"):
+        _render_list(studio)
+    with error_boundary("models.register"):
+        render_register_form(studio)
+
+
+def _render_list(studio: Studio) -> None:
+    models = list_models(studio)
+    if not models:
+        st.info(
+            "No models yet: register a candidate of a finished run below, or from a run "
+            "on the Experiments page."
+        )
+        return
+    table = pd.DataFrame(
+        [
+            {
+                "Model": m.name,
+                "Versions": m.versions,
+                "Production": f"v{m.production}" if m.production else "—",
+                "Staging": ", ".join(f"v{v}" for v in m.staging) or "—",
+                "Task": m.task,
+                "Target": m.target,
+                "Last change": m.updated_at.replace(tzinfo=None),
+            }
+            for m in models
+        ]
+    )
+    st.caption("Select a row to open the model.")
+    picked = st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        on_select="rerun",
+        selection_mode="single-row",
+        key="mdl_table",
+    )
+    if picked and picked.selection.rows:
+        st.query_params["model"] = models[picked.selection.rows[0]].name
+        st.rerun()
+
+
+def render_register_form(studio: Studio, run_id: int | None = None) -> None:
+    """Register a finished run's candidate as a new model version."""
+    with st.expander("Register a candidate as a model version", expanded=run_id is not None):
+        if run_id is None:
+            runs = [
+                r
+                for r in list_runs(
+                    studio, RunFilter(statuses=("finished", "stopped"), page_size=200)
+                ).rows
+            ]
+            if not runs:
+                st.caption("No finished run yet.")
+                return
+            labels = {r.id: f"run {r.id} · {r.dataset} → {r.target}" for r in runs}
+            run_id = st.selectbox("Run", list(labels), format_func=labels.get, key="mdl_reg_run")
+        board = get_run(studio, run_id).leaderboard
+        if not board:
+            st.caption("This run has no candidates.")
+            return
+        names = [c.name for c in board]
+        candidate = st.selectbox(
+            "Candidate",
+            names,
+            key=f"mdl_reg_cand_{run_id}",
+            help="The run's best candidate comes first.",
+        )
+        name = st.text_input(
+            "Model name",
+            key=f"mdl_reg_name_{run_id}",
+            placeholder="e.g. churn-model (created on first use)",
+        )
+        description = st.text_input("Description (optional)", key=f"mdl_reg_desc_{run_id}")
+        if st.button("Register", key=f"mdl_reg_go_{run_id}", type="primary"):
+            _register(studio, run_id, candidate, name, description)
+
+
+def _register(studio: Studio, run_id: int, candidate: str, name: str, description: str) -> None:
+    user = current_user(studio.settings)
+    with (
+        error_boundary("models.register"),
+        st.spinner("Registering: copying the model and computing its baseline…"),
+    ):
+        info = register_candidate(
+            studio, run_id, name, user, candidate=candidate, description=description
+        )
+        st.success(f"Registered {info.ref}; it awaits approval.")
+        st.page_link(
+            "pages/4_Models.py",
+            label=f"Open {info.name}",
+            query_params={"model": info.name, "version": str(info.version)},
+        )
+
+
+def render_model(studio: Studio, name: str) -> None:
+    """One model: versions, the selected version's actions, card, history and comparison."""
+    versions = list_versions(studio, name)
+    st.subheader(f"{name}")
+    st.caption(
+        f"predicts '{versions[0].target}' ({versions[0].task}) · {len(versions)} version(s)"
+        if versions
+        else ""
+    )
+    _versions_table(versions)
+    selected = _selected(versions)
+    _actions(studio, selected)
+    tabs = st.tabs(["Model card", "History", "Compare versions"])
+    with tabs[0]:
+        render_card(studio, selected)
+    with tabs[1]:
+        _history(studio, name)
+    with tabs[2]:
+        render_compare_versions(versions)
+
+
+def _versions_table(versions: list[VersionInfo]) -> None:
+    rows = [
+        {
+            "Version": v.version,
+            "Stage": v.stage,
+            "Approval": v.approval,
+            "Candidate": v.candidate_name,
+            "Family": v.family,
+            f"Holdout {v.metric_label}": v.metrics.get("holdout", {}).get(v.metric),
+            "Dataset": v.dataset,
+            "Run": v.run_id,
+            "Registered": v.created_at.replace(tzinfo=None),
+            "By": v.created_by,
+        }
+        for v in versions
+    ]
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+
+
+def _selected(versions: list[VersionInfo]) -> VersionInfo:
+    numbers = [v.version for v in versions]
+    production = next((v.version for v in versions if v.stage == "production"), None)
+    raw = st.query_params.get("version", "")
+    default = int(raw) if raw.isdigit() and int(raw) in numbers else (production or numbers[0])
+    chosen = st.selectbox(
+        "Version",
+        numbers,
+        index=numbers.index(default),
+        key="mdl_version",
+        format_func=lambda n: f"v{n}" + (" (production)" if n == production else ""),
+    )
+    if str(chosen) != raw:
+        st.query_params["version"] = str(chosen)
+    return next(v for v in versions if v.version == chosen)
+
+
+def _actions(studio: Studio, version: VersionInfo) -> None:
+    st.markdown(f"**v{version.version}** is in **{version.stage}** and **{version.approval}**.")
+    user = current_user(studio.settings)
+    left, right = st.columns(2, gap="large")
+    with left.form(key=f"mdl_decide_{version.id}", border=True):
+        st.markdown("**Approval**")
+        comment = st.text_input("Comment (required)", key=f"mdl_decide_comment_{version.id}")
+        approve_col, reject_col = st.columns(2)
+        approve = approve_col.form_submit_button("Approve", type="primary")
+        reject = reject_col.form_submit_button("Reject")
+        if approve or reject:
+            with error_boundary("models.decide"):
+                decide(studio, version.name, version.version, approve, comment, user)
+                st.rerun()
+    with right.form(key=f"mdl_stage_{version.id}", border=True):
+        st.markdown("**Stage**")
+        others = [s for s in ("staging", "production", "archived", "none") if s != version.stage]
+        stage = st.selectbox("Move to", others, key=f"mdl_stage_pick_{version.id}")
+        note = st.text_input(
+            "Comment (required for production)", key=f"mdl_stage_comment_{version.id}"
+        )
+        if st.form_submit_button("Move"):
+            with error_boundary("models.promote"):
+                promote(studio, version.name, version.version, stage, note, user)
+                st.rerun()
+
+
+def _history(studio: Studio, name: str) -> None:
+    events = history(studio, name)
+    for e in events:
+        change = f"{e.from_value or '—'} → {e.to_value}" if e.to_value else ""
+        label = {
+            "approval": "approval",
+            "stage": "stage",
+            "registered": "registered",
+            "card": "card edited",
+        }.get(e.action, e.action)
+        line = f"**{e.at:%Y-%m-%d %H:%M}** · {e.actor} · v{e.version} · {label} {change}"
+        st.markdown(line + (f"  \n> {e.comment}" if e.comment else ""))

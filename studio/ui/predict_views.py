@@ -1,0 +1,84 @@
+"""The Predict page: pick a model and a stage or version, upload a file, download the scores."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from studio.context import Studio
+from studio.registry.scoring import ScoreResult, read_batch, score_frame
+from studio.registry.versions import list_models, list_versions
+from studio.ui.identity import current_user
+from studio.ui.shell import error_boundary
+
+
+def render_predict_page(studio: Studio) -> None:
+    """Choose, upload, score, download."""
+    st.title("Predict")
+    with error_boundary("predict"):
+        ref = _choose_model(studio)
+        if ref is None:
+            return
+        upload = st.file_uploader(
+            "File to score (CSV, TSV, Parquet, Excel or JSON Lines)", key="pred_upload"
+        )
+        if upload is not None and st.button("Score", key="pred_go", type="primary"):
+            with st.spinner(f"Scoring {upload.name} with {ref}…"):
+                frame = read_batch(studio, upload.getvalue(), upload.name)
+                st.session_state["pred_result"] = score_frame(
+                    studio, ref, frame, upload.name, current_user(studio.settings)
+                )
+        result = st.session_state.get("pred_result")
+        if result is not None:
+            _show(result)
+
+
+def _choose_model(studio: Studio) -> str | None:
+    models = [m for m in list_models(studio) if m.versions]
+    if not models:
+        st.info("No registered model yet: register a candidate on the Models page first.")
+        return None
+    names = [m.name for m in models]
+    wanted = st.query_params.get("model")
+    left, right = st.columns([2, 1])
+    name = left.selectbox(
+        "Model", names, key="pred_model", index=names.index(wanted) if wanted in names else 0
+    )
+    versions = list_versions(studio, name)
+    options = [s for s in ("production", "staging") if any(v.stage == s for v in versions)]
+    options += [str(v.version) for v in versions]
+    which = right.selectbox(
+        "Stage or version",
+        options,
+        key=f"pred_which_{name}",
+        format_func=lambda o: o if not o.isdigit() else f"v{o}",
+    )
+    chosen = next(v for v in versions if v.stage == which or str(v.version) == which)
+    st.caption(
+        f"{name} v{chosen.version} ({chosen.stage}, {chosen.approval}) predicts "
+        f"'{chosen.target}' from {len(chosen.input_schema.get('features', []))} columns."
+    )
+    return f"{name}@{which}"
+
+
+def _show(result: ScoreResult) -> None:
+    v = result.version
+    st.success(f"Scored {len(result.output):,} rows with {v.ref} ({v.stage}).")
+    for notice in result.notices:
+        st.info(notice)
+    st.dataframe(result.output.head(200), hide_index=True, width="stretch")
+    stem = f"scores_{v.name}_v{v.version}"
+    left, right = st.columns(2)
+    left.download_button(
+        "Download CSV",
+        data=lambda: result.to_bytes("csv"),
+        file_name=f"{stem}.csv",
+        mime="text/csv",
+        key="pred_csv",
+    )
+    right.download_button(
+        "Download Parquet",
+        data=lambda: result.to_bytes("parquet"),
+        file_name=f"{stem}.parquet",
+        mime="application/octet-stream",
+        key="pred_parquet",
+    )
