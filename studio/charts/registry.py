@@ -14,7 +14,7 @@ def metric_evolution_figure(
     scores: dict[str, Sequence[float | None]],
     stages: Sequence[str],
 ) -> go.Figure:
-    """Each holdout metric across a model's versions; the production version is ringed."""
+    """Holdout metrics across a model's versions; the production version's marker is larger."""
     fig = go.Figure()
     xs = [f"v{v}" for v in versions]
     for i, (label, values) in enumerate(scores.items()):

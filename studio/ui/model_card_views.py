@@ -60,7 +60,7 @@ def render_card(studio: Studio, v: VersionInfo) -> None:
             f"± {v.metrics.get('cv_std', 0):.4f}"
         )
         st.markdown("**Parameters**")
-        st.json(v.params, expanded=False)
+        st.json(v.params, expanded=True)
     with right:
         _top_features(studio, v)
     _lineage(studio, v)
@@ -127,18 +127,17 @@ def _notes_form(studio: Studio, v: VersionInfo) -> None:
 
 
 def render_compare_versions(versions: list[VersionInfo]) -> None:
-    """Metric evolution across every version, and what changed between two of them."""
+    """The main metric across every version, and what changed between two of them."""
     ordered = sorted(versions, key=lambda v: v.version)
-    metrics = list(ordered[-1].metrics.get("holdout", {}))
-    scores = {_label(m): [v.metrics.get("holdout", {}).get(m) for v in ordered] for m in metrics}
-    st.plotly_chart(
-        metric_evolution_figure([v.version for v in ordered], scores, [v.stage for v in ordered]),
-        width="stretch",
-        key="card_evolution",
-    )
     if len(ordered) < 2:
-        st.caption("Register another version to compare two.")
+        st.caption("Register another version of this model to compare two.")
         return
+    metric = ordered[-1].metric
+    scores = {_label(metric): [v.metrics.get("holdout", {}).get(metric) for v in ordered]}
+    figure = metric_evolution_figure(
+        [v.version for v in ordered], scores, [v.stage for v in ordered]
+    )
+    st.plotly_chart(figure, width="stretch", key="card_evolution")
     numbers = [v.version for v in ordered]
     left, right = st.columns(2)
     a = left.selectbox("Version A", numbers, index=len(numbers) - 2, key="card_cmp_a")

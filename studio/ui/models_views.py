@@ -161,7 +161,8 @@ def _versions_table(versions: list[VersionInfo]) -> None:
         }
         for v in versions
     ]
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    state = "-".join(f"{v.version}{v.stage}{v.approval}" for v in versions)
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key=f"mdl_versions_{state}")
 
 
 def _selected(versions: list[VersionInfo]) -> VersionInfo:
@@ -173,7 +174,7 @@ def _selected(versions: list[VersionInfo]) -> VersionInfo:
         "Version",
         numbers,
         index=numbers.index(default),
-        key="mdl_version",
+        key=f"mdl_version_{production}",  # a new key when production moves: fresh labels
         format_func=lambda n: f"v{n}" + (" (production)" if n == production else ""),
     )
     if str(chosen) != raw:
@@ -185,17 +186,19 @@ def _actions(studio: Studio, version: VersionInfo) -> None:
     st.markdown(f"**v{version.version}** is in **{version.stage}** and **{version.approval}**.")
     user = current_user(studio.settings)
     left, right = st.columns(2, gap="large")
-    with left.form(key=f"mdl_decide_{version.id}", border=True):
+    with left.form(key=f"mdl_decide_{version.id}", border=True, clear_on_submit=True):
         st.markdown("**Approval**")
         comment = st.text_input("Comment (required)", key=f"mdl_decide_comment_{version.id}")
         approve_col, reject_col = st.columns(2)
-        approve = approve_col.form_submit_button("Approve", type="primary")
-        reject = reject_col.form_submit_button("Reject")
+        approve = approve_col.form_submit_button(
+            "Approve", type="primary", disabled=version.approval == "approved"
+        )
+        reject = reject_col.form_submit_button("Reject", disabled=version.approval == "rejected")
         if approve or reject:
             with error_boundary("models.decide"):
                 decide(studio, version.name, version.version, approve, comment, user)
                 st.rerun()
-    with right.form(key=f"mdl_stage_{version.id}", border=True):
+    with right.form(key=f"mdl_stage_{version.id}", border=True, clear_on_submit=True):
         st.markdown("**Stage**")
         others = [s for s in ("staging", "production", "archived", "none") if s != version.stage]
         stage = st.selectbox("Move to", others, key=f"mdl_stage_pick_{version.id}")
@@ -211,7 +214,7 @@ def _actions(studio: Studio, version: VersionInfo) -> None:
 def _history(studio: Studio, name: str) -> None:
     events = history(studio, name)
     for e in events:
-        change = f"{e.from_value or '—'} → {e.to_value}" if e.to_value else ""
+        change = f"{e.from_value} → {e.to_value}" if e.from_value and e.to_value else ""
         label = {
             "approval": "approval",
             "stage": "stage",

@@ -21,15 +21,17 @@ def render_predict_page(studio: Studio) -> None:
         upload = st.file_uploader(
             "File to score (CSV, TSV, Parquet, Excel or JSON Lines)", key="pred_upload"
         )
+        wanted = (ref, upload.name, upload.size) if upload is not None else None
         if upload is not None and st.button("Score", key="pred_go", type="primary"):
             with st.spinner(f"Scoring {upload.name} with {ref}…"):
                 frame = read_batch(studio, upload.getvalue(), upload.name)
-                st.session_state["pred_result"] = score_frame(
+                result = score_frame(
                     studio, ref, frame, upload.name, current_user(studio.settings)
                 )
-        result = st.session_state.get("pred_result")
-        if result is not None:
-            _show(result)
+                st.session_state["pred_result"] = (wanted, result)
+        kept = st.session_state.get("pred_result")
+        if kept is not None and kept[0] == wanted:  # a result for another file or model is stale
+            _show(kept[1])
 
 
 def _choose_model(studio: Studio) -> str | None:
@@ -67,7 +69,7 @@ def _show(result: ScoreResult) -> None:
         st.info(notice)
     st.dataframe(result.output.head(200), hide_index=True, width="stretch")
     stem = f"scores_{v.name}_v{v.version}"
-    left, right = st.columns(2)
+    left, right, _rest = st.columns([1, 1, 4])
     left.download_button(
         "Download CSV",
         data=lambda: result.to_bytes("csv"),

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from studio.context import Studio
 from studio.errors import ConflictError, InvalidInputError, NotFoundError
 from studio.registry.lifecycle import decide, edit_card, promote
 from studio.registry.register import register_candidate
