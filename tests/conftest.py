@@ -83,3 +83,49 @@ def home_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("STUDIO_ARTIFACTS", raising=False)
     monkeypatch.setenv("STUDIO_USER", "tester")
     return home
+
+
+def release_store(url: str) -> None:
+    """Close every pooled connection this process holds on ``url`` (Studio's and Optuna's)."""
+    from studio.autopilot import study
+
+    dispose_engine(url)
+    storage = study._storages.pop(url, None)
+    if storage is not None:
+        storage.engine.dispose()
+
+
+def clone_store(
+    backend: str, source_url: str, source_home: Path, tmp_path: Path,
+    request: pytest.FixtureRequest,
+) -> Settings:  # fmt: skip
+    """A private copy of a prepared store (database and artifacts) for one test.
+
+    Expensive set-ups (a finished autopilot run) are built once per module and copied per
+    test: a file copy for SQLite, ``CREATE DATABASE ... TEMPLATE`` for PostgreSQL.
+    """
+    import shutil
+
+    home = tmp_path / f"home-{uuid.uuid4().hex[:6]}"
+    shutil.copytree(source_home, home)
+    if backend == "sqlite":
+        target = tmp_path / f"studio-{uuid.uuid4().hex[:6]}.db"
+        shutil.copy(make_url(source_url).database, target)
+        url = f"sqlite:///{target}"
+        request.addfinalizer(lambda: release_store(url))
+    else:
+        name = f"studio_t_{uuid.uuid4().hex[:12]}"
+        template = make_url(source_url).database
+        admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+        url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+
+        def drop() -> None:
+            release_store(url)
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            admin.dispose()
+
+        request.addfinalizer(drop)
+    return make_settings(home, url)

@@ -43,3 +43,18 @@ def test_pages_are_thin() -> None:
         assert "setup_page(" in source, page
         assert "select(" not in source and "session_scope" not in source, page
         assert len(source.splitlines()) < 40, page
+
+
+def test_the_command_line_starts_without_the_model_stack() -> None:
+    """Building the CLI's parser imports neither scikit-learn nor Optuna (a command that needs
+    them imports them itself), so `studio --help` and quick commands start fast."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, studio.cli as c; c.build_parser(); "
+        "print(sorted(m for m in ('sklearn', 'optuna', 'streamlit') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"

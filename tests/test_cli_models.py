@@ -4,27 +4,42 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import shutil
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from tests.autopilot.conftest import churn_like
-from tests.test_cli_autopilot import env, run  # noqa: F401 (the 'env' fixture)
+from tests.test_cli_autopilot import run
+
+
+@pytest.fixture(scope="module")
+def trained_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store with a finished linear run on churn, made once for the module."""
+    tmp = tmp_path_factory.mktemp("cli-models")
+    values = {k: v for k, v in os.environ.items() if not k.startswith("STUDIO_")}
+    values |= {"STUDIO_HOME": str(tmp / "home"), "STUDIO_USER": "cli"}
+    churn_like().to_csv(tmp / "churn.csv", index=False)
+    assert run("data", "add", str(tmp / "churn.csv"), env=values).returncode == 0
+    done = run("autopilot", "run", "--dataset", "churn", "--target", "churn", "--max-trials",
+               "4", "--families", "linear", "--wait", env=values)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return tmp / "home"
 
 
 @pytest.fixture
-def trained(env: dict[str, str]) -> dict[str, str]:  # noqa: F811
-    """A store with a finished linear run on churn."""
-    done = run("autopilot", "run", "--dataset", "churn", "--target", "churn", "--max-trials",
-               "4", "--families", "linear", "--wait", env=env)  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    return env
+def trained(trained_home: Path, tmp_path: Path) -> dict[str, str]:
+    """The CLI's environment on a private copy of the module's store."""
+    shutil.copytree(trained_home, tmp_path / "home")
+    values = {k: v for k, v in os.environ.items() if not k.startswith("STUDIO_")}
+    return values | {"STUDIO_HOME": str(tmp_path / "home"), "STUDIO_USER": "cli"}
 
 
 def test_register_approve_promote_history_predict(trained: dict[str, str], tmp_path: Path) -> None:
     """The whole registry path, with the agreed JSON documents."""
-    env = trained  # noqa: F811
+    env = trained
     registered = json.loads(run("models", "register", "--run", "1", "--name", "churn", "--json",
                                 env=env).stdout)  # fmt: skip
     assert (registered["name"], registered["version"], registered["stage"]) == ("churn", 1, "none")
@@ -61,7 +76,7 @@ def test_register_approve_promote_history_predict(trained: dict[str, str], tmp_p
 
 def test_errors_and_roles(trained: dict[str, str], tmp_path: Path) -> None:
     """Bad references, files and roles exit 2 with one sentence."""
-    env = trained  # noqa: F811
+    env = trained
     batch = tmp_path / "batch.csv"
     churn_like(25).drop(columns=["churn", "tenure"]).to_csv(batch, index=False)
     cases = [

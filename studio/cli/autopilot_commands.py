@@ -9,7 +9,6 @@ from pathlib import Path
 
 from studio.cli.output import command, emit
 from studio.context import Studio
-from studio.experiments.analysis import ANALYSIS_SECONDS
 
 
 def _autopilot_run(studio: Studio, args: argparse.Namespace) -> int:
@@ -58,6 +57,8 @@ def _wait_for(studio: Studio, run_id: int, args: argparse.Namespace) -> int:
     emit(args, info.to_json(), _leaderboard_text(info))
     sys.stdout.flush()
     if worker is not None:  # it finishes the run's analysis (diagnostics) before it exits
+        from studio.experiments.analysis import ANALYSIS_SECONDS
+
         try:
             worker.wait(timeout=ANALYSIS_SECONDS + 30)
         except subprocess.TimeoutExpired:

@@ -140,8 +140,6 @@ def _note(studio: Studio, args: argparse.Namespace) -> int:
 
 def register(runs: Any) -> None:
     """Add the experiment commands to ``studio runs``."""
-    from studio.experiments.runs import SORTS
-
     lst = command(runs, "list", _list, "list runs (filter, search, sort, page)")
     for flag in ("dataset", "task", "status", "tag"):
         lst.add_argument(f"--{flag}", action="append", default=[], help="repeatable")
@@ -149,7 +147,7 @@ def register(runs: Any) -> None:
     lst.add_argument("--until", type=_date, help="launched on or before (YYYY-MM-DD)")
     lst.add_argument("--min-score", type=float, help="best CV score at least (at most for losses)")
     lst.add_argument("--search", help="free text: dataset, target, user, tag, note, run id")
-    lst.add_argument("--sort", choices=list(SORTS), default="newest")
+    lst.add_argument("--sort", default="newest", help="newest, oldest, best, trials or duration")
     lst.add_argument("--page", type=int, default=1)
     lst.add_argument("--limit", type=int, default=50, help="runs per page")
     command(runs, "show", _show, "a run: configuration, leaderboard, notes").add_argument(
