@@ -126,12 +126,14 @@ def check_batch(frame: pd.DataFrame, schema: dict[str, Any]) -> CheckedBatch:
 
 
 def _unseen_categories(frame: pd.DataFrame, features: list[dict[str, Any]]) -> dict[str, int]:
+    """Rows per column whose category was not seen in training (checked on distinct values)."""
     counts = {}
     for spec in features:
         if "categories" not in spec or len(spec["categories"]) >= MAX_CATEGORIES:
             continue  # a truncated list cannot tell unseen from rare
-        values = frame[spec["name"]]
-        new = values.notna() & ~values.astype(str).isin(set(spec["categories"]))
-        if new.any():
+        values = frame[spec["name"]].dropna()
+        distinct = values.value_counts()
+        new = distinct[~distinct.index.astype(str).isin(set(spec["categories"]))]
+        if len(new):
             counts[spec["name"]] = int(new.sum())
     return counts

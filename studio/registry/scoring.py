@@ -85,13 +85,14 @@ def _log(
     keep = features.index
     if rows > LOGGED_ROWS:
         keep = features.sample(LOGGED_ROWS, random_state=0).index
-    logged = pd.concat([features.loc[keep], outputs.loc[keep]], axis=1).reset_index(drop=True)
+    sample_features, sample_outputs = features.loc[keep], outputs.loc[keep]
+    logged = pd.concat([sample_features, sample_outputs], axis=1).reset_index(drop=True)
     buffer = io.BytesIO()
     logged.to_parquet(buffer, index=False)
     content = buffer.getvalue()
     relative = f"batches/{version.id}/{uuid.uuid4().hex}.parquet"
     stored = studio.artifacts.write(relative, lambda p: p.write_bytes(content))
-    summary = frame_summary(features.loc[keep], outputs.loc[keep]) | {"unseen": unseen}
+    summary = frame_summary(sample_features, sample_outputs) | {"unseen": unseen}
     try:
         with session_scope(studio.engine) as session:
             batch = ScoredBatch(
