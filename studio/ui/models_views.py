@@ -73,7 +73,7 @@ def _render_list(studio: Studio) -> None:
 
 def render_register_form(studio: Studio, run_id: int | None = None) -> None:
     """Register a finished run's candidate as a new model version."""
-    with st.expander("Register a candidate as a model version", expanded=run_id is not None):
+    with st.expander("Register a candidate as a model version"):
         if run_id is None:
             runs = [
                 r

@@ -133,6 +133,10 @@ def _leaderboard(studio: Studio, detail: RunDetail, frame: pd.DataFrame) -> None
     ]  # fmt: skip
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
     _compare_picker(studio, detail)
+    if detail.run.status in ("finished", "stopped"):
+        from studio.ui.models_views import render_register_form
+
+        render_register_form(studio, detail.run.id)
     greater = METRICS[run.metric].greater_is_better
     st.plotly_chart(family_best_figure(family_best(frame, greater), run.metric_label),
                     width="stretch", key="exp_family_best")  # fmt: skip
