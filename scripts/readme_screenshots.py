@@ -41,6 +41,14 @@ def main() -> None:
          "--target", "churn", "--budget-seconds", "60", "--wait"],
         env=env, check=True,
     )  # fmt: skip
+    for args in (
+        ["models", "register", "--run", "1", "--name", "churn-model",
+         "--description", "Who is likely to cancel next month."],
+        ["models", "approve", "churn-model", "1", "--comment", "Holdout AUC 0.85; calibrated."],
+        ["models", "promote", "churn-model", "1", "--stage", "production", "--comment",
+         "First release."],
+    ):  # fmt: skip
+        subprocess.run([sys.executable, "-m", "studio.cli", *args], env=env, check=True)
     port = _free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
@@ -69,6 +77,7 @@ def main() -> None:
             page.set_viewport_size({"width": 1400, "height": 2300})
             page.wait_for_timeout(3000)
             page.screenshot(path=str(OUT / "experiments-compare.png"))
+            _shoot(page, f"{url}/Models?model=churn-model", "models", 1500)
             browser.close()
     finally:
         server.terminate()
