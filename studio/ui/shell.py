@@ -7,7 +7,7 @@ from contextlib import contextmanager
 
 import streamlit as st
 
-from studio.access import roles_of
+from studio.access import load_roles, roles_of
 from studio.config import Settings, load_settings
 from studio.context import Studio
 from studio.errors import UserError
@@ -44,7 +44,11 @@ def setup_page(title: str) -> Studio:
         st.divider()
         where = "SQLite (local)" if settings.is_sqlite else "PostgreSQL (team)"
         user = current_user(settings)
-        roles = ", ".join(roles_of(settings, user))
+        roles = (
+            ", ".join(roles_of(settings, user))
+            if load_roles(settings.roles_file)
+            else "every role"
+        )
         st.caption(f"Signed in as **{user}** ({roles}) · store: {where}")
     return studio
 
