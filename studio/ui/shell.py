@@ -44,11 +44,12 @@ def setup_page(title: str) -> Studio:
         st.divider()
         where = "SQLite (local)" if settings.is_sqlite else "PostgreSQL (team)"
         user = current_user(settings)
-        roles = (
-            ", ".join(roles_of(settings, user))
-            if load_roles(settings.roles_file)
-            else "every role"
-        )
+        try:
+            configured = load_roles(settings.roles_file) is not None
+            roles = ", ".join(roles_of(settings, user)) if configured else "every role"
+        except UserError as exc:
+            st.error(str(exc))
+            roles = "no role until the roles file is fixed"
         st.caption(f"Signed in as **{user}** ({roles}) · store: {where}")
     return studio
 
