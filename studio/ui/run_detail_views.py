@@ -25,6 +25,7 @@ from studio.experiments.views import FAMILY_VIEWS, RUN_VIEWS, SAMPLED_VIEWS, VIE
 from studio.ui.diagnostics_views import render_diagnostics
 from studio.ui.identity import current_user
 from studio.ui.run_views import summary_cards
+from studio.ui.shell import error_boundary
 
 
 def parse_id(raw: str, what: str) -> int:
@@ -83,18 +84,27 @@ def _summary(detail: RunDetail) -> None:
 
 
 def _annotations(studio: Studio, detail: RunDetail) -> None:
-    run_id = detail.run.id
     with st.expander("Notes and tags" + (" ✎" if detail.note else ""), expanded=False):
-        if detail.note:
-            st.markdown(detail.note)
-        with st.form(key=f"exp_note_form_{run_id}", border=False):
-            body = st.text_area("Note (Markdown)", value=detail.note, key=f"exp_note_{run_id}")
-            options = sorted(set(all_tags(studio)) | set(detail.tags))
-            tags = st.multiselect("Tags", options, default=list(detail.tags),
-                                  accept_new_options=True, key=f"exp_tags_{run_id}")  # fmt: skip
-            if st.form_submit_button("Save note and tags"):
-                set_note(studio, "run", run_id, body, current_user(studio.settings))
-                set_tags(studio, "run", run_id, tags, current_user(studio.settings))
+        annotation_form(studio, "run", detail.run.id, detail.note, detail.tags)
+
+
+def annotation_form(
+    studio: Studio, subject: str, subject_id: int, note: str, tags: tuple[str, ...]
+) -> None:
+    """Show a run's or candidate's note, and a form that replaces its note and tags."""
+    if note:
+        st.markdown(note)
+    key = f"{subject}_{subject_id}"
+    with st.form(key=f"exp_note_form_{key}", border=False):
+        body = st.text_area("Note (Markdown)", value=note, key=f"exp_note_{key}")
+        options = sorted(set(all_tags(studio, subject)) | set(tags))
+        chosen = st.multiselect("Tags", options, default=list(tags), accept_new_options=True,
+                                key=f"exp_tags_{key}")  # fmt: skip
+        if st.form_submit_button("Save note and tags"):
+            with error_boundary("experiments.annotate"):
+                user = current_user(studio.settings)
+                set_note(studio, subject, subject_id, body, user)
+                set_tags(studio, subject, subject_id, chosen, user)
                 st.toast("Saved.")
                 st.rerun()
 
@@ -196,6 +206,9 @@ def _diagnostics(studio: Studio, detail: RunDetail) -> None:
         return
     names = {c.id: c.name + (" (baseline)" if c.is_baseline else "") for c in board}
     chosen = st.selectbox("Candidate", list(names), format_func=names.get, key="exp_diag_pick")
+    notes = detail.candidate_notes[chosen]
+    with st.expander(f"Notes and tags of {names[chosen]}" + (" ✎" if notes.note else "")):
+        annotation_form(studio, "candidate", chosen, notes.note, notes.tags)
     found = diagnostics_for(studio, [chosen])
     if chosen not in found:
         st.info("This candidate's diagnostics are not computed yet.")

@@ -94,12 +94,17 @@ def test_run_deep_link_shows_leaderboard_views_trials_and_download(store: Studio
 def test_notes_and_tags_are_saved(store: Studio) -> None:
     """Saving the form stores the Markdown note and the tags on the run."""
     at = _open(run="1")
-    at.text_area(key="exp_note_1").set_value("Baseline for **Q4**.")
-    at.multiselect(key="exp_tags_1").set_value(["q4"])
-    at.button(key="FormSubmitter:exp_note_form_1-Save note and tags").click().run()
+    at.text_area(key="exp_note_run_1").set_value("Baseline for **Q4**.")
+    at.multiselect(key="exp_tags_run_1").set_value(["q4"])
+    at.button(key="FormSubmitter:exp_note_form_run_1-Save note and tags").click().run()
     assert not at.exception
     detail = run_detail(store, 1)
     assert detail.note == "Baseline for **Q4**." and detail.tags == ("q4",)
+    candidate = at.selectbox(key="exp_diag_pick").value
+    at.text_area(key=f"exp_note_candidate_{candidate}").set_value("Too slow to serve.")
+    at.button(key=f"FormSubmitter:exp_note_form_candidate_{candidate}-Save note and tags").click()
+    at.run()
+    assert run_detail(store, 1).candidate_notes[candidate].note == "Too slow to serve."
 
 
 def test_compare_from_the_run_and_by_link(store: Studio) -> None:
