@@ -1,0 +1,1 @@
+"""Monitoring: drift between a model version's baseline and the data it scores."""

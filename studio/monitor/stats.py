@@ -1,0 +1,145 @@
+"""The drift stat-test registry: each test compares a reference sample with a current one.
+
+Numeric columns: Kolmogorov-Smirnov (``ks``, p-value), Wasserstein distance normed by the
+reference standard deviation (``wasserstein``), population stability index on reference
+quantile bins (``psi``), Jensen-Shannon distance on the same bins (``jensenshannon``).
+Categorical columns: chi-square (``chisquare``, p-value), Jensen-Shannon distance and PSI on
+category shares, and a two-proportion Z-test for binary columns (``z``, p-value).
+
+Defaults (``default_test``), as Evidently chose them after its own study: up to 1,000
+reference rows a p-value test at 0.05 (KS for numbers, Z for two categories, chi-square for
+more); above, a distance at 0.1 (normed Wasserstein for numbers, Jensen-Shannon for
+categories). P-value tests over many columns are corrected with Benjamini-Hochberg (see
+``adjust``). Every result records the test and threshold that decided it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import stats
+from scipy.spatial.distance import jensenshannon
+
+from studio.errors import InvalidInputError
+
+SMALL_REFERENCE = 1_000
+EPS = 1e-4  # floor for empty bins in PSI
+BINS = 10
+
+
+@dataclass(frozen=True)
+class DriftTest:
+    """A named test: what it computes, for which columns, and when it calls drift."""
+
+    name: str
+    label: str
+    kinds: tuple[str, ...]  # numeric | categorical
+    p_value: bool  # True: drift when statistic < threshold; False: when statistic > it
+    default_threshold: float
+    compute: Callable[[np.ndarray, np.ndarray], float]
+
+    def drifted(self, statistic: float, threshold: float) -> bool:
+        """Whether ``statistic`` means drift at ``threshold``."""
+        return statistic < threshold if self.p_value else statistic > threshold
+
+
+def _quantile_bins(reference: np.ndarray) -> np.ndarray:
+    edges = np.unique(np.quantile(reference, np.linspace(0, 1, BINS + 1)))
+    edges[0], edges[-1] = -np.inf, np.inf
+    return edges
+
+
+def _binned(reference: np.ndarray, current: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    edges = _quantile_bins(reference)
+    ref = np.histogram(reference, edges)[0] / len(reference)
+    cur = np.histogram(current, edges)[0] / len(current)
+    return ref, cur
+
+
+def _shares(reference: np.ndarray, current: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    categories = np.union1d(np.unique(reference), np.unique(current))
+    ref = np.array([np.mean(reference == c) for c in categories])
+    cur = np.array([np.mean(current == c) for c in categories])
+    return ref, cur
+
+
+def _distributions(reference: np.ndarray, current: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Shares per reference-quantile bin (numbers) or per category (anything else)."""
+    if reference.dtype.kind in "fiu":
+        return _binned(reference, current)
+    return _shares(reference, current)
+
+
+def psi(expected: np.ndarray, actual: np.ndarray) -> float:
+    """Population stability index of two share vectors (empty bins floored at 1e-4)."""
+    e, a = np.maximum(expected, EPS), np.maximum(actual, EPS)
+    return float(np.sum((a - e) * np.log(a / e)))
+
+
+def _wasserstein(reference: np.ndarray, current: np.ndarray) -> float:
+    scale = np.std(reference)
+    return float(stats.wasserstein_distance(reference, current) / (scale if scale > 0 else 1.0))
+
+
+def _chisquare(reference: np.ndarray, current: np.ndarray) -> float:
+    ref, cur = _shares(reference, current)
+    expected = np.maximum(ref, EPS) * len(current)
+    expected *= len(current) / expected.sum()
+    return float(stats.chisquare(cur * len(current), expected).pvalue)
+
+
+def _z_test(reference: np.ndarray, current: np.ndarray) -> float:
+    first = np.unique(np.concatenate([reference, current]))[0]
+    p1, p2 = np.mean(reference == first), np.mean(current == first)
+    n1, n2 = len(reference), len(current)
+    pooled = (p1 * n1 + p2 * n2) / (n1 + n2)
+    se = np.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
+    if se == 0:
+        return 1.0
+    return float(2 * stats.norm.sf(abs(p1 - p2) / se))
+
+
+TESTS: dict[str, DriftTest] = {
+    t.name: t
+    for t in (
+        DriftTest("ks", "Kolmogorov-Smirnov p-value", ("numeric",), True, 0.05,
+                  lambda r, c: float(stats.ks_2samp(r, c).pvalue)),
+        DriftTest("wasserstein", "Wasserstein distance (normed)", ("numeric",), False, 0.1,
+                  _wasserstein),
+        DriftTest("psi", "Population stability index", ("numeric", "categorical"), False, 0.1,
+                  lambda r, c: psi(*_distributions(r, c))),
+        DriftTest("jensenshannon", "Jensen-Shannon distance", ("numeric", "categorical"), False,
+                  0.1, lambda r, c: float(jensenshannon(*_distributions(r, c), base=2))),
+        DriftTest("chisquare", "Chi-square p-value", ("categorical",), True, 0.05, _chisquare),
+        DriftTest("z", "Two-proportion Z-test p-value", ("categorical",), True, 0.05, _z_test),
+    )
+}  # fmt: skip
+
+
+def get_test(name: str, kind: str) -> DriftTest:
+    """The test ``name`` for a ``kind`` column; unknown or unsuitable names list the valid ones."""
+    valid = [t.name for t in TESTS.values() if kind in t.kinds]
+    if name not in valid:
+        raise InvalidInputError(
+            f"'{name}' is not a drift test for {kind} columns; choose one of {', '.join(valid)}."
+        )
+    return TESTS[name]
+
+
+def default_test(kind: str, reference_rows: int, distinct: int) -> DriftTest:
+    """The documented default for a column of ``kind`` with ``distinct`` reference values."""
+    small = reference_rows <= SMALL_REFERENCE
+    if kind == "numeric":
+        return TESTS["ks" if small else "wasserstein"]
+    if small:
+        return TESTS["z" if distinct <= 2 else "chisquare"]
+    return TESTS["jensenshannon"]
+
+
+def adjust(p_values: list[float]) -> list[float]:
+    """Benjamini-Hochberg adjusted p-values (false discovery rate over many columns)."""
+    if not p_values:
+        return []
+    return [float(v) for v in stats.false_discovery_control(np.asarray(p_values), method="bh")]
