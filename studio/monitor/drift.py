@@ -1,0 +1,184 @@
+"""A drift report: each feature of a current frame against the reference, and a verdict.
+
+For every feature the test is the column's override or the documented default (see
+``stats.default_test``); p-value tests are corrected together with Benjamini-Hochberg. A
+feature with too little data gets the status "not enough data" instead of a statistic. The
+dataset drifts when at least ``share_threshold`` (default one half) of the tested features
+drift. Missing columns, new categories and a rise in missing values are data quality problems,
+reported beside the statistics, never raised.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from studio.monitor.stats import DriftTest, adjust, default_test, get_test
+
+MIN_ROWS = 30  # fewer non-missing values on either side: "not enough data"
+MISSING_RISE = 0.1  # a rise of 10 percentage points in missing values is a problem
+DATASET_SHARE = 0.5
+
+
+@dataclass(frozen=True)
+class FeatureDrift:
+    """One feature's result: the test and threshold used, the statistic, and the decision."""
+
+    name: str
+    kind: str
+    test: str
+    statistic: float | None
+    threshold: float
+    drifted: bool
+    status: str = "ok"  # ok | not enough data
+    p_value: bool = False
+
+    @property
+    def severity(self) -> float:
+        """How far past its threshold the statistic is (larger is worse; 0 when undecided)."""
+        if self.statistic is None:
+            return 0.0
+        if self.p_value:
+            return float(-np.log10(max(self.statistic, 1e-300)) + np.log10(self.threshold))
+        return float(self.statistic / self.threshold - 1)
+
+    def to_json(self) -> dict[str, Any]:
+        """The CLI's entry."""
+        return {
+            "name": self.name,
+            "test": self.test,
+            "statistic": self.statistic,
+            "threshold": self.threshold,
+            "drifted": self.drifted,
+            "status": self.status,
+        }
+
+
+@dataclass(frozen=True)
+class DriftReport:
+    """Every feature's result (most severe first), the verdict and the data quality problems."""
+
+    features: tuple[FeatureDrift, ...]
+    drift_share: float
+    dataset_drift: bool
+    share_threshold: float
+    problems: tuple[str, ...] = field(default_factory=tuple)
+
+    def to_json(self) -> dict[str, Any]:
+        """The CLI's document (``windows`` is added by the time-window report)."""
+        return {
+            "dataset_drift": self.dataset_drift,
+            "drift_share": self.drift_share,
+            "features": [f.to_json() for f in self.features],
+            "problems": list(self.problems),
+        }
+
+
+def column_kind(column: pd.Series) -> str:
+    """numeric or categorical, as the drift tests see a column."""
+    numeric = pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column)
+    return "numeric" if numeric else "categorical"
+
+
+def _values(column: pd.Series, kind: str) -> np.ndarray:
+    present = column.dropna()
+    return present.to_numpy(dtype=float) if kind == "numeric" else present.astype(str).to_numpy()
+
+
+def _test_for(name: str, kind: str, ref: np.ndarray, overrides: dict[str, str]) -> DriftTest:
+    if name in overrides:
+        return get_test(overrides[name], kind)
+    return default_test(kind, len(ref), len(np.unique(ref)) if kind != "numeric" else 0)
+
+
+def _feature(
+    name: str,
+    reference: pd.Series,
+    current: pd.Series,
+    overrides: dict[str, str],
+    thresholds: dict[str, float],
+) -> FeatureDrift:
+    kind = column_kind(reference)
+    ref, cur = _values(reference, kind), _values(current, kind)
+    test = _test_for(name, kind, ref, overrides)
+    threshold = thresholds.get(name, test.default_threshold)
+    if len(ref) < MIN_ROWS or len(cur) < MIN_ROWS:
+        return FeatureDrift(
+            name, kind, test.name, None, threshold, False, "not enough data", test.p_value
+        )
+    statistic = test.compute(ref, cur)
+    return FeatureDrift(
+        name,
+        kind,
+        test.name,
+        statistic,
+        threshold,
+        test.drifted(statistic, threshold),
+        "ok",
+        test.p_value,
+    )
+
+
+def _quality(reference: pd.DataFrame, current: pd.DataFrame, names: list[str]) -> list[str]:
+    problems = []
+    missing = [n for n in names if n not in current.columns]
+    if missing:
+        problems.append("Missing in the current data: " + ", ".join(missing) + ".")
+    for name in (n for n in names if n in current.columns):
+        rise = current[name].isna().mean() - reference[name].isna().mean()
+        if rise >= MISSING_RISE:
+            problems.append(
+                f"'{name}' is missing in {current[name].isna().mean():.0%} of rows "
+                f"(reference {reference[name].isna().mean():.0%})."
+            )
+        if column_kind(reference[name]) == "categorical":
+            seen = set(reference[name].dropna().astype(str))
+            new = set(current[name].dropna().astype(str)) - seen
+            if new and len(seen) < 1_000:
+                shown = ", ".join(sorted(new)[:5]) + (" …" if len(new) > 5 else "")
+                problems.append(
+                    f"'{name}' has {len(new)} new categor"
+                    f"{'y' if len(new) == 1 else 'ies'}: {shown}."
+                )
+    return problems
+
+
+def drift_report(
+    reference: pd.DataFrame,
+    current: pd.DataFrame,
+    features: list[str],
+    overrides: dict[str, str] | None = None,
+    thresholds: dict[str, float] | None = None,
+    share_threshold: float = DATASET_SHARE,
+) -> DriftReport:
+    """Compare ``current`` with ``reference`` on ``features``."""
+    overrides, thresholds = overrides or {}, thresholds or {}
+    present = [n for n in features if n in current.columns]
+    results = [_feature(n, reference[n], current[n], overrides, thresholds) for n in present]
+    results = _corrected(results)
+    tested = [r for r in results if r.status == "ok"]
+    share = sum(r.drifted for r in tested) / len(tested) if tested else 0.0
+    ranked = sorted(results, key=lambda r: (r.status != "ok", -r.severity))
+    return DriftReport(
+        tuple(ranked),
+        share,
+        bool(tested) and share >= share_threshold,
+        share_threshold,
+        tuple(_quality(reference, current, features)),
+    )
+
+
+def _corrected(results: list[FeatureDrift]) -> list[FeatureDrift]:
+    """P-value results with Benjamini-Hochberg adjusted statistics (distances unchanged)."""
+    index = [i for i, r in enumerate(results) if r.p_value and r.status == "ok"]
+    adjusted = adjust([results[i].statistic for i in index])
+    out = list(results)
+    for i, value in zip(index, adjusted, strict=True):
+        r = results[i]
+        out[i] = FeatureDrift(
+            r.name, r.kind, r.test, value, r.threshold, value < r.threshold, r.status, r.p_value
+        )
+    return out
