@@ -13,7 +13,13 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from studio.cli import autopilot_commands, data_commands, models_commands, runs_commands
+from studio.cli import (
+    autopilot_commands,
+    data_commands,
+    models_commands,
+    monitor_commands,
+    runs_commands,
+)
 from studio.cli.output import command
 from studio.config import load_settings
 from studio.context import Studio
@@ -45,6 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     data_commands.register(nouns)
     runs_commands.register(autopilot_commands.register(nouns))
     models_commands.register(nouns)
+    monitor_commands.register(nouns)
     app = command(nouns, "app", _app, "start the Streamlit app")
     app.add_argument("--port", type=int, default=8501)
     return parser

@@ -296,6 +296,28 @@ class ScoredBatch(SQLModel, table=True):
     summary: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
 
 
+# A stored drift result of a model version: one batch as a whole ("all") or one time window.
+class DriftResult(SQLModel, table=True):
+    __tablename__ = "drift_result"
+
+    id: int | None = Field(default=None, primary_key=True)
+    model_version_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("model_version.id", ondelete="CASCADE"), nullable=False
+        )
+    )
+    at: datetime = Field(default_factory=utcnow, index=True)
+    actor: str = Field(max_length=200)
+    source_name: str = Field(default="", max_length=255)
+    window: str = Field(max_length=40)
+    start: datetime | None = None
+    end: datetime | None = None
+    rows: int = 0
+    dataset_drift: bool = False
+    drift_share: float = 0.0
+    report: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+
+
 # An append-only activity log entry shown on Home ("who did what, when").
 class Event(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)

@@ -1,0 +1,131 @@
+"""`studio monitor run|list` from the command line: verdicts, windows, exit 3, bad input."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tests.autopilot.conftest import churn_like
+from tests.test_cli_autopilot import run
+
+
+@pytest.fixture(scope="module")
+def shipped_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store whose model 'churn' v1 (linear) is in production."""
+    tmp = tmp_path_factory.mktemp("cli-monitor")
+    values = {k: v for k, v in os.environ.items() if not k.startswith("STUDIO_")}
+    values |= {"STUDIO_HOME": str(tmp / "home"), "STUDIO_USER": "cli"}
+    churn_like(1200).to_csv(tmp / "churn.csv", index=False)
+    for args in (
+        ["data", "add", str(tmp / "churn.csv")],
+        [
+            "autopilot",
+            "run",
+            "--dataset",
+            "churn",
+            "--target",
+            "churn",
+            "--max-trials",
+            "3",
+            "--families",
+            "linear",
+            "--wait",
+        ],
+        ["models", "register", "--run", "1", "--name", "churn"],
+        ["models", "approve", "churn", "1", "--comment", "ok"],
+        ["models", "promote", "churn", "1", "--stage", "production", "--comment", "ship"],
+    ):
+        done = run(*args, env=values)
+        assert done.returncode == 0, (args, done.stderr)
+    return tmp / "home"
+
+
+@pytest.fixture
+def env(shipped_home: Path, tmp_path: Path) -> dict[str, str]:
+    """The CLI's environment on a private copy of the module's store."""
+    shutil.copytree(shipped_home, tmp_path / "home")
+    values = {k: v for k, v in os.environ.items() if not k.startswith("STUDIO_")}
+    return values | {"STUDIO_HOME": str(tmp_path / "home"), "STUDIO_USER": "cli"}
+
+
+def test_drift_verdicts_windows_and_exit_codes(env: dict[str, str], tmp_path: Path) -> None:
+    """Same data: exit 0 and no drift; shifted data: exit 3 with --fail-on-drift, per window."""
+    same = tmp_path / "same.csv"
+    churn_like(800, seed=11).drop(columns=["churn"]).to_csv(same, index=False)
+    calm = run("monitor", "run", "churn", str(same), "--json", "--fail-on-drift", env=env)
+    assert calm.returncode == 0, calm.stderr
+    document = json.loads(calm.stdout)
+    assert document["dataset_drift"] is False
+    assert {f["name"] for f in document["features"]} == {"tenure", "plan", "charges", "signup"}
+    assert set(document["features"][0]) == {
+        "name",
+        "test",
+        "statistic",
+        "threshold",
+        "drifted",
+        "status",
+    }
+    shifted = churn_like(800, seed=12).drop(columns=["churn"])
+    shifted["tenure"] = shifted["tenure"] + 40
+    shifted["charges"] = shifted["charges"] * 2
+    shifted["plan"] = np.where(np.arange(800) % 2, "pro", shifted["plan"])
+    shifted["seen"] = np.repeat(["2026-03-02", "2026-03-09"], 400)
+    moved = tmp_path / "moved.csv"
+    shifted.to_csv(moved, index=False)
+    alarm = run(
+        "monitor",
+        "run",
+        "churn",
+        str(moved),
+        "--time-column",
+        "seen",
+        "--window",
+        "1W",
+        "--json",
+        "--fail-on-drift",
+        env=env,
+    )
+    assert alarm.returncode == 3, alarm.stderr
+    document = json.loads(alarm.stdout)
+    assert document["dataset_drift"] is True and document["drift_share"] >= 0.5
+    drifted = {f["name"] for f in document["features"] if f["drifted"]}
+    assert {"tenure", "charges", "plan"} <= drifted
+    assert [w["rows"] for w in document["windows"]] == [400, 400]
+    assert all(w["dataset_drift"] for w in document["windows"])
+    listed = json.loads(run("monitor", "list", "churn", "--json", env=env).stdout)["results"]
+    assert [r["window"] for r in listed][:3] == [
+        "2026-03-09/2026-03-15",
+        "2026-03-02/2026-03-08",
+        "all",
+    ]
+
+
+def test_bad_batches_are_one_sentence(env: dict[str, str], tmp_path: Path) -> None:
+    """Missing columns, a header without rows and an unreadable time column exit 2."""
+    lacking = tmp_path / "lacking.csv"
+    churn_like(50).drop(columns=["churn", "tenure"]).to_csv(lacking, index=False)
+    empty = tmp_path / "empty.csv"
+    empty.write_text("tenure,plan,charges,signup\n")
+    dated = tmp_path / "dated.csv"
+    churn_like(50).assign(seen="soon").to_csv(dated, index=False)
+    cases = [
+        (["monitor", "run", "churn", str(lacking)], "lacks 1 column(s) the model needs"),
+        (["monitor", "run", "churn", str(empty)], "no data rows"),
+        (
+            ["monitor", "run", "churn", str(dated), "--time-column", "seen", "--window", "1W"],
+            "holds no dates",
+        ),
+        (["monitor", "run", "churn", str(dated), "--window", "1W"], "together"),
+        (
+            ["monitor", "run", "churn", str(dated), "--time-column", "seen", "--window", "2Y"],
+            "is not a window",
+        ),
+    ]
+    for args, sentence in cases:
+        result = run(*args, env=env)
+        assert result.returncode == 2 and sentence in result.stderr, (args, result.stderr)
