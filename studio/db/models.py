@@ -310,6 +310,7 @@ class DriftResult(SQLModel, table=True):
     actor: str = Field(max_length=200)
     source_name: str = Field(default="", max_length=255)
     window: str = Field(max_length=40)
+    granularity: str = Field(default="batch", max_length=10)  # batch | 1D | 1W | 1M
     start: datetime | None = None
     end: datetime | None = None
     rows: int = 0

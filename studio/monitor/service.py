@@ -137,11 +137,13 @@ def monitor_frame(
                 )
             )
     result = MonitorResult(version, overall, predictions, tuple(windows))
-    _store(studio, result, actor, source_name, len(frame))
+    _store(studio, result, actor, source_name, len(frame), window or "batch")
     return result
 
 
-def _store(studio: Studio, result: MonitorResult, actor: str, source: str, rows: int) -> None:
+def _store(
+    studio: Studio, result: MonitorResult, actor: str, source: str, rows: int, granularity: str
+) -> None:
     with session_scope(studio.engine) as session:
         parts = [WindowReport("all", None, None, rows, result.overall), *result.windows]
         for part in parts:
@@ -151,6 +153,7 @@ def _store(studio: Studio, result: MonitorResult, actor: str, source: str, rows:
                     actor=actor,
                     source_name=source[:255],
                     window=part.label,
+                    granularity="batch" if part.label == "all" else granularity,
                     start=part.start,
                     end=part.end,
                     rows=part.rows,

@@ -21,6 +21,7 @@ PAGES = (
     ("pages/3_Experiments.py", "Experiments"),
     ("pages/4_Models.py", "Models"),
     ("pages/5_Predict.py", "Predict"),
+    ("pages/6_Monitor.py", "Monitor"),
 )
 
 
