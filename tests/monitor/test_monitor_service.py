@@ -1,0 +1,67 @@
+"""Monitoring a registered model: stored windows, history, alerts, prediction drift."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from studio.context import Studio
+from studio.errors import InvalidInputError
+from studio.monitor.history import drift_history
+from studio.monitor.service import list_results, monitor_frame
+from studio.registry.register import register_candidate
+from studio.registry.versions import get_version
+from tests.autopilot.conftest import churn_like
+from tests.registry.conftest import finished_run, trained_template  # noqa: F401 (fixtures)
+
+
+@pytest.fixture
+def registered(finished_run: tuple[Studio, int]) -> Studio:  # noqa: F811
+    """Model 'm' v1 registered from the module's run."""
+    studio, run_id = finished_run
+    register_candidate(studio, run_id, "m", "ana")
+    return studio
+
+
+def _batch(seed: int, shifted: bool):  # noqa: ANN202
+    frame = churn_like(400, seed=seed).drop(columns=["churn"])
+    if shifted:
+        frame["tenure"] = frame["tenure"] + 30
+        frame["charges"] = frame["charges"] * 1.8
+        frame["plan"] = np.where(np.arange(400) % 3 == 0, "plus", "pro")
+    frame["seen"] = np.repeat(["2026-02-02", "2026-02-10"], 200)
+    return frame
+
+
+def test_windows_are_stored_and_history_reads_them(registered: Studio) -> None:
+    """A calm week then a shifted week: the history shows both, the alert names the second."""
+    calm, moved = _batch(21, False)[:200], _batch(22, True)[200:]
+    frame = pd.concat([calm, moved], ignore_index=True)
+    result = monitor_frame(registered, "m@1", frame, "ana", time_column="seen", window="1W")
+    assert [w.label for w in result.windows] == ["2026-02-02/2026-02-08", "2026-02-09/2026-02-15"]
+    assert [w.rows for w in result.windows] == [200, 200]
+    assert not result.windows[0].report.dataset_drift and result.windows[1].report.dataset_drift
+    assert any(f.drifted for f in result.predictions.features)  # the outputs moved too
+    version = get_version(registered, "m@1")
+    history = drift_history(registered, version)
+    assert history.windows == ("2026-02-02/2026-02-08", "2026-02-09/2026-02-15")
+    assert history.drifted == (False, True)
+    assert history.alerts[0].severity == "high" and history.alerts[0].window.startswith(
+        "2026-02-09"
+    )
+    assert {"tenure", "charges", "plan"} <= {a.text.split("'")[1] for a in history.alerts[1:]}
+    assert history.severity["tenure"][1] > 0 > (history.severity["tenure"][0] or -1)
+    assert [r["window"] for r in list_results(registered, "m")][-1] == "all"
+
+
+def test_batches_without_dates_and_bad_requests(registered: Studio) -> None:
+    """Without a time column each batch is a point in the history; bad requests are refused."""
+    for seed in (31, 32):
+        monitor_frame(registered, "m@1", _batch(seed, False), "ana")
+    history = drift_history(registered, get_version(registered, "m@1"))
+    assert len(history.windows) == 2 and all(w.startswith("batch ") for w in history.windows)
+    with pytest.raises(InvalidInputError, match="is not a window"):
+        monitor_frame(registered, "m@1", _batch(1, False), "ana", time_column="seen", window="2Y")
+    with pytest.raises(InvalidInputError, match="The batch is empty"):
+        monitor_frame(registered, "m@1", _batch(1, False)[:0], "ana")

@@ -1,0 +1,54 @@
+"""Monitor page (AppTest): check a drifted batch, see the verdict and the history."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from studio.context import Studio
+from studio.registry.register import register_candidate
+from tests.autopilot.conftest import churn_like
+from tests.pages.test_models import _open, run_home, template_home  # noqa: F401 (fixtures)
+
+
+@pytest.fixture
+def watched(run_home: Studio) -> Studio:  # noqa: F811
+    """The app's store with model 'churn' v1 registered."""
+    register_candidate(run_home, 1, "churn", "tester")
+    return run_home
+
+
+def test_drifted_batch_shows_the_alert_the_table_and_the_history(watched: Studio) -> None:
+    """Upload a shifted batch with dates, check it, then read drift over time."""
+    batch = churn_like(300, seed=5).drop(columns=["churn"])
+    batch["tenure"] = batch["tenure"] + 35
+    batch["charges"] = batch["charges"] * 2
+    batch["plan"] = np.where(np.arange(300) % 2, "pro", "plus")
+    batch["seen"] = np.repeat(["2026-04-06", "2026-04-13", "2026-04-20"], 100)
+    at = _open("pages/6_Monitor.py")
+    assert at.selectbox(key="mon_model").value == "churn"
+    at.file_uploader(key="mon_upload").set_value(
+        ("april.csv", batch.to_csv(index=False).encode(), "text/csv")
+    )
+    at.run()
+    at.selectbox(key="mon_time").set_value("seen").run()
+    at.selectbox(key="mon_window").set_value("1W")
+    at.button(key="mon_go").click().run()
+    assert not at.exception
+    assert any(e.value.startswith("Dataset drift:") for e in at.error)
+    table = at.dataframe[0].value
+    assert table.loc[0, "Drifted"] and set(table["Feature"]) == {
+        "tenure",
+        "plan",
+        "charges",
+        "signup",
+    }
+    assert any("Prediction drift:" in c.value for c in at.caption)
+    assert len(at.get("plotly_chart")) >= 4  # overlay, drifted share, feature line, heat map
+    assert any("2026-04-20" in e.value and "Dataset drift" in e.value for e in at.error)
+
+
+def test_no_model_says_where_to_start(home_env) -> None:  # noqa: ANN001
+    """With no model the page points to the Models page."""
+    at = _open("pages/6_Monitor.py")
+    assert any("No registered model yet" in i.value for i in at.info)
