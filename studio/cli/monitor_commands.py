@@ -44,6 +44,12 @@ def _run(studio: Studio, args: argparse.Namespace) -> int:
             f"  {f.name[:30]:<30} {f.test:<14} {shown:>10} (threshold {f.threshold:g}) {mark}"
         )
     lines += [f"  problem: {p}" for p in report.problems]
+    if result.performance is not None:
+        perf = result.performance
+        lines.append(
+            f"  {perf.label} now {perf.current:.4f} on {perf.rows:,} labelled rows "
+            f"(holdout {perf.reference if perf.reference is not None else float('nan'):.4f})."
+        )
     lines += [
         f"  window {w.label}: {w.rows:,} rows, {w.report.drift_share:.0%} drifted"
         + (" DRIFT" if w.report.dataset_drift else "")

@@ -23,7 +23,8 @@ from studio.db.models import DriftResult, ModelVersion
 from studio.errors import InvalidInputError
 from studio.modelio import load_model
 from studio.monitor.drift import DriftReport, drift_report
-from studio.registry.outputs import output_frame
+from studio.monitor.performance import Performance, performance
+from studio.registry.outputs import output_frame, proba_column
 from studio.registry.schema import check_batch
 from studio.registry.versions import VersionInfo, get_version
 
@@ -60,6 +61,7 @@ class MonitorResult:
     overall: DriftReport
     predictions: DriftReport
     windows: tuple[WindowReport, ...]
+    performance: Performance | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The agreed CLI document."""
@@ -68,6 +70,7 @@ class MonitorResult:
             "version": self.version.version,
             "prediction_drift": self.predictions.to_json()["features"],
             "windows": [w.to_json() for w in self.windows],
+            "performance": self.performance.to_json() if self.performance else None,
         }
 
 
@@ -136,9 +139,28 @@ def monitor_frame(
                     drift_report(reference, part, features, overrides),
                 )
             )
-    result = MonitorResult(version, overall, predictions, tuple(windows))
+    result = MonitorResult(
+        version,
+        overall,
+        predictions,
+        tuple(windows),
+        _performance(studio, version, frame, outputs),
+    )
     _store(studio, result, actor, source_name, len(frame), window or "batch")
     return result
+
+
+def _performance(
+    studio: Studio, version: VersionInfo, frame: pd.DataFrame, outputs: pd.DataFrame
+) -> Performance | None:
+    """The metric on the batch's labels, when the batch carries the target column."""
+    if version.target not in frame.columns:
+        return None
+    if version.labels:
+        output = outputs[[proba_column(label) for label in version.labels]].to_numpy()
+    else:
+        output = outputs["prediction"].to_numpy(dtype=float)
+    return performance(studio, version, frame[version.target], output)
 
 
 def _store(

@@ -105,6 +105,7 @@ def _show(studio: Studio, result: MonitorResult, frame: pd.DataFrame) -> None:
     )
     for problem in report.problems:
         st.warning(problem)
+    _performance(result)
     rows = [
         {
             "Feature": f.name,
@@ -140,6 +141,30 @@ def _show(studio: Studio, result: MonitorResult, frame: pd.DataFrame) -> None:
             width="stretch",
             key="mon_overlay",
         )
+
+
+def _performance(result: MonitorResult) -> None:
+    perf = result.performance
+    if perf is None:
+        return
+
+    def shown(value: float | None, interval: tuple[float, float] | None) -> str:
+        text = "—" if value is None else f"{value:.4f}"
+        return text + (f" [{interval[0]:.4f}, {interval[1]:.4f}]" if interval else "")
+
+    left, right = st.columns(2)
+    left.metric(
+        f"{perf.label} on these {perf.rows:,} labelled rows",
+        shown(perf.current, perf.current_interval),
+    )
+    right.metric(
+        f"{perf.label} on the holdout at registration",
+        shown(perf.reference, perf.reference_interval),
+    )
+    st.caption(
+        "Brackets: 95% bootstrap intervals. Intervals that do not overlap mean the model "
+        "really performs differently now."
+    )
 
 
 def _history(studio: Studio, version: VersionInfo) -> None:

@@ -65,3 +65,26 @@ def test_batches_without_dates_and_bad_requests(registered: Studio) -> None:
         monitor_frame(registered, "m@1", _batch(1, False), "ana", time_column="seen", window="2Y")
     with pytest.raises(InvalidInputError, match="The batch is empty"):
         monitor_frame(registered, "m@1", _batch(1, False)[:0], "ana")
+
+
+def test_labels_in_the_batch_give_the_metric_now_against_the_holdout(registered: Studio) -> None:
+    """With the target column present: ROC AUC on the labelled rows with an interval, next to
+    the holdout value; without it, no performance section."""
+    from sklearn.metrics import roc_auc_score
+
+    labelled = churn_like(400, seed=41)
+    result = monitor_frame(registered, "m@1", labelled, "ana")
+    perf = result.performance
+    assert perf is not None and perf.metric == "roc_auc" and perf.rows == 400
+    from studio.modelio import load_model
+    from studio.registry.outputs import output_frame
+
+    version = get_version(registered, "m@1")
+    model = load_model(registered.artifacts, version.artifact, version.artifact_sha256)
+    proba = output_frame(model, labelled.drop(columns=["churn"]), version.labels)["proba_Yes"]
+    assert perf.current == pytest.approx(roc_auc_score(labelled["churn"] == "Yes", proba))
+    low, high = perf.current_interval
+    assert low < perf.current < high
+    assert perf.reference == version.metrics["holdout"]["roc_auc"]
+    assert result.to_json()["performance"]["rows"] == 400
+    assert monitor_frame(registered, "m@1", _batch(3, False), "ana").performance is None
