@@ -19,6 +19,7 @@ from typing import Any
 
 Send = Callable[[Any], None]
 _CTX = mp.get_context("fork")
+POLL_SECONDS = 60.0
 
 
 @dataclass(frozen=True)
@@ -54,8 +55,10 @@ def run_isolated(
     try:
         while True:
             remaining = deadline - time.monotonic()
-            if remaining <= 0 or not receive.poll(max(remaining, 0)):
+            if remaining <= 0:
                 return Outcome("timeout")
+            if not receive.poll(min(remaining, POLL_SECONDS)):  # no deadline: poll in steps
+                continue
             try:
                 kind, *payload = receive.recv()
             except EOFError:

@@ -319,6 +319,27 @@ class DriftResult(SQLModel, table=True):
     report: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
 
 
+# A retraining started from monitoring: the run that trains a challenger on the reference plus
+# new labelled rows, and the held-back recent rows both models are compared on.
+class Retrain(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    model_name: str = Field(max_length=100, index=True)
+    champion_version_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("model_version.id", ondelete="CASCADE"), nullable=False
+        )
+    )
+    run_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("run.id", ondelete="CASCADE"), nullable=False)
+    )
+    compare_artifact: str = Field(max_length=255)
+    compare_sha256: str = Field(max_length=64)
+    new_rows: int = 0
+    compare_rows: int = 0
+    created_at: datetime = Field(default_factory=utcnow)
+    created_by: str = Field(max_length=200)
+
+
 # An append-only activity log entry shown on Home ("who did what, when").
 class Event(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)

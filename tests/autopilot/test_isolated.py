@@ -21,6 +21,13 @@ def test_child_past_its_deadline_is_killed() -> None:
     assert time.monotonic() - start < 30  # far below the 60 s the child wanted
 
 
+def test_no_deadline_waits_for_the_result() -> None:
+    """A run without a time budget has an infinite deadline; the child's result still arrives
+    (polling an infinite timeout used to raise OverflowError)."""
+    outcome = run_isolated(lambda send: time.sleep(0.2) or 42, float("inf"))
+    assert outcome.status == "done" and outcome.result == 42
+
+
 def test_messages_stream_and_a_refusal_stops_the_child() -> None:
     """The parent sees each message and stops the child by answering False."""
     seen: list[int] = []

@@ -1,0 +1,260 @@
+"""The loop: retrain on the reference plus new labelled rows, then compare the challenger with
+the champion on recent labelled rows neither model trained on.
+
+A third of the new labelled rows (seeded) is held back for the comparison; the rest joins the
+champion's training data as a new version of the same dataset, and an autopilot run with the
+champion's target, task and metric trains the challenger. The comparison is a paired bootstrap
+of the metric difference on the held-back rows, with a one-sentence recommendation; promotion
+then follows the registry's approval rules.
+"""
+
+from __future__ import annotations
+
+import io
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sqlmodel import col, select
+
+from studio.access import require
+from studio.autopilot.metrics import METRICS, score
+from studio.autopilot.service import AutopilotRequest, launch_run
+from studio.context import Studio
+from studio.data.versions import add_dataset_version, load_frame
+from studio.data.versions import get_version as get_dataset
+from studio.db import session_scope
+from studio.db.models import Candidate, Retrain, Run
+from studio.errors import ConflictError, InvalidInputError, NotFoundError
+from studio.experiments.bootstrap import bootstrap_metrics
+from studio.modelio import load_model
+from studio.monitor.performance import MIN_LABELLED
+from studio.registry.outputs import output_frame, proba_column
+from studio.registry.schema import check_batch
+from studio.registry.versions import VersionInfo, get_version, list_versions
+
+HELD_BACK = 1 / 3
+
+
+def start_retrain(
+    studio: Studio,
+    ref: str,
+    labelled: pd.DataFrame,
+    actor: str,
+    budget_seconds: float | None = 120.0,
+    max_trials: int | None = None,
+    families: list[str] | None = None,
+) -> int:
+    """Queue the challenger's run for the version ``ref`` names; returns the retrain id."""
+    require(studio.settings, actor, "launch")
+    champion = get_version(studio, ref)
+    rows = labelled[labelled[champion.target].notna()] if champion.target in labelled else None
+    if rows is None or len(rows) < 2 * MIN_LABELLED:
+        raise InvalidInputError(
+            f"Retraining needs at least {2 * MIN_LABELLED} rows with a '{champion.target}' "
+            "label in the file."
+        )
+    check_batch(rows, champion.input_schema)  # the new rows must fit the model's schema
+    compare = rows.sample(frac=HELD_BACK, random_state=0)
+    train_part = rows.drop(index=compare.index)
+    dataset = get_dataset(studio, champion.dataset)
+    reference = load_frame(studio, dataset)
+    combined = pd.concat([reference, _like(train_part, reference)], ignore_index=True)
+    buffer = io.BytesIO()
+    combined.to_parquet(buffer, index=False)
+    added = add_dataset_version(
+        studio, buffer.getvalue(), f"{dataset.name}.parquet", name=dataset.name, actor=actor
+    )
+    request = AutopilotRequest(
+        dataset=added.version.ref,
+        target=champion.target,
+        task=champion.task,
+        metric=champion.metric,
+        budget_seconds=budget_seconds,
+        max_trials=max_trials,
+        families=families,
+    )
+    run_id = launch_run(studio, request, actor=actor)
+    content = _parquet(compare)
+    stored = studio.artifacts.write(
+        f"retrain/{uuid.uuid4().hex}.parquet", lambda p: p.write_bytes(content)
+    )
+    try:
+        with session_scope(studio.engine) as session:
+            row = Retrain(
+                model_name=champion.name,
+                champion_version_id=champion.id,
+                run_id=run_id,
+                compare_artifact=stored.path,
+                compare_sha256=stored.sha256,
+                new_rows=len(train_part),
+                compare_rows=len(compare),
+                created_by=actor,
+            )
+            session.add(row)
+            session.flush()
+            return row.id
+    except BaseException:
+        studio.artifacts.delete(stored.path)
+        raise
+
+
+def _like(rows: pd.DataFrame, reference: pd.DataFrame) -> pd.DataFrame:
+    """The columns of ``rows`` that ``reference`` has, read as the reference's types."""
+    out = {}
+    for name in (c for c in reference.columns if c in rows.columns):
+        column, dtype = rows[name], reference[name].dtype
+        if pd.api.types.is_datetime64_any_dtype(dtype):
+            column = pd.to_datetime(column, errors="coerce", format="mixed")
+        elif pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype):
+            column = pd.to_numeric(column, errors="coerce")
+        elif not pd.api.types.is_bool_dtype(dtype):
+            column = column.astype("str").where(column.notna())
+        out[name] = column
+    return pd.DataFrame(out)
+
+
+def _parquet(frame: pd.DataFrame) -> bytes:
+    buffer = io.BytesIO()
+    frame.to_parquet(buffer, index=False)
+    return buffer.getvalue()
+
+
+@dataclass(frozen=True)
+class ChallengerReport:
+    """Champion against challenger on the held-back recent rows."""
+
+    retrain_id: int
+    run_id: int
+    run_status: str
+    champion: str
+    challenger: str | None
+    metric: str
+    rows: int
+    champion_score: float | None = None
+    challenger_score: float | None = None
+    difference: float | None = None
+    interval: tuple[float, float] | None = None
+    recommendation: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        """The CLI's document."""
+        return dict(self.__dict__)
+
+
+def _scores(
+    studio: Studio, model_file: tuple[str, str], features: pd.DataFrame, version: VersionInfo
+) -> np.ndarray:
+    """The model's outputs (class probabilities in the champion's class order, or values)."""
+    model = load_model(studio.artifacts, *model_file)
+    outputs = output_frame(model, features, version.labels)
+    if version.labels:
+        return outputs[[proba_column(label) for label in version.labels]].to_numpy()
+    return outputs["prediction"].to_numpy(dtype=float)
+
+
+def challenger_report(studio: Studio, retrain_id: int) -> ChallengerReport:
+    """The comparison, once the challenger's run has finished (else its status)."""
+    with session_scope(studio.engine) as session:
+        retrain = session.get(Retrain, retrain_id)
+        if retrain is None:
+            raise NotFoundError(f"There is no retraining {retrain_id}.")
+        run = session.get(Run, retrain.run_id)
+        best = session.exec(
+            select(Candidate).where(Candidate.run_id == run.id).order_by(col(Candidate.rank))
+        ).first()
+        champion_id, status = retrain.champion_version_id, run.status
+        compare = (retrain.compare_artifact, retrain.compare_sha256)
+        model_name, run_id = retrain.model_name, run.id
+        challenger = (best.name, best.artifact, best.artifact_sha256) if best else None
+        trained_on = str(run.config.get("dataset", ""))
+    champion = next(v for v in list_versions(studio, model_name) if v.id == champion_id)
+    base = ChallengerReport(
+        retrain_id,
+        run_id,
+        status,
+        champion.ref,
+        challenger[0] if challenger else None,
+        champion.metric,
+        0,
+    )
+    if status != "finished" or challenger is None:
+        return base
+    frame = pd.read_parquet(studio.artifacts.verified_path(*compare))
+    return _compare(studio, base, champion, challenger, frame, trained_on)
+
+
+def _encode(version: VersionInfo, labels: pd.Series) -> np.ndarray:
+    if version.task == "regression":
+        return labels.to_numpy(dtype=float)
+    codes = {label: i for i, label in enumerate(version.labels)}
+    mapped = labels.astype(str).map(codes)
+    if mapped.isna().any():
+        raise ConflictError("The recent rows hold classes the champion never saw.")
+    return mapped.to_numpy(dtype=int)
+
+
+def _compare(
+    studio: Studio,
+    base: ChallengerReport,
+    champion: VersionInfo,
+    challenger: tuple[str, str, str],
+    frame: pd.DataFrame,
+    trained_on: str,
+) -> ChallengerReport:
+    """Both models on the held-back rows; the interval comes from paired resamples."""
+    y = _encode(champion, frame[champion.target])
+    old_features = check_batch(frame, champion.input_schema).features
+    new_features = _like(frame, load_frame(studio, get_dataset(studio, trained_on)))
+    old = _scores(studio, (champion.artifact, champion.artifact_sha256), old_features, champion)
+    new = _scores(studio, (challenger[1], challenger[2]), new_features, champion)
+    names = (champion.metric,)
+    a = bootstrap_metrics(champion.task, names, y, old, seed=1)[champion.metric]
+    b = bootstrap_metrics(champion.task, names, y, new, seed=1)[champion.metric]
+    diffs = [q - p for p, q in zip(a, b, strict=True) if p is not None and q is not None]
+    low, high = (float(v) for v in np.percentile(diffs, [2.5, 97.5]))
+    metric = METRICS[champion.metric]
+    s_old, s_new = score(metric, y, old), score(metric, y, new)
+    return ChallengerReport(
+        base.retrain_id,
+        base.run_id,
+        base.run_status,
+        base.champion,
+        challenger[0],
+        champion.metric,
+        len(frame),
+        s_old,
+        s_new,
+        s_new - s_old,
+        (low, high),
+        recommend(metric.label, metric.greater_is_better, s_new - s_old, (low, high), len(frame)),
+    )
+
+
+def recommend(
+    label: str,
+    greater_is_better: bool,
+    difference: float,
+    interval: tuple[float, float],
+    rows: int,
+) -> str:
+    """One sentence from the paired interval of challenger minus champion."""
+    low, high = interval
+    if low <= 0 <= high:
+        return (
+            f"Keep the champion: on {rows:,} recent rows the challenger's {label} differs by "
+            f"{difference:+.4f}, within the uncertainty ({low:+.4f} to {high:+.4f})."
+        )
+    better = (low > 0) == greater_is_better
+    if better:
+        return (
+            f"Promote the challenger (after approval): its {label} is {difference:+.4f} on "
+            f"{rows:,} recent rows, and the 95% interval ({low:+.4f} to {high:+.4f}) "
+            "excludes no difference."
+        )
+    return (
+        f"Keep the champion: the challenger's {label} is worse by {abs(difference):.4f} on "
+        f"{rows:,} recent rows (95% interval {low:+.4f} to {high:+.4f})."
+    )
