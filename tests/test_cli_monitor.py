@@ -129,3 +129,32 @@ def test_bad_batches_are_one_sentence(env: dict[str, str], tmp_path: Path) -> No
     for args, sentence in cases:
         result = run(*args, env=env)
         assert result.returncode == 2 and sentence in result.stderr, (args, result.stderr)
+
+
+def test_retrain_then_challenger(env: dict[str, str], tmp_path: Path) -> None:
+    """Labelled rows → a queued retraining → once its run finishes, a paired comparison."""
+    import time
+
+    labelled = tmp_path / "labelled.csv"
+    churn_like(300, seed=13).to_csv(labelled, index=False)
+    env = env | {"STUDIO_WORKER_IDLE_EXIT": "1"}
+    queued = run(
+        "monitor", "retrain", "churn", str(labelled), "--budget-seconds", "20", "--json", env=env
+    )
+    assert queued.returncode == 0, queued.stderr
+    retrain_id = json.loads(queued.stdout)["retrain_id"]
+    deadline = time.monotonic() + 240
+    while True:
+        report = json.loads(
+            run("monitor", "challenger", str(retrain_id), "--json", env=env).stdout
+        )
+        if report["run_status"] in ("finished", "failed") or time.monotonic() > deadline:
+            break
+        time.sleep(2)
+    assert report["run_status"] == "finished", report
+    assert report["rows"] == 100 and report["champion"] == "churn@1"
+    assert report["recommendation"].startswith(("Keep the champion", "Promote the challenger"))
+    text = run("monitor", "challenger", str(retrain_id), env=env).stdout
+    assert "held-back recent rows" in text
+    missing = run("monitor", "challenger", "99", env=env)
+    assert missing.returncode == 2 and "There is no retraining 99" in missing.stderr

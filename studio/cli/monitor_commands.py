@@ -72,6 +72,47 @@ def _list(studio: Studio, args: argparse.Namespace) -> int:
     return 0
 
 
+def _retrain(studio: Studio, args: argparse.Namespace) -> int:
+    from studio.jobs.launcher import ensure_local_worker
+    from studio.monitor.retrain import start_retrain
+    from studio.registry.scoring import read_batch
+
+    path = Path(args.path)
+    if not path.is_file():
+        raise InvalidInputError(f"There is no file {args.path}.")
+    frame = read_batch(studio, path.read_bytes(), path.name)
+    retrain_id = start_retrain(
+        studio, args.model, frame, studio.settings.user, budget_seconds=args.budget_seconds
+    )
+    ensure_local_worker(studio)
+    emit(
+        args,
+        {"retrain_id": retrain_id},
+        f"Retraining {retrain_id} queued; 'studio monitor challenger {retrain_id}' compares "
+        "the challenger with the champion once its run has finished.",
+    )
+    return 0
+
+
+def _challenger(studio: Studio, args: argparse.Namespace) -> int:
+    from studio.monitor.retrain import challenger_report
+
+    report = challenger_report(studio, args.retrain)
+    if report.challenger_score is None:
+        text = f"The challenger's run {report.run_id} is {report.run_status}."
+    else:
+        low, high = report.interval
+        text = (
+            f"{report.metric} on {report.rows:,} held-back recent rows: champion "
+            f"{report.champion} {report.champion_score:.4f}, challenger run {report.run_id} "
+            f"{report.challenger} {report.challenger_score:.4f} (difference "
+            f"{report.difference:+.4f}, 95% interval {low:+.4f} to {high:+.4f}).\n"
+            f"{report.recommendation}"
+        )
+    emit(args, report.to_json(), text)
+    return 0
+
+
 def register(nouns: Any) -> None:
     """Add `studio monitor ...` to the parser."""
     monitor = nouns.add_parser("monitor", help="drift of new data").add_subparsers(
@@ -88,3 +129,12 @@ def register(nouns: Any) -> None:
         help=f"exit {DRIFT_EXIT} when the dataset drifts (for pipelines)",
     )
     command(monitor, "list", _list, "stored drift results of a model").add_argument("model")
+    retrain = command(
+        monitor, "retrain", _retrain, "train a challenger on the reference plus new labelled rows"
+    )
+    retrain.add_argument("model")
+    retrain.add_argument("path", help="a file with new rows and their labels")
+    retrain.add_argument("--budget-seconds", type=float, default=120.0)
+    command(
+        monitor, "challenger", _challenger, "compare a retraining's challenger with the champion"
+    ).add_argument("retrain", type=int)

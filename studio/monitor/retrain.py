@@ -258,3 +258,14 @@ def recommend(
         f"Keep the champion: the challenger's {label} is worse by {abs(difference):.4f} on "
         f"{rows:,} recent rows (95% interval {low:+.4f} to {high:+.4f})."
     )
+
+
+def list_retrains(studio: Studio, model_name: str) -> list[int]:
+    """The retrainings of a model, newest first."""
+    with session_scope(studio.engine) as session:
+        rows = session.exec(
+            select(Retrain.id)
+            .where(Retrain.model_name == model_name)
+            .order_by(col(Retrain.id).desc())
+        ).all()
+        return list(rows)

@@ -15,6 +15,7 @@ from studio.charts.monitor import (
 from studio.context import Studio
 from studio.monitor.drift import column_kind
 from studio.monitor.history import drift_history
+from studio.monitor.retrain import challenger_report, list_retrains, start_retrain
 from studio.monitor.service import WINDOWS, MonitorResult, monitor_frame, reference_frame
 from studio.registry.scoring import read_batch
 from studio.registry.versions import VersionInfo, get_version, list_models, list_versions
@@ -29,11 +30,13 @@ def render_monitor_page(studio: Studio) -> None:
         version = _choose_version(studio)
         if version is None:
             return
-        tabs = st.tabs(["Check a batch", "Drift over time"])
+        tabs = st.tabs(["Check a batch", "Drift over time", "Retraining"])
         with tabs[0]:
             _check(studio, version)
         with tabs[1]:
             _history(studio, version)
+        with tabs[2]:
+            _retrains(studio, version)
 
 
 def _choose_version(studio: Studio) -> VersionInfo | None:
@@ -106,6 +109,8 @@ def _show(studio: Studio, result: MonitorResult, frame: pd.DataFrame) -> None:
     for problem in report.problems:
         st.warning(problem)
     _performance(result)
+    if result.performance is not None:
+        _offer_retrain(studio, result, frame)
     rows = [
         {
             "Feature": f.name,
@@ -165,6 +170,54 @@ def _performance(result: MonitorResult) -> None:
         "Brackets: 95% bootstrap intervals. Intervals that do not overlap mean the model "
         "really performs differently now."
     )
+
+
+def _offer_retrain(studio: Studio, result: MonitorResult, frame: pd.DataFrame) -> None:
+    st.caption(
+        "These rows carry labels: a challenger can be trained on the training data plus "
+        "two thirds of them, and compared with this model on the last third."
+    )
+    if st.button("Retrain with these labelled rows", key="mon_retrain"):
+        from studio.jobs.launcher import ensure_local_worker
+
+        retrain_id = start_retrain(
+            studio, result.version.ref, frame, current_user(studio.settings)
+        )
+        ensure_local_worker(studio)
+        st.success(
+            f"Retraining {retrain_id} queued; its comparison appears under "
+            "'Retraining' once the run has finished."
+        )
+
+
+def _retrains(studio: Studio, version: VersionInfo) -> None:
+    ids = list_retrains(studio, version.name)
+    if not ids:
+        st.info("No retraining yet: check a labelled batch, then retrain from it.")
+        return
+    for retrain_id in ids[:5]:
+        report = challenger_report(studio, retrain_id)
+        st.markdown(
+            f"**Retraining {retrain_id}** · champion {report.champion} · run "
+            f"{report.run_id} ({report.run_status})"
+        )
+        if report.challenger_score is None:
+            continue
+        low, high = report.interval
+        cols = st.columns(3)
+        cols[0].metric(f"Champion {report.metric}", f"{report.champion_score:.4f}")
+        cols[1].metric(
+            f"Challenger {report.metric}",
+            f"{report.challenger_score:.4f}",
+            f"{report.difference:+.4f}",
+        )
+        cols[2].metric("95% interval of the difference", f"{low:+.4f} to {high:+.4f}")
+        st.markdown(report.recommendation)
+        st.page_link(
+            "pages/3_Experiments.py",
+            label=f"Run {report.run_id} (register the challenger from there)",
+            query_params={"run": str(report.run_id)},
+        )
 
 
 def _history(studio: Studio, version: VersionInfo) -> None:

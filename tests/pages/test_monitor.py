@@ -48,6 +48,24 @@ def test_drifted_batch_shows_the_alert_the_table_and_the_history(watched: Studio
     assert any("2026-04-20" in e.value and "Dataset drift" in e.value for e in at.error)
 
 
+def test_labelled_batch_shows_the_metric_now_and_offers_retraining(watched: Studio) -> None:
+    """A batch with the target column: the metric now and at registration, and a Retrain
+    button; the Retraining tab says there is none yet."""
+    at = _open("pages/6_Monitor.py")
+    labelled = churn_like(200, seed=8)
+    at.file_uploader(key="mon_upload").set_value(
+        ("labelled.csv", labelled.to_csv(index=False).encode(), "text/csv")
+    )
+    at.run()
+    at.button(key="mon_go").click().run()
+    assert not at.exception
+    labels = [m.label for m in at.metric]
+    assert "ROC AUC on these 200 labelled rows" in labels
+    assert "ROC AUC on the holdout at registration" in labels
+    assert at.button(key="mon_retrain")
+    assert any("No retraining yet" in i.value for i in at.info)
+
+
 def test_no_model_says_where_to_start(home_env) -> None:  # noqa: ANN001
     """With no model the page points to the Models page."""
     at = _open("pages/6_Monitor.py")
