@@ -28,10 +28,12 @@ def render_predict_page(studio: Studio) -> None:
                 result = score_frame(
                     studio, ref, frame, upload.name, current_user(studio.settings)
                 )
-                st.session_state["pred_result"] = (wanted, result)
+                # the files are made once, not on every rerun while the result is shown
+                files = {fmt: result.to_bytes(fmt) for fmt in ("csv", "parquet")}
+                st.session_state["pred_result"] = (wanted, result, files)
         kept = st.session_state.get("pred_result")
         if kept is not None and kept[0] == wanted:  # a result for another file or model is stale
-            _show(kept[1])
+            _show(kept[1], kept[2])
 
 
 def _choose_model(studio: Studio) -> str | None:
@@ -62,7 +64,7 @@ def _choose_model(studio: Studio) -> str | None:
     return f"{name}@{which}"
 
 
-def _show(result: ScoreResult) -> None:
+def _show(result: ScoreResult, files: dict[str, bytes]) -> None:
     v = result.version
     st.success(f"Scored {len(result.output):,} rows with {v.ref} ({v.stage}).")
     for notice in result.notices:
@@ -72,14 +74,14 @@ def _show(result: ScoreResult) -> None:
     left, right, _rest = st.columns([1, 1, 4])
     left.download_button(
         "Download CSV",
-        data=lambda: result.to_bytes("csv"),
+        data=files["csv"],
         file_name=f"{stem}.csv",
         mime="text/csv",
         key="pred_csv",
     )
     right.download_button(
         "Download Parquet",
-        data=lambda: result.to_bytes("parquet"),
+        data=files["parquet"],
         file_name=f"{stem}.parquet",
         mime="application/octet-stream",
         key="pred_parquet",
