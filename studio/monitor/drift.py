@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from studio.monitor.stats import DriftTest, adjust, default_test, get_test
+from studio.monitor.stats import SMALL_REFERENCE, DriftTest, adjust, default_test, get_test
 
 MIN_ROWS = 30  # fewer non-missing values on either side: "not enough data"
 MISSING_RISE = 0.1  # a rise of 10 percentage points in missing values is a problem
@@ -91,7 +91,9 @@ def _values(column: pd.Series, kind: str) -> np.ndarray:
 def _test_for(name: str, kind: str, ref: np.ndarray, overrides: dict[str, str]) -> DriftTest:
     if name in overrides:
         return get_test(overrides[name], kind)
-    return default_test(kind, len(ref), len(np.unique(ref)) if kind != "numeric" else 0)
+    # the number of categories only matters for small references (Z-test or chi-square)
+    small = kind != "numeric" and len(ref) <= SMALL_REFERENCE
+    return default_test(kind, len(ref), len(pd.unique(ref)) if small else 0)
 
 
 def _feature(
@@ -135,8 +137,8 @@ def _quality(reference: pd.DataFrame, current: pd.DataFrame, names: list[str]) -
                 f"(reference {reference[name].isna().mean():.0%})."
             )
         if column_kind(reference[name]) == "categorical":
-            seen = set(reference[name].dropna().astype(str))
-            new = set(current[name].dropna().astype(str)) - seen
+            seen = set(map(str, reference[name].dropna().unique()))
+            new = set(map(str, current[name].dropna().unique())) - seen
             if new and len(seen) < 1_000:
                 shown = ", ".join(sorted(new)[:5]) + (" …" if len(new) > 5 else "")
                 problems.append(
