@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlmodel import col, select
 
-from studio.autopilot.metrics import METRICS
+from studio.autopilot.metrics import METRICS, metric_label
 from studio.context import Studio
 from studio.db import session_scope
 from studio.db.models import Candidate, Dataset, DatasetVersion, Run, RunEvent, utcnow
@@ -80,7 +80,7 @@ class RunInfo:
     @property
     def metric_label(self) -> str:
         """The human name of the run's metric."""
-        return METRICS[self.metric].label if self.metric in METRICS else self.metric
+        return metric_label(self.metric)
 
     def elapsed_seconds(self) -> float:
         """Seconds since this session started (to the end when finished)."""

@@ -72,6 +72,11 @@ LEADERBOARD_METRICS = {
 }
 
 
+def metric_label(name: str) -> str:
+    """The human name of metric ``name`` (the name itself if it is not in the registry)."""
+    return METRICS[name].label if name in METRICS else name
+
+
 def metric_for(task: str, name: str | None) -> Metric:
     """The metric ``name`` (or the task's default); unknown names list the valid ones."""
     name = name or DEFAULT_METRIC[task]

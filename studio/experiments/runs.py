@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import String, and_, case, cast, exists, func, or_
 from sqlmodel import col, select
 
-from studio.autopilot.metrics import METRICS
+from studio.autopilot.metrics import METRICS, metric_label
 from studio.context import Studio
 from studio.db import session_scope
 from studio.db.models import Dataset, DatasetVersion, Note, Run, Tag
@@ -65,7 +65,7 @@ class RunSummary:
     @property
     def metric_label(self) -> str:
         """The metric's human name."""
-        return METRICS[self.metric].label if self.metric in METRICS else self.metric
+        return metric_label(self.metric)
 
     def to_json(self) -> dict[str, Any]:
         """The CLI's entry."""

@@ -49,7 +49,8 @@ def _interval(values: list[float | None]) -> tuple[float, float] | None:
     return float(low), float(high)
 
 
-def _encoded(version: VersionInfo, labels: pd.Series) -> np.ndarray | None:
+def encode_labels(version: VersionInfo, labels: pd.Series) -> np.ndarray | None:
+    """Labels as the model's codes (values for regression); None if a class is unknown."""
     if version.task == "regression":
         return pd.to_numeric(labels, errors="coerce").to_numpy(dtype=float)
     codes = {label: i for i, label in enumerate(version.labels)}
@@ -62,7 +63,7 @@ def performance(
 ) -> Performance | None:
     """The version's metric on rows with a label (None with fewer than 30 usable labels)."""
     keep = labels.notna().to_numpy()
-    y = _encoded(version, labels[keep])
+    y = encode_labels(version, labels[keep])
     if y is None or int(keep.sum()) < MIN_LABELLED:
         return None
     metric = METRICS[version.metric]

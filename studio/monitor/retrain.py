@@ -30,7 +30,7 @@ from studio.db.models import Candidate, Retrain, Run
 from studio.errors import ConflictError, InvalidInputError, NotFoundError
 from studio.experiments.bootstrap import bootstrap_metrics
 from studio.modelio import load_model
-from studio.monitor.performance import MIN_LABELLED
+from studio.monitor.performance import MIN_LABELLED, encode_labels
 from studio.registry.outputs import output_frame, proba_column
 from studio.registry.schema import check_batch
 from studio.registry.versions import VersionInfo, get_version, list_versions
@@ -186,16 +186,6 @@ def challenger_report(studio: Studio, retrain_id: int) -> ChallengerReport:
     return _compare(studio, base, champion, challenger, frame, trained_on)
 
 
-def _encode(version: VersionInfo, labels: pd.Series) -> np.ndarray:
-    if version.task == "regression":
-        return labels.to_numpy(dtype=float)
-    codes = {label: i for i, label in enumerate(version.labels)}
-    mapped = labels.astype(str).map(codes)
-    if mapped.isna().any():
-        raise ConflictError("The recent rows hold classes the champion never saw.")
-    return mapped.to_numpy(dtype=int)
-
-
 def _compare(
     studio: Studio,
     base: ChallengerReport,
@@ -205,7 +195,9 @@ def _compare(
     trained_on: str,
 ) -> ChallengerReport:
     """Both models on the held-back rows; the interval comes from paired resamples."""
-    y = _encode(champion, frame[champion.target])
+    y = encode_labels(champion, frame[champion.target])
+    if y is None:
+        raise ConflictError("The recent rows hold classes the champion never saw.")
     old_features = check_batch(frame, champion.input_schema).features
     new_features = _like(frame, load_frame(studio, get_dataset(studio, trained_on)))
     old = _scores(studio, (champion.artifact, champion.artifact_sha256), old_features, champion)

@@ -4,12 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from studio.autopilot.metrics import METRICS
+from studio.autopilot.metrics import metric_label
 from studio.registry.versions import VersionInfo
-
-
-def _label(metric: str) -> str:
-    return METRICS[metric].label if metric in METRICS else metric
 
 
 def version_diff(a: VersionInfo, b: VersionInfo) -> pd.DataFrame:
@@ -19,7 +15,7 @@ def version_diff(a: VersionInfo, b: VersionInfo) -> pd.DataFrame:
         x, y = a.metrics["holdout"].get(metric), b.metrics.get("holdout", {}).get(metric)
         delta = "" if x is None or y is None else f"{y - x:+.4f}"
         shown = ["—" if v is None else f"{v:.4f}" for v in (x, y)]
-        rows.append((f"holdout {_label(metric)}", *shown, delta))
+        rows.append((f"holdout {metric_label(metric)}", *shown, delta))
     for field in ("candidate_name", "family", "dataset", "run_id", "stage", "approval"):
         x, y = getattr(a, field), getattr(b, field)
         rows.append((field.replace("_", " "), str(x), str(y), "" if x == y else "changed"))

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from studio.autopilot.metrics import METRICS
+from studio.autopilot.metrics import metric_label
 from studio.context import Studio
 from studio.db import session_scope
 from studio.db.models import Dataset, DatasetVersion, ModelEvent, ModelVersion, RegisteredModel
@@ -64,7 +64,7 @@ class VersionInfo:
     @property
     def metric_label(self) -> str:
         """The human name of the run's metric."""
-        return METRICS[self.metric].label if self.metric in METRICS else self.metric
+        return metric_label(self.metric)
 
     def to_json(self) -> dict[str, Any]:
         """The CLI's document."""

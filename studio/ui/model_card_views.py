@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from studio.autopilot.metrics import METRICS
+from studio.autopilot.metrics import metric_label
 from studio.charts.diagnostics import importance_figure
 from studio.charts.registry import metric_evolution_figure
 from studio.context import Studio
@@ -16,10 +16,6 @@ from studio.registry.lifecycle import edit_card
 from studio.registry.versions import VersionInfo, history
 from studio.ui.identity import current_user
 from studio.ui.shell import error_boundary
-
-
-def _label(metric: str) -> str:
-    return METRICS[metric].label if metric in METRICS else metric
 
 
 def render_card(studio: Studio, v: VersionInfo) -> None:
@@ -50,7 +46,7 @@ def render_card(studio: Studio, v: VersionInfo) -> None:
         holdout = v.metrics.get("holdout", {})
         table = pd.DataFrame(
             {
-                "Metric": [_label(k) for k in holdout],
+                "Metric": [metric_label(k) for k in holdout],
                 "Holdout": [round(x, 4) for x in holdout.values()],
             }
         )
@@ -133,7 +129,7 @@ def render_compare_versions(versions: list[VersionInfo]) -> None:
         st.caption("Register another version of this model to compare two.")
         return
     metric = ordered[-1].metric
-    scores = {_label(metric): [v.metrics.get("holdout", {}).get(metric) for v in ordered]}
+    scores = {metric_label(metric): [v.metrics.get("holdout", {}).get(metric) for v in ordered]}
     figure = metric_evolution_figure(
         [v.version for v in ordered], scores, [v.stage for v in ordered]
     )
