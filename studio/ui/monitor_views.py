@@ -18,8 +18,9 @@ from studio.monitor.history import drift_history
 from studio.monitor.retrain import challenger_report, list_retrains, start_retrain
 from studio.monitor.service import WINDOWS, MonitorResult, monitor_frame, reference_frame
 from studio.registry.scoring import read_batch
-from studio.registry.versions import VersionInfo, get_version, list_models, list_versions
+from studio.registry.versions import VersionInfo
 from studio.ui.identity import current_user
+from studio.ui.model_picker import pick_version
 from studio.ui.shell import error_boundary
 
 
@@ -40,22 +41,12 @@ def render_monitor_page(studio: Studio) -> None:
 
 
 def _choose_version(studio: Studio) -> VersionInfo | None:
-    models = [m.name for m in list_models(studio) if m.versions]
-    if not models:
-        st.info("No registered model yet: register one on the Models page, then watch it here.")
-        return None
-    left, right = st.columns([2, 1])
-    name = left.selectbox("Model", models, key="mon_model")
-    versions = list_versions(studio, name)
-    options = [s for s in ("production", "staging") if any(v.stage == s for v in versions)]
-    options += [str(v.version) for v in versions]
-    which = right.selectbox(
-        "Stage or version",
-        options,
-        key=f"mon_which_{name}",
-        format_func=lambda o: o if not o.isdigit() else f"v{o}",
+    picked = pick_version(
+        studio,
+        "mon",
+        "No registered model yet: register one on the Models page, then watch it here.",
     )
-    return get_version(studio, f"{name}@{which}")
+    return None if picked is None else picked[1]
 
 
 def _check(studio: Studio, version: VersionInfo) -> None:

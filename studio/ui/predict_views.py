@@ -6,8 +6,8 @@ import streamlit as st
 
 from studio.context import Studio
 from studio.registry.scoring import ScoreResult, read_batch, score_frame
-from studio.registry.versions import list_models, list_versions
 from studio.ui.identity import current_user
+from studio.ui.model_picker import pick_version
 from studio.ui.shell import error_boundary
 
 
@@ -37,31 +37,17 @@ def render_predict_page(studio: Studio) -> None:
 
 
 def _choose_model(studio: Studio) -> str | None:
-    models = [m for m in list_models(studio) if m.versions]
-    if not models:
-        st.info("No registered model yet: register a candidate on the Models page first.")
+    picked = pick_version(
+        studio, "pred", "No registered model yet: register a candidate on the Models page first."
+    )
+    if picked is None:
         return None
-    names = [m.name for m in models]
-    wanted = st.query_params.get("model")
-    left, right = st.columns([2, 1])
-    name = left.selectbox(
-        "Model", names, key="pred_model", index=names.index(wanted) if wanted in names else 0
-    )
-    versions = list_versions(studio, name)
-    options = [s for s in ("production", "staging") if any(v.stage == s for v in versions)]
-    options += [str(v.version) for v in versions]
-    which = right.selectbox(
-        "Stage or version",
-        options,
-        key=f"pred_which_{name}",
-        format_func=lambda o: o if not o.isdigit() else f"v{o}",
-    )
-    chosen = next(v for v in versions if v.stage == which or str(v.version) == which)
+    ref, chosen = picked
     st.caption(
-        f"{name} v{chosen.version} ({chosen.stage}, {chosen.approval}) predicts "
+        f"{chosen.name} v{chosen.version} ({chosen.stage}, {chosen.approval}) predicts "
         f"'{chosen.target}' from {len(chosen.input_schema.get('features', []))} columns."
     )
-    return f"{name}@{which}"
+    return ref
 
 
 def _show(result: ScoreResult, files: dict[str, bytes]) -> None:
