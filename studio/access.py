@@ -32,6 +32,7 @@ PERMISSIONS = {
     "production": ("approver",),
     "edit_card": ("analyst", "approver"),
     "score": ("analyst", "approver"),
+    "monitor_config": ("analyst", "approver"),
 }
 WHAT = {
     "launch": "launch autopilot runs",
@@ -42,6 +43,7 @@ WHAT = {
     "production": "promote a version to production",
     "edit_card": "edit model cards",
     "score": "score data",
+    "monitor_config": "change monitoring settings",
 }
 
 

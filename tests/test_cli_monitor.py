@@ -158,3 +158,34 @@ def test_retrain_then_challenger(env: dict[str, str], tmp_path: Path) -> None:
     assert "held-back recent rows" in text
     missing = run("monitor", "challenger", "99", env=env)
     assert missing.returncode == 2 and "There is no retraining 99" in missing.stderr
+
+
+def test_settings_batches_and_late_labels(env: dict[str, str], tmp_path: Path) -> None:
+    """config saves and shows overrides; predict logs a batch; labels join to it; run checks
+    logged batches; bad values are one sentence with exit 2."""
+    rows = churn_like(200, seed=12)
+    features, labels = tmp_path / "b.csv", tmp_path / "labels.csv"
+    rows.drop(columns=["churn"]).to_csv(features, index=False)
+    rows[["customer_id", "churn"]].to_csv(labels, index=False)
+    done = run("monitor", "config", "churn", "--test", "tenure=psi", "--share", "0.3", env=env)
+    assert done.returncode == 0 and "tenure: test psi" in done.stdout
+    bad = run("monitor", "config", "churn", "--test", "plan=ks", env=env)
+    assert bad.returncode == 2 and bad.stderr.startswith("error: 'ks' is not a drift test")
+    scored = run("predict", "churn", str(features), "--out", str(tmp_path / "o.csv"), env=env)
+    assert scored.returncode == 0, scored.stderr
+    listed = json.loads(run("monitor", "batches", "churn", "--json", env=env).stdout)
+    batch = listed["batches"][0]
+    assert batch["keys"] == ["customer_id"] and batch["rows"] == 200
+    joined = run(
+        "monitor", "labels", str(batch["id"]), str(labels), "--id-column", "customer_id",
+        "--json", env=env,
+    )  # fmt: skip
+    document = json.loads(joined.stdout)
+    assert document["matched"] == 200 and 0.5 < document["performance"]["current"] <= 1
+    checked = json.loads(
+        run("monitor", "run", "churn", "--batches", str(batch["id"]), "--json", env=env).stdout
+    )
+    assert {f["name"]: f["test"] for f in checked["features"]}["tenure"] == "psi"
+    assert checked["windows"][0]["window"].startswith(f"#{batch['id']}")
+    wrong = run("monitor", "labels", str(batch["id"]), str(labels), "--id-column", "x", env=env)
+    assert wrong.returncode == 2 and "did not keep a column 'x'" in wrong.stderr

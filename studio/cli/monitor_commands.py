@@ -1,4 +1,5 @@
-"""`studio monitor run|list`: drift of a file against a model version's baseline."""
+"""`studio monitor run|list|retrain|challenger`: drift of a file or of logged batches against a
+model version's baseline, and the retraining loop."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from studio.cli.monitor_data_commands import register_data_commands
 from studio.cli.output import command, emit
 from studio.context import Studio
 from studio.errors import InvalidInputError
@@ -13,17 +15,28 @@ from studio.errors import InvalidInputError
 DRIFT_EXIT = 3
 
 
-def _run(studio: Studio, args: argparse.Namespace) -> int:
+def _result(studio: Studio, args: argparse.Namespace) -> Any:
+    """The drift of the file, or of the logged batches ``--batches`` names."""
+    from studio.monitor.batches import monitor_batches
     from studio.monitor.service import monitor_frame
     from studio.registry.scoring import read_batch
 
+    if args.batches:
+        if args.path or args.time_column:
+            raise InvalidInputError("Give either a file or --batches, not both.")
+        ids = parse_ids(args.batches)
+        return monitor_batches(
+            studio, args.model, ids, studio.settings.user, args.window or "batch"
+        )
+    if not args.path:
+        raise InvalidInputError("Give a file to check, or --batches with logged batch ids.")
     path = Path(args.path)
     if not path.is_file():
         raise InvalidInputError(f"There is no file {args.path}.")
     if bool(args.time_column) != bool(args.window):
         raise InvalidInputError("Give --time-column and --window together (e.g. --window 1W).")
     frame = read_batch(studio, path.read_bytes(), path.name)
-    result = monitor_frame(
+    return monitor_frame(
         studio,
         args.model,
         frame,
@@ -32,6 +45,20 @@ def _run(studio: Studio, args: argparse.Namespace) -> int:
         window=args.window,
         source_name=path.name,
     )
+
+
+def parse_ids(text: str) -> list[int]:
+    """``3,4,5`` as batch ids."""
+    try:
+        return [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise InvalidInputError(
+            f"'{text}' is not a list of batch ids; write e.g. 3,4,5."
+        ) from None
+
+
+def _run(studio: Studio, args: argparse.Namespace) -> int:
+    result = _result(studio, args)
     report = result.overall
     lines = [
         f"{result.version.ref}: {'DATASET DRIFT' if report.dataset_drift else 'no dataset drift'}"
@@ -120,9 +147,10 @@ def register(nouns: Any) -> None:
     )
     run = command(monitor, "run", _run, "drift of a file against a model's training baseline")
     run.add_argument("model", help="NAME (production), NAME@staging, NAME@N")
-    run.add_argument("path")
+    run.add_argument("path", nargs="?", help="a file of current data (or use --batches)")
+    run.add_argument("--batches", help="logged batch ids instead of a file, e.g. 3,4,5")
     run.add_argument("--time-column", help="a date column to split the file into windows")
-    run.add_argument("--window", help="1D, 1W or 1M")
+    run.add_argument("--window", help="1D, 1W or 1M (with --batches also: batch, the default)")
     run.add_argument(
         "--fail-on-drift",
         action="store_true",
@@ -138,3 +166,4 @@ def register(nouns: Any) -> None:
     command(
         monitor, "challenger", _challenger, "compare a retraining's challenger with the champion"
     ).add_argument("retrain", type=int)
+    register_data_commands(monitor)

@@ -348,3 +348,38 @@ class Event(SQLModel, table=True):
     kind: str = Field(max_length=50)
     subject: str = Field(max_length=255)
     message: str = Field(max_length=1000)
+
+
+# A model's monitoring settings: per-feature drift tests and thresholds chosen over the
+# documented defaults, and the share of drifted features that makes dataset drift.
+class MonitorConfig(SQLModel, table=True):
+    __tablename__ = "monitor_config"
+
+    id: int | None = Field(default=None, primary_key=True)
+    model_name: str = Field(max_length=100, unique=True, index=True)
+    tests: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+    thresholds: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+    share_threshold: float = 0.5
+    updated_at: datetime = Field(default_factory=utcnow)
+    updated_by: str = Field(max_length=200)
+
+
+# Labels that arrived after a batch was scored, joined to the logged rows on an id column;
+# the joined labels are an artifact, the metric they give is kept here.
+class BatchLabels(SQLModel, table=True):
+    __tablename__ = "batch_labels"
+
+    id: int | None = Field(default=None, primary_key=True)
+    batch_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("scored_batch.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    id_column: str = Field(max_length=255)
+    matched: int = 0
+    unmatched: int = 0
+    artifact: str = Field(max_length=255)
+    artifact_sha256: str = Field(max_length=64)
+    performance: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+    at: datetime = Field(default_factory=utcnow)
+    actor: str = Field(max_length=200)

@@ -68,7 +68,7 @@ def _rows(studio: Studio, version: VersionInfo) -> list[DriftResult]:
         newest = windowed[-1].granularity
         windowed = [r for r in windowed if r.granularity == newest]
         latest = {r.window: r for r in windowed}
-        return sorted(latest.values(), key=lambda r: r.start)
+        return sorted(latest.values(), key=lambda r: (r.start or r.at, r.id))
     return rows
 
 

@@ -40,6 +40,23 @@ class Performance:
             "reference_interval": self.reference_interval,
         }
 
+    @classmethod
+    def from_json(cls, stored: dict[str, Any]) -> Performance:
+        """The object a stored ``to_json`` document describes."""
+
+        def pair(value: list | None) -> tuple[float, float] | None:
+            return None if value is None else (float(value[0]), float(value[1]))
+
+        return cls(
+            stored["metric"],
+            METRICS[stored["metric"]].label,
+            int(stored["rows"]),
+            float(stored["current"]),
+            pair(stored.get("current_interval")),
+            stored.get("reference"),
+            pair(stored.get("reference_interval")),
+        )
+
 
 def _interval(values: list[float | None]) -> tuple[float, float] | None:
     known = np.array([v for v in values if v is not None], dtype=float)

@@ -22,6 +22,7 @@ from studio.db import session_scope
 from studio.db.models import DriftResult, ModelVersion
 from studio.errors import InvalidInputError
 from studio.modelio import load_model
+from studio.monitor.config import get_settings
 from studio.monitor.drift import DriftReport, drift_report
 from studio.monitor.performance import Performance, performance
 from studio.registry.outputs import output_frame, proba_column
@@ -81,10 +82,17 @@ def reference_frame(studio: Studio, version: VersionInfo) -> pd.DataFrame:
 
 
 def _windows(frame: pd.DataFrame, time_column: str, window: str) -> list[tuple]:
-    if window not in WINDOWS:
-        raise InvalidInputError(f"'{window}' is not a window; use one of {', '.join(WINDOWS)}.")
+    """(label, start, end, rows) per window: per period of a date column, or per value of a
+    batch column (``window="batch"``, in order of appearance)."""
+    if window not in (*WINDOWS, "batch"):
+        raise InvalidInputError(
+            f"'{window}' is not a window; use one of {', '.join(WINDOWS)} or batch."
+        )
     if time_column not in frame.columns:
         raise InvalidInputError(f"There is no column '{time_column}' in the file.")
+    if window == "batch":
+        values = frame[time_column].astype(str)
+        return [(str(v)[:40], None, None, values == v) for v in values.unique()]
     times = pd.to_datetime(frame[time_column], errors="coerce", format="mixed")
     if times.notna().sum() == 0:
         raise InvalidInputError(
@@ -117,6 +125,9 @@ def monitor_frame(
     if len(frame) == 0:
         raise InvalidInputError("The batch is empty; monitor a file with rows.")
     version = get_version(studio, ref)
+    settings = get_settings(studio, version.name)
+    tests = settings.tests | (overrides or {})
+    thresholds, share = settings.thresholds, settings.share_threshold
     reference = reference_frame(studio, version)
     features = [f["name"] for f in version.input_schema.get("features", [])]
     checked = check_batch(frame, version.input_schema)
@@ -124,7 +135,7 @@ def monitor_frame(
     outputs = output_frame(model, checked.features, version.labels)
     current = pd.concat([checked.features, outputs], axis=1)
     output_names = list(outputs.columns)
-    overall = drift_report(reference, current, features, overrides)
+    overall = drift_report(reference, current, features, tests, thresholds, share)
     predictions = drift_report(reference, current, output_names)
     windows: list[WindowReport] = []
     if time_column and window:
@@ -136,7 +147,7 @@ def monitor_frame(
                     start,
                     end,
                     len(part),
-                    drift_report(reference, part, features, overrides),
+                    drift_report(reference, part, features, tests, thresholds, share),
                 )
             )
     result = MonitorResult(

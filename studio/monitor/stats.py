@@ -9,8 +9,9 @@ category shares, and a two-proportion Z-test for binary columns (``z``, p-value)
 Defaults (``default_test``), as Evidently chose them after its own study: up to 1,000
 reference rows a p-value test at 0.05 (KS for numbers, Z for two categories, chi-square for
 more); above, a distance at 0.1 (normed Wasserstein for numbers, Jensen-Shannon for
-categories). P-value tests over many columns are corrected with Benjamini-Hochberg (see
-``adjust``). Every result records the test and threshold that decided it.
+categories, natural log as in Evidently so its thresholds carry over). P-value tests over many
+columns are corrected with Benjamini-Hochberg (see ``adjust``). Every result records the test
+and threshold that decided it.
 """
 
 from __future__ import annotations
@@ -147,7 +148,7 @@ TESTS: dict[str, DriftTest] = {
             ("numeric", "categorical"),
             False,
             0.1,
-            lambda r, c: float(jensenshannon(*_distributions(r, c), base=2)),
+            lambda r, c: float(jensenshannon(*_distributions(r, c))),
         ),
         DriftTest("chisquare", "Chi-square p-value", ("categorical",), True, 0.05, _chisquare),
         DriftTest("z", "Two-proportion Z-test p-value", ("categorical",), True, 0.05, _z_test),

@@ -2,7 +2,8 @@
 
 The output keeps the input's identifier columns, adds ``prediction`` and, for classifiers, one
 ``proba_<class>`` column per class. The log (for monitoring) is a ``ScoredBatch`` row with
-summaries of the inputs and outputs and a Parquet sample of up to ``LOGGED_ROWS`` scored rows.
+summaries of the inputs and outputs and a Parquet sample of up to ``LOGGED_ROWS`` scored rows
+with their identifier columns, so labels that arrive later can be joined to them.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from studio.registry.schema import check_batch
 from studio.registry.versions import VersionInfo, get_version
 
 LOGGED_ROWS = 100_000
+MAX_KEYS = 3  # unique columns outside the schema kept for joining labels
 FORMATS = ("csv", "parquet")
 
 
@@ -68,31 +70,51 @@ def score_frame(
     model = load_model(studio.artifacts, version.artifact, version.artifact_sha256)
     outputs = output_frame(model, checked.features, version.labels)
     result = pd.concat([checked.identifiers, outputs], axis=1)
-    batch_id = _log(studio, version, checked.features, outputs, source_name, actor, checked.unseen)
+    kept = pd.concat([checked.identifiers, _keys(frame, version)], axis=1)
+    kept = kept.drop(columns=list(outputs.columns), errors="ignore")
+    logged = pd.concat([kept, checked.features], axis=1)
+    batch_id = _log(studio, version, logged, outputs, source_name, actor, checked.unseen)
     return ScoreResult(version, result, checked.notices, batch_id)
+
+
+def _keys(frame: pd.DataFrame, version: VersionInfo) -> pd.DataFrame:
+    """Columns outside the schema whose values are unique per row (likely keys, such as an
+    order number), kept in the log so labels can be joined to the rows later."""
+    schema = version.input_schema
+    known = {f["name"] for f in schema.get("features", [])} | set(schema.get("identifiers", []))
+    known.add(schema.get("target"))
+    keys = [c for c in frame.columns if c not in known and frame[c].is_unique][:MAX_KEYS]
+    return frame[keys]
 
 
 def _log(
     studio: Studio,
     version: VersionInfo,
-    features: pd.DataFrame,
+    inputs: pd.DataFrame,
     outputs: pd.DataFrame,
     source_name: str,
     actor: str,
     unseen: dict[str, int],
 ) -> int:
-    rows = len(features)
-    keep = features.index
+    """Store a sample of the scored rows (identifiers, features, outputs) and its summary."""
+    rows = len(inputs)
+    keep = inputs.index
     if rows > LOGGED_ROWS:
-        keep = features.sample(LOGGED_ROWS, random_state=0).index
-    sample_features, sample_outputs = features.loc[keep], outputs.loc[keep]
-    logged = pd.concat([sample_features, sample_outputs], axis=1).reset_index(drop=True)
+        keep = inputs.sample(LOGGED_ROWS, random_state=0).index
+    sample_inputs, sample_outputs = inputs.loc[keep], outputs.loc[keep]
+    logged = pd.concat([sample_inputs, sample_outputs], axis=1).reset_index(drop=True)
+    features = [f["name"] for f in version.input_schema.get("features", [])]
+    sample_features = sample_inputs[features]
     buffer = io.BytesIO()
     logged.to_parquet(buffer, index=False)
     content = buffer.getvalue()
     relative = f"batches/{version.id}/{uuid.uuid4().hex}.parquet"
     stored = studio.artifacts.write(relative, lambda p: p.write_bytes(content))
-    summary = frame_summary(sample_features, sample_outputs) | {"unseen": unseen}
+    identifiers = [c for c in sample_inputs.columns if c not in features]
+    summary = frame_summary(sample_features, sample_outputs) | {
+        "unseen": unseen,
+        "identifiers": identifiers,
+    }
     try:
         with session_scope(studio.engine) as session:
             batch = ScoredBatch(

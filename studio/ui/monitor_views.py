@@ -3,24 +3,23 @@ read the version's drift over time from stored results."""
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from studio.charts.monitor import (
-    distribution_overlay_figure,
     drift_heatmap_figure,
     drift_share_figure,
     feature_over_time_figure,
 )
 from studio.context import Studio
-from studio.monitor.drift import column_kind
 from studio.monitor.history import drift_history
-from studio.monitor.retrain import challenger_report, list_retrains, start_retrain
-from studio.monitor.service import WINDOWS, MonitorResult, monitor_frame, reference_frame
+from studio.monitor.retrain import challenger_report, list_retrains
+from studio.monitor.service import WINDOWS, monitor_frame
 from studio.registry.scoring import read_batch
 from studio.registry.versions import VersionInfo
 from studio.ui.identity import current_user
 from studio.ui.model_picker import pick_version
+from studio.ui.monitor_batch_views import render_labels, render_logged_check, render_settings
+from studio.ui.monitor_report_views import show_report
 from studio.ui.shell import error_boundary
 
 
@@ -31,13 +30,19 @@ def render_monitor_page(studio: Studio) -> None:
         version = _choose_version(studio)
         if version is None:
             return
-        tabs = st.tabs(["Check a batch", "Drift over time", "Retraining"])
+        tabs = st.tabs(
+            ["Check a batch", "Drift over time", "Labels", "Retraining", "Tests and thresholds"]
+        )
         with tabs[0]:
-            _check(studio, version)
+            _current(studio, version)
         with tabs[1]:
             _history(studio, version)
         with tabs[2]:
+            render_labels(studio, version)
+        with tabs[3]:
             _retrains(studio, version)
+        with tabs[4]:
+            render_settings(studio, version)
 
 
 def _choose_version(studio: Studio) -> VersionInfo | None:
@@ -47,6 +52,20 @@ def _choose_version(studio: Studio) -> VersionInfo | None:
         "No registered model yet: register one on the Models page, then watch it here.",
     )
     return None if picked is None else picked[1]
+
+
+def _current(studio: Studio, version: VersionInfo) -> None:
+    source = st.radio(
+        "Current data",
+        ["A file", "Logged batches"],
+        horizontal=True,
+        key="mon_source",
+        help="Batches scored on the Predict page are logged with their outputs.",
+    )
+    if source == "A file":
+        _check(studio, version)
+    else:
+        render_logged_check(studio, version)
 
 
 def _check(studio: Studio, version: VersionInfo) -> None:
@@ -84,101 +103,7 @@ def _check(studio: Studio, version: VersionInfo) -> None:
         st.session_state["mon_result"] = ((version.id, upload.name, upload.size), result, frame)
     kept = st.session_state.get("mon_result")
     if kept and kept[0] == (version.id, upload.name, upload.size):
-        _show(studio, kept[1], kept[2])
-
-
-def _show(studio: Studio, result: MonitorResult, frame: pd.DataFrame) -> None:
-    report = result.overall
-    drifted = [f for f in report.features if f.drifted]
-    text = (
-        f"{len(drifted)} of {len(report.features)} features drifted "
-        f"({report.drift_share:.0%}; dataset drift at {report.share_threshold:.0%})."
-    )
-    (st.error if report.dataset_drift else st.success)(
-        ("Dataset drift: " if report.dataset_drift else "No dataset drift: ") + text
-    )
-    for problem in report.problems:
-        st.warning(problem)
-    _performance(result)
-    if result.performance is not None:
-        _offer_retrain(studio, result, frame)
-    rows = [
-        {
-            "Feature": f.name,
-            "Test": f.test,
-            "Statistic": f.statistic,
-            "Threshold": f.threshold,
-            "Drifted": f.drifted,
-            "Status": f.status,
-        }
-        for f in report.features
-    ]
-    st.dataframe(
-        pd.DataFrame(rows),
-        hide_index=True,
-        width="stretch",
-        column_config={"Statistic": st.column_config.NumberColumn(format="%.4g")},
-    )
-    prediction = [f for f in result.predictions.features if f.drifted]
-    st.caption("Prediction drift: " + (", ".join(f.name for f in prediction) or "none") + ".")
-    tested = [f.name for f in report.features if f.status == "ok"]
-    if tested:
-        name = st.selectbox("Feature", tested, key="mon_feature")
-        reference = reference_frame(studio, result.version)[name].dropna()
-        current = frame[name].dropna() if name in frame else pd.Series([], dtype=float)
-        numeric = column_kind(reference) == "numeric"
-        values = (
-            current.pipe(pd.to_numeric, errors="coerce").dropna()
-            if numeric
-            else current.astype(str)
-        )
-        st.plotly_chart(
-            distribution_overlay_figure(name, reference.to_numpy(), values.to_numpy(), numeric),
-            width="stretch",
-            key="mon_overlay",
-        )
-
-
-def _performance(result: MonitorResult) -> None:
-    perf = result.performance
-    if perf is None:
-        return
-
-    def shown(value: float | None, interval: tuple[float, float] | None) -> str:
-        text = "—" if value is None else f"{value:.4f}"
-        return text + (f" [{interval[0]:.4f}, {interval[1]:.4f}]" if interval else "")
-
-    left, right = st.columns(2)
-    left.metric(
-        f"{perf.label} on these {perf.rows:,} labelled rows",
-        shown(perf.current, perf.current_interval),
-    )
-    right.metric(
-        f"{perf.label} on the holdout at registration",
-        shown(perf.reference, perf.reference_interval),
-    )
-    st.caption(
-        "Brackets: 95% bootstrap intervals. Intervals that do not overlap mean the model "
-        "really performs differently now."
-    )
-
-
-def _offer_retrain(studio: Studio, result: MonitorResult, frame: pd.DataFrame) -> None:
-    st.caption(
-        "These rows carry labels: a challenger can be trained on the training data plus "
-        "two thirds of them, and compared with this model on the last third."
-    )
-    if st.button("Retrain with these labelled rows", key="mon_retrain"):
-        from studio.jobs.launcher import ensure_local_worker
-
-        retrain_id = start_retrain(
-            studio, result.version.ref, frame, current_user(studio.settings)
-        )
-        ensure_local_worker(studio)
-        st.success(
-            f"Retraining {retrain_id} queued; its comparison appears under "
-            "'Retraining' once the run has finished."
-        )
+        show_report(studio, kept[1], kept[2], "mon")
 
 
 def _retrains(studio: Studio, version: VersionInfo) -> None:

@@ -70,3 +70,40 @@ def test_no_model_says_where_to_start(home_env) -> None:  # noqa: ANN001
     """With no model the page points to the Models page."""
     at = _open("pages/6_Monitor.py")
     assert any("No registered model yet" in i.value for i in at.info)
+
+
+def test_logged_batches_labels_and_settings(watched: Studio) -> None:
+    """Two batches scored on the Predict path are checked one window each; labels that came
+    later are joined on the id column; a saved test override is used by the next check."""
+    from studio.registry.scoring import score_frame
+
+    rows = churn_like(200, seed=9)
+    calm = score_frame(watched, "churn@1", rows.drop(columns=["churn"]), "calm.csv", "t")
+    moved_rows = rows.drop(columns=["churn"]).assign(tenure=lambda f: f["tenure"] + 40)
+    moved_rows["charges"] = moved_rows["charges"] * 2
+    score_frame(watched, "churn@1", moved_rows, "moved.csv", "t")
+    at = _open("pages/6_Monitor.py")
+    at.radio(key="mon_source").set_value("Logged batches").run()
+    assert len(at.multiselect(key="mon_logged_ids").value) == 2
+    at.button(key="mon_logged_go").click().run()
+    assert not at.exception
+    windows = next(d.value for d in at.dataframe if "Dataset drift" in d.value.columns)
+    assert list(windows["Dataset drift"]) == [False, True]
+
+    labels = rows[["customer_id", "churn"]]
+    at.selectbox(key="mon_lab_batch").set_value(calm.batch_id)
+    at.file_uploader(key="mon_lab_upload").set_value(
+        ("labels.csv", labels.to_csv(index=False).encode(), "text/csv")
+    )
+    at.run()
+    at.button(key="mon_lab_go").click().run()
+    assert not at.exception
+    assert any("Joined 200 labels" in s.value for s in at.success)
+    assert "ROC AUC on these 200 labelled rows" in [m.label for m in at.metric]
+
+    at.slider(key="mon_settings_share").set_value(0.25)
+    at.button(key="mon_settings_save").click().run()
+    assert not at.exception and any("Saved" in s.value for s in at.success)
+    from studio.monitor.config import get_settings
+
+    assert get_settings(watched, "churn").share_threshold == 0.25

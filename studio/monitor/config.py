@@ -1,0 +1,116 @@
+"""A model's monitoring settings: which drift test and threshold each feature uses (over the
+documented defaults of ``stats.default_test``) and the share of drifted features that makes
+dataset drift. Settings belong to the model (every version), so they survive new versions;
+a feature a version lacks is simply not tested.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from sqlmodel import select
+
+from studio.access import require
+from studio.context import Studio
+from studio.db import session_scope
+from studio.db.models import MonitorConfig, utcnow
+from studio.errors import InvalidInputError
+from studio.monitor.drift import DATASET_SHARE
+from studio.monitor.stats import get_test
+from studio.registry.versions import VersionInfo, list_versions, parse_ref
+
+
+@dataclass(frozen=True)
+class MonitorSettings:
+    """Per-feature test and threshold overrides and the dataset drift share."""
+
+    tests: dict[str, str] = field(default_factory=dict)
+    thresholds: dict[str, float] = field(default_factory=dict)
+    share_threshold: float = DATASET_SHARE
+
+    def to_json(self) -> dict[str, Any]:
+        """The CLI's document."""
+        return {
+            "tests": dict(self.tests),
+            "thresholds": dict(self.thresholds),
+            "share_threshold": self.share_threshold,
+        }
+
+
+def feature_kinds(version: VersionInfo) -> dict[str, str]:
+    """numeric or categorical per feature, as the drift tests will see the column."""
+    kinds = {}
+    for entry in version.input_schema.get("features", []):
+        try:
+            dtype = np.dtype(entry.get("dtype", "object"))
+            numeric = dtype.kind in "iuf"
+        except TypeError:  # pandas-only dtypes (str, category): not numbers
+            numeric = False
+        kinds[entry["name"]] = "numeric" if numeric else "categorical"
+    return kinds
+
+
+def get_settings(studio: Studio, name: str) -> MonitorSettings:
+    """The stored settings of model ``name`` (the defaults when none were saved)."""
+    name = parse_ref(name)[0]
+    with session_scope(studio.engine) as session:
+        row = session.exec(select(MonitorConfig).where(MonitorConfig.model_name == name)).first()
+        if row is None:
+            return MonitorSettings()
+        return MonitorSettings(dict(row.tests), dict(row.thresholds), row.share_threshold)
+
+
+def _checked(
+    version: VersionInfo, tests: dict[str, str], thresholds: dict[str, float], share: float
+) -> None:
+    kinds = feature_kinds(version)
+    for name in [*tests, *thresholds]:
+        if name not in kinds:
+            raise InvalidInputError(
+                f"'{name}' is not a feature of {version.name}; "
+                f"choose among {', '.join(sorted(kinds)[:20])}."
+            )
+    for name, test in tests.items():
+        get_test(test, kinds[name])
+    for name, value in thresholds.items():
+        if not np.isfinite(value) or value <= 0:
+            raise InvalidInputError(f"The threshold of '{name}' must be a positive number.")
+        test = tests.get(name)
+        if test and get_test(test, kinds[name]).p_value and value >= 1:
+            raise InvalidInputError(
+                f"The threshold of '{name}' is a p-value for {test}; use a number below 1."
+            )
+    if not 0 < share <= 1:
+        raise InvalidInputError("The dataset drift share must be above 0 and at most 1.")
+
+
+def save_settings(
+    studio: Studio, name: str, actor: str, settings: MonitorSettings
+) -> MonitorSettings:
+    """Check ``settings`` against the model's newest version and store them."""
+    require(studio.settings, actor, "monitor_config")
+    name = parse_ref(name)[0]
+    version = list_versions(studio, name)[0]
+    _checked(version, settings.tests, settings.thresholds, settings.share_threshold)
+    with session_scope(studio.engine) as session:
+        row = session.exec(select(MonitorConfig).where(MonitorConfig.model_name == name)).first()
+        row = row or MonitorConfig(model_name=name, updated_by=actor)
+        row.tests, row.thresholds = dict(settings.tests), dict(settings.thresholds)
+        row.share_threshold, row.updated_by, row.updated_at = (
+            settings.share_threshold, actor, utcnow(),
+        )  # fmt: skip
+        session.add(row)
+    return settings
+
+
+def parse_pairs(pairs: list[str], what: str) -> dict[str, str]:
+    """``column=value`` strings as a mapping (the CLI's ``--test`` and ``--threshold``)."""
+    out = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name or not value:
+            raise InvalidInputError(f"Write each {what} as COLUMN=VALUE, not '{pair}'.")
+        out[name] = value
+    return out

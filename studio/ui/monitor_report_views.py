@@ -1,0 +1,107 @@
+"""The Monitor page's drift report: verdict, data quality problems, the metric on labelled
+rows, the ranked feature table and the reference-against-current overlay."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from studio.charts.monitor import distribution_overlay_figure
+from studio.context import Studio
+from studio.monitor.drift import column_kind
+from studio.monitor.performance import Performance
+from studio.monitor.retrain import start_retrain
+from studio.monitor.service import MonitorResult, reference_frame
+from studio.ui.identity import current_user
+
+
+def show_report(studio: Studio, result: MonitorResult, frame: pd.DataFrame, key: str) -> None:
+    """Render ``result``; ``frame`` holds the current values for the overlay."""
+    report = result.overall
+    drifted = [f for f in report.features if f.drifted]
+    text = (
+        f"{len(drifted)} of {len(report.features)} features drifted "
+        f"({report.drift_share:.0%}; dataset drift at {report.share_threshold:.0%})."
+    )
+    (st.error if report.dataset_drift else st.success)(
+        ("Dataset drift: " if report.dataset_drift else "No dataset drift: ") + text
+    )
+    for problem in report.problems:
+        st.warning(problem)
+    if result.performance is not None:
+        show_performance(result.performance)
+        offer_retrain(studio, result.version.ref, frame, key)
+    rows = [
+        {
+            "Feature": f.name,
+            "Test": f.test,
+            "Statistic": f.statistic,
+            "Threshold": f.threshold,
+            "Drifted": f.drifted,
+            "Status": f.status,
+        }
+        for f in report.features
+    ]
+    st.dataframe(
+        pd.DataFrame(rows),
+        hide_index=True,
+        width="stretch",
+        column_config={"Statistic": st.column_config.NumberColumn(format="%.4g")},
+    )
+    prediction = [f for f in result.predictions.features if f.drifted]
+    st.caption("Prediction drift: " + (", ".join(f.name for f in prediction) or "none") + ".")
+    tested = [f.name for f in report.features if f.status == "ok"]
+    if tested:
+        name = st.selectbox("Feature", tested, key=f"{key}_feature")
+        reference = reference_frame(studio, result.version)[name].dropna()
+        current = frame[name].dropna() if name in frame else pd.Series([], dtype=float)
+        numeric = column_kind(reference) == "numeric"
+        values = (
+            current.pipe(pd.to_numeric, errors="coerce").dropna()
+            if numeric
+            else current.astype(str)
+        )
+        st.plotly_chart(
+            distribution_overlay_figure(name, reference.to_numpy(), values.to_numpy(), numeric),
+            width="stretch",
+            key=f"{key}_overlay",
+        )
+
+
+def show_performance(perf: Performance) -> None:
+    """The metric now against the holdout, each with its interval."""
+
+    def shown(value: float | None, interval: tuple[float, float] | None) -> str:
+        text = "—" if value is None else f"{value:.4f}"
+        return text + (f" [{interval[0]:.4f}, {interval[1]:.4f}]" if interval else "")
+
+    left, right = st.columns(2)
+    left.metric(
+        f"{perf.label} on these {perf.rows:,} labelled rows",
+        shown(perf.current, perf.current_interval),
+    )
+    right.metric(
+        f"{perf.label} on the holdout at registration",
+        shown(perf.reference, perf.reference_interval),
+    )
+    st.caption(
+        "Brackets: 95% bootstrap intervals. Intervals that do not overlap mean the model "
+        "really performs differently now."
+    )
+
+
+def offer_retrain(studio: Studio, ref: str, frame: pd.DataFrame, key: str) -> None:
+    """A button that starts a retraining on ``frame``'s labelled rows."""
+    st.caption(
+        "These rows carry labels: a challenger can be trained on the training data plus "
+        "two thirds of them, and compared with this model on the last third."
+    )
+    if st.button("Retrain with these labelled rows", key=f"{key}_retrain"):
+        from studio.jobs.launcher import ensure_local_worker
+
+        retrain_id = start_retrain(studio, ref, frame, current_user(studio.settings))
+        ensure_local_worker(studio)
+        st.success(
+            f"Retraining {retrain_id} queued; its comparison appears under "
+            "'Retraining' once the run has finished."
+        )
