@@ -189,3 +189,5 @@ def test_settings_batches_and_late_labels(env: dict[str, str], tmp_path: Path) -
     assert checked["windows"][0]["window"].startswith(f"#{batch['id']}")
     wrong = run("monitor", "labels", str(batch["id"]), str(labels), "--id-column", "x", env=env)
     assert wrong.returncode == 2 and "did not keep a column 'x'" in wrong.stderr
+    no_labels = run("monitor", "retrain", "churn", "--batch", "99", env=env)
+    assert no_labels.returncode == 2 and "no logged batch #99" in no_labels.stderr

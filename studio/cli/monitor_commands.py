@@ -104,10 +104,17 @@ def _retrain(studio: Studio, args: argparse.Namespace) -> int:
     from studio.monitor.retrain import start_retrain
     from studio.registry.scoring import read_batch
 
-    path = Path(args.path)
-    if not path.is_file():
-        raise InvalidInputError(f"There is no file {args.path}.")
-    frame = read_batch(studio, path.read_bytes(), path.name)
+    if args.batch is not None:
+        from studio.monitor.batches import labelled_rows
+
+        frame = labelled_rows(studio, args.batch)
+    else:
+        if not args.path:
+            raise InvalidInputError("Give a file of labelled rows, or --batch with labels joined.")
+        path = Path(args.path)
+        if not path.is_file():
+            raise InvalidInputError(f"There is no file {args.path}.")
+        frame = read_batch(studio, path.read_bytes(), path.name)
     retrain_id = start_retrain(
         studio, args.model, frame, studio.settings.user, budget_seconds=args.budget_seconds
     )
@@ -161,7 +168,8 @@ def register(nouns: Any) -> None:
         monitor, "retrain", _retrain, "train a challenger on the reference plus new labelled rows"
     )
     retrain.add_argument("model")
-    retrain.add_argument("path", help="a file with new rows and their labels")
+    retrain.add_argument("path", nargs="?", help="a file with new rows and their labels")
+    retrain.add_argument("--batch", type=int, help="a logged batch whose labels were joined")
     retrain.add_argument("--budget-seconds", type=float, default=120.0)
     command(
         monitor, "challenger", _challenger, "compare a retraining's challenger with the champion"
