@@ -181,7 +181,8 @@ def _with_diagnostics(entry: Entry, diagnostics: dict | None) -> Entry:
     return Entry(**values)
 
 
-def _check(entries: list[Entry]) -> None:
+def check_comparable(entries: list[Entry]) -> None:
+    """Refuse fewer than two, more than eight, or candidates of different data or task."""
     if len(entries) < 2:
         raise InvalidInputError("Pick at least two different candidates to compare.")
     if len(entries) > MAX_COMPARED:
@@ -215,6 +216,17 @@ def _interval(samples: np.ndarray | None) -> tuple[float, float] | None:
         return None
     low, high = np.nanpercentile(samples, [2.5, 97.5])
     return float(low), float(high)
+
+
+def difference_interval(
+    first: Entry, second: Entry, metric: str
+) -> tuple[tuple[float, float] | None, bool]:
+    """The 95% bootstrap interval of ``first - second`` on ``metric`` and whether it is paired
+    (both scored on the same holdout rows)."""
+    a, b = _samples(first, metric), _samples(second, metric)
+    if a is None or b is None or len(a) != len(b):
+        return None, False
+    return _interval(a - b), first.holdout_key == second.holdout_key
 
 
 def _metric_row(entries: list[Entry], metric: str) -> MetricRow:
@@ -252,7 +264,7 @@ def _param_rows(entries: list[Entry]) -> tuple[tuple[str, tuple[Any, ...], bool]
 def compare(studio: Studio, refs: list[str | int]) -> Comparison:
     """Compare two or more candidates of the same dataset, target and task."""
     entries = load_entries(studio, refs)
-    _check(entries)
+    check_comparable(entries)
     metrics = tuple(_metric_row(entries, m) for m in LEADERBOARD_METRICS[entries[0].task])
     return Comparison(tuple(entries), metrics, _param_rows(entries))
 

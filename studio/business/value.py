@@ -1,0 +1,214 @@
+"""What a model is worth in the user's units: expected value of a binary classifier's decisions
+under a cost/benefit matrix across thresholds, cumulative gains and lift, a regressor's error
+within a tolerance, and a multiclass model's precision and recall per class.
+
+Everything is computed from the holdout diagnostics stored when the run finished (see
+``experiments.diagnostics``): counts of true/false positives/negatives at thresholds 0, 0.01,
+..., 1, cumulative gains at 101 population shares, the confusion matrix, and for regression
+predicted and actual values (every holdout row up to 2,000, a random sample beyond).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from studio.errors import InvalidInputError
+
+PER = 1_000  # values are given per 1,000 cases
+
+
+@dataclass(frozen=True)
+class CostMatrix:
+    """The value of each outcome of one decision, in the user's unit (benefits positive,
+    costs negative), and the population the decisions apply to."""
+
+    tp: float = 100.0
+    fp: float = -20.0
+    fn: float = 0.0
+    tn: float = 0.0
+    population: int = 10_000
+    unit: str = "$"
+
+    def __post_init__(self) -> None:
+        for name in ("tp", "fp", "fn", "tn"):
+            if not math.isfinite(getattr(self, name)):
+                raise InvalidInputError(f"The value of a {name.upper()} must be a number.")
+        if self.population < 1:
+            raise InvalidInputError("The population must be at least 1 case.")
+        if len(self.unit) > 12:
+            raise InvalidInputError("The unit is at most 12 characters, e.g. $, EUR or hours.")
+
+    def money(self, value: float, signed: bool = False) -> str:
+        """``value`` written in the matrix's unit ($1,234 or 1,234 hours)."""
+        sign = "+" if signed and value > 0 else "-" if value < 0 else ""
+        digits = f"{abs(value):,.0f}"
+        short = len(self.unit) <= 1 or self.unit in ("$", "€", "£", "¥")
+        return f"{sign}{self.unit}{digits}" if short else f"{sign}{digits} {self.unit}"
+
+
+@dataclass(frozen=True)
+class ValueCurve:
+    """Expected value per 1,000 cases at each threshold, and the best threshold."""
+
+    thresholds: tuple[float, ...]
+    per_thousand: tuple[float, ...]
+    best: int  # index of the best threshold (the lowest of equally good ones)
+    flagged: tuple[float, ...]  # share of cases predicted positive
+    recall: tuple[float, ...]
+    false_alarm: tuple[float, ...]  # false positive rate
+
+    @property
+    def best_threshold(self) -> float:
+        """The threshold with the highest expected value."""
+        return self.thresholds[self.best]
+
+    @property
+    def best_value(self) -> float:
+        """The expected value per 1,000 cases at the best threshold."""
+        return self.per_thousand[self.best]
+
+    def for_population(self, population: int) -> float:
+        """The expected value at the best threshold for ``population`` cases."""
+        return self.best_value * population / PER
+
+    @property
+    def act_on_everyone(self) -> float:
+        """Value per 1,000 when every case is treated as positive (threshold 0)."""
+        return self.per_thousand[0]
+
+
+def value_curve(table: dict[str, list[float]], matrix: CostMatrix) -> ValueCurve:
+    """The value curve of a stored threshold table (``tp, fp, fn, tn`` per threshold)."""
+    tp, fp, fn, tn = (np.asarray(table[k], dtype=float) for k in ("tp", "fp", "fn", "tn"))
+    cases = tp + fp + fn + tn
+    if not np.all(cases > 0):
+        raise InvalidInputError("The holdout of this candidate is empty; retrain it.")
+    value = (tp * matrix.tp + fp * matrix.fp + fn * matrix.fn + tn * matrix.tn) / cases * PER
+    positives, negatives = tp + fn, fp + tn
+    with np.errstate(divide="ignore", invalid="ignore"):
+        recall = np.where(positives > 0, tp / positives, 0.0)
+        false_alarm = np.where(negatives > 0, fp / negatives, 0.0)
+    return ValueCurve(
+        tuple(float(t) for t in table["threshold"]),
+        tuple(value.tolist()),
+        int(np.argmax(value)),
+        tuple(((tp + fp) / cases).tolist()),
+        tuple(recall.tolist()),
+        tuple(false_alarm.tolist()),
+    )
+
+
+def act_on_nobody(table: dict[str, list[float]], matrix: CostMatrix) -> float:
+    """Value per 1,000 cases when no case is treated as positive (the do-nothing baseline)."""
+    positives = table["tp"][0] + table["fn"][0]
+    negatives = table["fp"][0] + table["tn"][0]
+    return (positives * matrix.fn + negatives * matrix.tn) / (positives + negatives) * PER
+
+
+@dataclass(frozen=True)
+class Gains:
+    """Share of positives found against the share of cases contacted, and the lift."""
+
+    population: tuple[float, ...]
+    found: tuple[float, ...]
+
+    @property
+    def lift(self) -> tuple[float | None, ...]:
+        """Found share over contacted share (None at 0% contacted)."""
+        return tuple(
+            f / p if p > 0 else None for p, f in zip(self.population, self.found, strict=True)
+        )
+
+    def found_at(self, share: float) -> float:
+        """The share of positives found when contacting the top ``share`` of cases."""
+        return float(np.interp(share, self.population, self.found))
+
+
+def gains_of(curves: dict[str, Any]) -> Gains:
+    """The stored cumulative gains of a binary classifier."""
+    stored = curves["gains"]
+    return Gains(tuple(stored["population"]), tuple(stored["found"]))
+
+
+def recall_at_false_alarm(curves: dict[str, Any], rate: float) -> float:
+    """The share of positives caught when ``rate`` of the negatives are flagged (ROC curve)."""
+    roc = curves["roc"]
+    return float(np.interp(rate, roc["fpr"], roc["tpr"]))
+
+
+@dataclass(frozen=True)
+class RegressionValue:
+    """A regressor's error in the target's unit and the share within a tolerance."""
+
+    mean_absolute_error: float
+    median_absolute_error: float
+    within: float  # share of predictions within the tolerance
+    tolerance: float
+    relative: bool  # tolerance as a fraction of the actual value
+    rows: int  # rows the shares come from
+    exact: bool  # False when they come from a sample of the holdout
+
+
+def regression_value(curves: dict[str, Any], tolerance: float, relative: bool) -> RegressionValue:
+    """Errors and the share within ``tolerance`` (absolute, or a fraction of the actual)."""
+    if not math.isfinite(tolerance) or tolerance <= 0:
+        raise InvalidInputError("The tolerance must be a positive number.")
+    actual = np.asarray(curves["actual"], dtype=float)
+    error = np.abs(actual - np.asarray(curves["predicted"], dtype=float))
+    limit = tolerance * np.abs(actual) if relative else tolerance
+    shown = curves.get("within", {})
+    return RegressionValue(
+        float(error.mean()),
+        float(np.median(error)),
+        float(np.mean(error <= limit)),
+        tolerance,
+        relative,
+        int(len(error)),
+        shown.get("shown_points", len(error)) >= shown.get("rows", len(error)),
+    )
+
+
+@dataclass(frozen=True)
+class ClassQuality:
+    """One class of a multiclass model: how often it is right when it says so, and how many
+    of the class it finds."""
+
+    label: str
+    support: int
+    precision: float | None
+    recall: float | None
+
+    def sentence(self) -> str:
+        """The two numbers in plain words."""
+        said = (
+            f"when the model says '{self.label}', it is right {self.precision:.0%} of the time"
+            if self.precision is not None
+            else f"the model never says '{self.label}'"
+        )
+        found = (
+            f"it finds {self.recall:.0%} of the {self.support:,} actual '{self.label}' cases"
+            if self.recall is not None
+            else f"there is no '{self.label}' case in the holdout"
+        )
+        return f"{said[0].upper()}{said[1:]}; {found}."
+
+
+def class_quality(curves: dict[str, Any]) -> list[ClassQuality]:
+    """Precision and recall per class from the stored confusion matrix (rows: actual)."""
+    matrix = np.asarray(curves["confusion"], dtype=float)
+    out = []
+    for k, label in enumerate(curves["labels"]):
+        said, actual = matrix[:, k].sum(), matrix[k, :].sum()
+        out.append(
+            ClassQuality(
+                str(label),
+                int(actual),
+                float(matrix[k, k] / said) if said else None,
+                float(matrix[k, k] / actual) if actual else None,
+            )
+        )
+    return out
