@@ -42,3 +42,16 @@ def model_view(
         )
     entries = load_entries(studio, [version.candidate_id])
     return build_view(entries, matrix, tolerance, relative, names=[version.ref])
+
+
+def candidate_choices(studio: Studio, run_id: int) -> list[tuple[int, str]]:
+    """Candidates comparable with run ``run_id``'s (same data, target and task) that have
+    stored holdout diagnostics, as (id, label); the run's own first."""
+    from studio.experiments.compare import comparable_candidates
+    from studio.experiments.detail import diagnostics_for
+
+    options = comparable_candidates(studio, run_id)
+    valued = diagnostics_for(studio, [cid for cid, _ in options])
+    own = f"run {run_id} ·"
+    kept = [(cid, label) for cid, label in options if cid in valued]
+    return sorted(kept, key=lambda o: not o[1].startswith(own))

@@ -104,6 +104,7 @@ def _binary_sentences(
 ) -> tuple[str, list[str]]:
     names, curves, matrix = view["names"], view["curves"], view["matrix"]
     entries, positive = view["entries"], view["positive_label"]
+    negative = entries[0].diagnostics["curves"]["labels"][0]
     by_value = sorted(range(len(entries)), key=lambda i: -curves[i].best_value)
     top = by_value[0]
     curve = curves[top]
@@ -140,7 +141,7 @@ def _binary_sentences(
             else "the same share"
         )
         out.append(
-            f"At the same false-alarm rate ({rate:.0%} of the other cases flagged), "
+            f"At the same false-alarm rate ({rate:.0%} of the '{negative}' cases flagged), "
             f"{names[top]} catches {caught[0]:.0%} of the '{positive}' cases and {names[i]} "
             f"{caught[1]:.0%}: {detail}."
         )
@@ -149,11 +150,15 @@ def _binary_sentences(
             if ties.get(i)
             else ""
         )
+        less = (
+            f"{matrix.money(gap)} less per 1,000 cases, "
+            f"{matrix.money(gap * matrix.population / 1_000)} for {matrix.population:,} cases"
+            if round(gap) > 0
+            else "the same value"
+        )
         out.append(
             f"{names[i]} is worth {matrix.money(other.best_value)} per 1,000 at threshold "
-            f"{other.best_threshold:.2f}: {matrix.money(gap)} less per 1,000 cases, "
-            f"{matrix.money(gap * matrix.population / 1_000)} for {matrix.population:,} "
-            f"cases.{uncertain}"
+            f"{other.best_threshold:.2f}: {less}.{uncertain}"
         )
     close = [i for i in by_value[1:] if ties.get(i)]
     if close and top == order[0]:

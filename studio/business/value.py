@@ -212,3 +212,16 @@ def class_quality(curves: dict[str, Any]) -> list[ClassQuality]:
             )
         )
     return out
+
+
+def within_curve(
+    curves: dict[str, Any], relative: bool, upto: float, points: int = 101
+) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """The share of predictions within each tolerance from 0 to ``upto`` (absolute, or as a
+    fraction of the actual value)."""
+    actual = np.asarray(curves["actual"], dtype=float)
+    error = np.abs(actual - np.asarray(curves["predicted"], dtype=float))
+    scaled = error / np.maximum(np.abs(actual), 1e-12) if relative else error
+    grid = np.linspace(0, upto, points)
+    shares = np.searchsorted(np.sort(scaled), grid, side="right") / max(len(scaled), 1)
+    return tuple(grid.tolist()), tuple(shares.tolist())

@@ -128,3 +128,27 @@ def drift_heatmap_figure(
     return layout(
         fig, "Drift by feature and window", "window", "", height=max(300, 60 + 22 * len(features))
     )
+
+
+def severity_figure(
+    features: Sequence[str], severity: Sequence[float], drifted: Sequence[bool]
+) -> go.Figure:
+    """How far past (positive) or below (negative) its threshold each feature's statistic is,
+    most severe on top."""
+    order = sorted(range(len(features)), key=lambda i: severity[i])
+    fig = go.Figure(
+        go.Bar(
+            x=[max(min(severity[i], 5.0), -1.0) for i in order],
+            y=[features[i] for i in order],
+            orientation="h",
+            marker_color=[CURRENT if drifted[i] else REFERENCE for i in order],
+            hovertemplate="%{y}: %{x:.2f}<extra></extra>",
+        )
+    )
+    fig.add_vline(x=0, line_dash="dot", line_color="#9AA3AF")
+    fig.update_yaxes(type="category")
+    height = max(260, 22 * len(features) + 90)
+    return layout(
+        fig, "Drift severity per feature", "past the threshold (0 = at it; capped at 5)", "",
+        height=height,
+    )  # fmt: skip

@@ -18,6 +18,7 @@ from studio.cli import (
     data_commands,
     models_commands,
     monitor_commands,
+    report_commands,
     runs_commands,
 )
 from studio.cli.output import command
@@ -52,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     runs_commands.register(autopilot_commands.register(nouns))
     models_commands.register(nouns)
     monitor_commands.register(nouns)
+    report_commands.register(nouns)
     app = command(nouns, "app", _app, "start the Streamlit app")
     app.add_argument("--port", type=int, default=8501)
     return parser

@@ -40,7 +40,8 @@ class DriftHistory:
     share_threshold: float = DATASET_SHARE
 
 
-def _feature(entry: dict) -> FeatureDrift:
+def stored_feature(entry: dict) -> FeatureDrift:
+    """A feature result as stored in a drift result's JSON."""
     p_value = TESTS[entry["test"]].p_value if entry["test"] in TESTS else False
     return FeatureDrift(
         entry["name"],
@@ -76,7 +77,7 @@ def drift_history(studio: Studio, version: VersionInfo) -> DriftHistory:
     """The stored drift of ``version`` over time (windows of a date column, else batches)."""
     rows = _rows(studio, version)
     labels = tuple(r.window if r.window != "all" else f"batch {r.at:%m-%d %H:%M}" for r in rows)
-    reports = [{f["name"]: _feature(f) for f in r.report.get("features", [])} for r in rows]
+    reports = [{f["name"]: stored_feature(f) for f in r.report.get("features", [])} for r in rows]
     names = sorted({n for report in reports for n in report})
     stats, sev, tests, thresholds = {}, {}, {}, {}
     for name in names:

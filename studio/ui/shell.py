@@ -22,6 +22,7 @@ PAGES = (
     ("pages/4_Models.py", "Models"),
     ("pages/5_Predict.py", "Predict"),
     ("pages/6_Monitor.py", "Monitor"),
+    ("pages/7_Business.py", "Business"),
 )
 
 

@@ -15,6 +15,7 @@ from studio.business.value import (
     recall_at_false_alarm,
     regression_value,
     value_curve,
+    within_curve,
 )
 from studio.errors import InvalidInputError
 from studio.experiments.diagnostics import classification, regression
@@ -85,6 +86,9 @@ def test_regression_error_within_a_tolerance() -> None:
     assert relative.within == pytest.approx(
         np.mean(np.abs(y - predicted) <= 0.05 * np.abs(y)), abs=1e-4
     )
+    grid, shares = within_curve(curves, relative=False, upto=20)
+    assert grid[25] == pytest.approx(5.0) and shares[25] == pytest.approx(absolute.within)
+    assert shares[0] <= shares[50] <= shares[-1]
     big = regression(rng.normal(0, 1, 5000), rng.normal(0, 1, 5000))
     assert not regression_value(big, 1.0, relative=False).exact
     with pytest.raises(InvalidInputError, match="positive number"):

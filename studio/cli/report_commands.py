@@ -1,0 +1,95 @@
+"""`studio report compare|model|drift`: standalone HTML reports for stakeholders."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from studio.cli.output import command, emit
+from studio.context import Studio
+from studio.errors import InvalidInputError
+
+
+def _matrix(args: argparse.Namespace) -> Any:
+    from studio.business.value import CostMatrix
+
+    return CostMatrix(args.tp, args.fp, args.fn, args.tn, args.population, args.unit)
+
+
+def _target(args: argparse.Namespace) -> Path:
+    path = Path(args.html)
+    if path.suffix.lower() not in (".html", ".htm"):
+        raise InvalidInputError(f"--html must name an .html file, not '{args.html}'.")
+    return path
+
+
+def _save(args: argparse.Namespace, report: Any, what: str) -> int:
+    from studio.reports.html import save_report
+
+    path = _target(args)
+    size = save_report(report, path)
+    text = f"Wrote {what} to {path} ({size / 1e6:.1f} MB); it opens offline in any browser."
+    emit(args, {"path": str(path), "bytes": size}, text)
+    return 0
+
+
+def _compare(studio: Studio, args: argparse.Namespace) -> int:
+    from studio.reports.builders import compare_report
+
+    _target(args)
+    report = compare_report(
+        studio, list(args.candidates), studio.settings.user, _matrix(args),
+        args.tolerance, not args.absolute,
+    )  # fmt: skip
+    return _save(args, report, "the comparison report")
+
+
+def _model(studio: Studio, args: argparse.Namespace) -> int:
+    from studio.reports.builders import model_report
+
+    _target(args)
+    report = model_report(
+        studio, args.model, studio.settings.user, _matrix(args), args.tolerance, not args.absolute
+    )
+    return _save(args, report, "the model card report")
+
+
+def _drift(studio: Studio, args: argparse.Namespace) -> int:
+    from studio.reports.drift import drift_report_document
+
+    _target(args)
+    return _save(args, drift_report_document(studio, args.model, studio.settings.user),
+                 "the drift report")  # fmt: skip
+
+
+def _values(cmd: argparse.ArgumentParser) -> None:
+    group = cmd.add_argument_group("business values (binary: per case; regression: tolerance)")
+    group.add_argument("--tp", type=float, default=100.0, help="value of a true positive")
+    group.add_argument("--fp", type=float, default=-20.0, help="value of a false positive")
+    group.add_argument("--fn", type=float, default=0.0, help="value of a false negative")
+    group.add_argument("--tn", type=float, default=0.0, help="value of a true negative")
+    group.add_argument("--population", type=int, default=10_000, help="cases the model decides")
+    group.add_argument("--unit", default="$", help="currency or unit, e.g. EUR or hours")
+    group.add_argument("--tolerance", type=float, default=0.1,
+                       help="regression: share of the actual value (0.1 = ±10%%)")  # fmt: skip
+    group.add_argument("--absolute", action="store_true",
+                       help="regression: the tolerance is in the target's units")  # fmt: skip
+
+
+def register(nouns: Any) -> None:
+    """Add `studio report ...` to the parser."""
+    report = nouns.add_parser("report", help="standalone HTML reports").add_subparsers(
+        dest="verb", required=True
+    )
+    compare = command(report, "compare", _compare, "compare candidates in business terms")
+    compare.add_argument("candidates", nargs="+", help="candidate ids or RUN:NAME (1 to 8)")
+    compare.add_argument("--html", required=True, help="the file to write")
+    _values(compare)
+    model = command(report, "model", _model, "a registered model's card")
+    model.add_argument("model", help="NAME (production), NAME@staging, NAME@N")
+    model.add_argument("--html", required=True)
+    _values(model)
+    drift = command(report, "drift", _drift, "a model's drift: newest check and over time")
+    drift.add_argument("model", help="NAME (production), NAME@staging, NAME@N")
+    drift.add_argument("--html", required=True)

@@ -1,0 +1,1 @@
+"""Standalone reports that open without a network (``studio.reports.html``)."""
