@@ -26,7 +26,8 @@ def profit_figure(
         fig.add_trace(go.Scatter(
             x=[curve.best_threshold], y=[curve.best_value], mode="markers+text",
             marker={"color": color, "size": 12, "symbol": "diamond"},
-            text=[matrix.money(curve.best_value)], textposition="top center",
+            text=[matrix.money(curve.best_value)],
+            textposition="top center" if i % 2 == 0 else "bottom center",
             showlegend=False, hoverinfo="skip",
         ))  # fmt: skip
     fig.add_hline(y=0, line={"color": GUIDE, "dash": "dot"})

@@ -20,7 +20,10 @@ PER_ROW = 4
 
 def render_numbers(view: BusinessView, big: bool = False) -> None:
     """One card per candidate: value per 1,000 cases, errors, or accuracy per class."""
-    shown = list(range(len(view.names)))[:PER_ROW]
+    shown = list(range(len(view.names)))
+    if view.task == "binary":  # the most valuable first
+        shown.sort(key=lambda i: -view.curves[i].best_value)
+    shown = shown[:PER_ROW]
     cols = st.columns(len(shown))
     for col, i in zip(cols, shown, strict=True):
         with col:

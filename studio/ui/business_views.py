@@ -3,6 +3,8 @@ summary, presentation mode for a projector, and the HTML report."""
 
 from __future__ import annotations
 
+from contextlib import nullcontext
+
 import streamlit as st
 
 from studio.business.service import business_view, candidate_choices, model_view
@@ -30,12 +32,14 @@ def render_business_page(studio: Studio) -> None:
     else:
         st.title("Business view")
     with error_boundary("business"):
-        source = st.radio("What to value", SOURCES, horizontal=True, key="biz_source")
-        chosen = _pick_candidates(studio) if source == SOURCES[0] else _pick_model(studio)
-        if chosen is None:
-            return
-        picked, task = chosen
-        matrix, tolerance, relative = _values(present, task)
+        # while presenting, the choices are folded away above the answer
+        with st.expander("What is shown", expanded=False) if present else nullcontext():
+            source = st.radio("What to value", SOURCES, horizontal=True, key="biz_source")
+            chosen = _pick_candidates(studio) if source == SOURCES[0] else _pick_model(studio)
+            if chosen is None:
+                return
+            picked, task = chosen
+            matrix, tolerance, relative = _values(present, task)
         view = _view(studio, source, picked, matrix, tolerance, relative)
         if present:
             _present(view)
@@ -60,8 +64,10 @@ def _pick_candidates(studio: Studio) -> tuple[list[int], str] | None:
             "a run finishes); open the run on the Experiments page to compute them."
         )
         return None
+    asked = [int(p) for p in st.query_params.get("candidates", "").split(",") if p.isdigit()]
+    default = [cid for cid in asked if cid in options] or list(options)[:2]
     chosen = st.multiselect(
-        "Candidates (up to 8, same data and target)", list(options), default=list(options)[:2],
+        "Candidates (up to 8, same data and target)", list(options), default=default,
         format_func=options.get, key=f"biz_candidates_{run_id}", max_selections=8,
     )  # fmt: skip
     if not chosen:

@@ -28,6 +28,14 @@ def render_compare(studio: Studio, raw: str) -> None:
         f"{result.task} · holdout scores; the first candidate ({first.ref}) is the reference "
         "for deltas. Intervals are 95% bootstrap intervals over the holdout rows."
     )
+    st.page_link(
+        "pages/7_Business.py",
+        label="Business view of these candidates (value, summary, presentation, report)",
+        query_params={
+            "run": str(first.run_id),
+            "candidates": ",".join(str(e.id) for e in result.entries),
+        },
+    )
     _metrics_table(result)
     _verdicts(result)
     _metric_bars(result)

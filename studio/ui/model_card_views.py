@@ -14,6 +14,8 @@ from studio.experiments.detail import diagnostics_for
 from studio.registry.card import version_diff
 from studio.registry.lifecycle import edit_card
 from studio.registry.versions import VersionInfo, history
+from studio.reports.service import model_html
+from studio.ui.business_report_views import offer_download
 from studio.ui.identity import current_user
 from studio.ui.shell import error_boundary
 
@@ -61,6 +63,12 @@ def render_card(studio: Studio, v: VersionInfo) -> None:
         _top_features(studio, v)
     _lineage(studio, v)
     _notes_form(studio, v)
+    actor = current_user(studio.settings)
+    offer_download(
+        "the model card report", f"card_report_{v.id}", (v.id, v.stage, v.approval,
+        repr(v.card)), lambda: model_html(studio, v.ref, actor),
+        f"studio-{v.name}-v{v.version}.html",
+    )  # fmt: skip
 
 
 def _top_features(studio: Studio, v: VersionInfo) -> None:

@@ -16,6 +16,8 @@ from studio.monitor.retrain import challenger_report, list_retrains
 from studio.monitor.service import WINDOWS, monitor_frame
 from studio.registry.scoring import read_batch
 from studio.registry.versions import VersionInfo
+from studio.reports.service import drift_html
+from studio.ui.business_report_views import offer_download
 from studio.ui.identity import current_user
 from studio.ui.model_picker import pick_version
 from studio.ui.monitor_batch_views import render_labels, render_logged_check, render_settings
@@ -167,3 +169,10 @@ def _history(studio: Studio, version: VersionInfo) -> None:
         width="stretch",
         key="mon_heat",
     )
+    actor = current_user(studio.settings)
+    offer_download(
+        "the drift report", f"drift_report_{version.id}",
+        (version.id, history.windows, history.shares),
+        lambda: drift_html(studio, version.ref, actor),
+        f"studio-{version.name}-v{version.version}-drift.html",
+    )  # fmt: skip

@@ -120,3 +120,16 @@ def test_predict_without_models_says_where_to_start(home_env: Path) -> None:
     """With no model the Predict page points to the Models page."""
     at = _open("pages/5_Predict.py")
     assert any("No registered model yet" in i.value for i in at.info)
+
+
+def test_the_model_card_report_is_offered_as_a_file(run_home: Studio) -> None:
+    """The card tab builds the standalone model card report on request."""
+    from studio.registry.register import register_candidate
+
+    register_candidate(run_home, 1, "churn-model", "tester")
+    version = get_version(run_home, "churn-model@1")
+    at = _open("pages/4_Models.py", model="churn-model")
+    at.button(key=f"card_report_{version.id}_make").click().run()
+    assert not at.exception
+    download = at.get("download_button")
+    assert len(download) == 1 and "model card report" in download[0].proto.label

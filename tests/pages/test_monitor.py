@@ -46,6 +46,12 @@ def test_drifted_batch_shows_the_alert_the_table_and_the_history(watched: Studio
     assert any("Prediction drift:" in c.value for c in at.caption)
     assert len(at.get("plotly_chart")) >= 4  # overlay, drifted share, feature line, heat map
     assert any("2026-04-20" in e.value and "Dataset drift" in e.value for e in at.error)
+    from studio.registry.versions import get_version
+
+    version_id = get_version(watched, "churn@1").id
+    at.button(key=f"drift_report_{version_id}_make").click().run()
+    assert not at.exception
+    assert "drift report" in at.get("download_button")[0].proto.label
 
 
 def test_labelled_batch_shows_the_metric_now_and_offers_retraining(watched: Studio) -> None:
