@@ -8,11 +8,13 @@ from datetime import UTC, datetime
 import pandas as pd
 
 from studio.business.service import business_view, model_view
+from studio.business.summary import BusinessView
 from studio.business.value import CostMatrix
+from studio.charts.diagnostics import importance_figure
 from studio.context import Studio
 from studio.experiments.compare import compare
 from studio.registry.versions import VersionInfo, get_version, history
-from studio.reports.html import Metrics, Note, Paragraph, Report, Section, Table
+from studio.reports.html import Chart, Metrics, Note, Paragraph, Report, Section, Table
 from studio.reports.sections import answer_section, curves_section, value_section
 
 FOOTNOTE = (
@@ -106,6 +108,24 @@ def _inputs_section(version: VersionInfo) -> Section:
     return Section("Inputs", (Table(frame, f"{len(features)} input columns."),))
 
 
+def _change(action: str, before: str, after: str) -> str:
+    if before and after:
+        return f"{action}: {before} → {after}"
+    return f"{action}: {after or before}" if after or before else action
+
+
+def _drivers_section(view: BusinessView) -> Section | None:
+    rows = (view.entries[0].diagnostics or {}).get("explain", {}).get("importance", [])
+    if not rows:
+        return None
+    figure = importance_figure(rows[:10], view.metric_label)
+    text = (
+        "Permutation importance on the holdout: how much the metric drops when one column's "
+        "values are shuffled. Longer bars: the model leans on that column more."
+    )
+    return Section("What drives it", (Chart(figure), Paragraph(text)))
+
+
 def _history_section(studio: Studio, version: VersionInfo) -> Section:
     events = history(studio, version.name)[:30]
     frame = pd.DataFrame(
@@ -113,7 +133,7 @@ def _history_section(studio: Studio, version: VersionInfo) -> Section:
             "When": [f"{e.at:%Y-%m-%d %H:%M}" for e in events],
             "Who": [e.actor for e in events],
             "Version": [e.version or "" for e in events],
-            "What": [f"{e.action}: {e.from_value} → {e.to_value}".strip(": →") for e in events],
+            "What": [_change(e.action, e.from_value, e.to_value) for e in events],
             "Comment": [e.comment for e in events],
         }
     )
@@ -131,6 +151,9 @@ def model_report(
         view = model_view(studio, version.ref, matrix, tolerance, relative)
         sections += [answer_section(view), value_section(view),
                      curves_section(view.names, view.entries)]  # fmt: skip
+        drivers = _drivers_section(view)
+        if drivers is not None:
+            sections.append(drivers)
     else:
         sections.append(
             Section("Quality", (Note("No holdout diagnostics are stored.", "warning"),))
