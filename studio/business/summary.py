@@ -99,79 +99,83 @@ def _metric_sentence(a: Entry, b: Entry, names: tuple[str, str], metric: str) ->
     )
 
 
-def _binary_sentences(
-    view: dict, order: list[int], ties: dict[int, bool]
-) -> tuple[str, list[str]]:
+def _tied(a: Entry, b: Entry) -> bool:
+    """Whether the holdout cannot separate ``a`` and ``b`` on their ranking metric."""
+    return _metric_sentence(a, b, (a.name, b.name), a.metric)[1]
+
+
+def _versus(view: dict, top: int, i: int, rate: float) -> list[str]:
+    """Detection at the same false-alarm rate, and the value gap, of ``top`` against ``i``."""
     names, curves, matrix = view["names"], view["curves"], view["matrix"]
     entries, positive = view["entries"], view["positive_label"]
     negative = entries[0].diagnostics["curves"]["labels"][0]
+    caught = [recall_at_false_alarm(entries[k].diagnostics["curves"], rate) for k in (top, i)]
+    more = round((caught[0] - caught[1]) * 100)
+    detail = (
+        f"{abs(more)} {'more' if more > 0 else 'fewer'} of every 100" if more else "the same share"
+    )
+    gap = curves[top].best_value - curves[i].best_value
+    less = (
+        f"{matrix.money(gap)} less per 1,000 cases, "
+        f"{matrix.money(gap * matrix.population / 1_000)} for {matrix.population:,} cases"
+        if round(gap) > 0
+        else "the same value"
+    )
+    uncertain = (
+        " The holdout cannot separate the two on the metric, so treat this gap as uncertain."
+        if _tied(entries[top], entries[i])
+        else ""
+    )
+    return [
+        f"At the same false-alarm rate ({rate:.0%} of the '{negative}' cases flagged), "
+        f"{names[top]} catches {caught[0]:.0%} of the '{positive}' cases and {names[i]} "
+        f"{caught[1]:.0%}: {detail}.",
+        f"{names[i]} is worth {matrix.money(curves[i].best_value)} per 1,000 at threshold "
+        f"{curves[i].best_threshold:.2f}: {less}.{uncertain}",
+    ]
+
+
+def _binary_sentences(view: dict) -> tuple[str, list[str]]:
+    """The value of the most valuable candidate, against the simple rules and the others."""
+    names, curves, matrix = view["names"], view["curves"], view["matrix"]
+    entries = view["entries"]
     by_value = sorted(range(len(entries)), key=lambda i: -curves[i].best_value)
-    top = by_value[0]
-    curve = curves[top]
-    table = entries[top].diagnostics["curves"]["thresholds"]
-    simple = max(act_on_nobody(table, matrix), curve.act_on_everyone)
-    rule = "nobody" if act_on_nobody(table, matrix) >= curve.act_on_everyone else "everyone"
+    top, curve = by_value[0], curves[by_value[0]]
+    nobody = act_on_nobody(entries[top].diagnostics["curves"]["thresholds"], matrix)
+    simple, rule = max((nobody, "nobody"), (curve.act_on_everyone, "everyone"))
     out = [
         f"With these values, {names[top]} is worth {matrix.money(curve.best_value)} per 1,000 "
         f"cases at threshold {curve.best_threshold:.2f}: it acts on "
         f"{curve.flagged[curve.best]:.0%} of cases and catches "
-        f"{curve.recall[curve.best]:.0%} of the '{positive}' cases "
+        f"{curve.recall[curve.best]:.0%} of the '{view['positive_label']}' cases "
         f"({matrix.money(curve.for_population(matrix.population))} for "
         f"{matrix.population:,} cases)."
     ]
     if curve.best_value <= simple:
-        recommendation = (
+        return (
             f"No candidate beats acting on {rule} ({matrix.money(simple)} per 1,000 cases) at "
-            "these values: keep that simple rule, or revisit the values."
+            "these values: keep that simple rule, or revisit the values.",
+            out,
         )
-        return recommendation, out
     out.append(
         f"Acting on {rule} instead would be worth {matrix.money(simple)} per 1,000 cases, so "
         f"the model adds {matrix.money(curve.best_value - simple)} per 1,000."
     )
     rate = curve.false_alarm[curve.best] or DEFAULT_FALSE_ALARM
     for i in by_value[1:]:
-        other = curves[i]
-        gap = curve.best_value - other.best_value
-        caught = [recall_at_false_alarm(entries[k].diagnostics["curves"], rate) for k in (top, i)]
-        more = round((caught[0] - caught[1]) * 100)
-        detail = (
-            f"{abs(more)} {'more' if more > 0 else 'fewer'} of every 100"
-            if more
-            else "the same share"
-        )
-        out.append(
-            f"At the same false-alarm rate ({rate:.0%} of the '{negative}' cases flagged), "
-            f"{names[top]} catches {caught[0]:.0%} of the '{positive}' cases and {names[i]} "
-            f"{caught[1]:.0%}: {detail}."
-        )
-        uncertain = (
-            " The holdout cannot separate the two on the metric, so treat this gap as uncertain."
-            if ties.get(i)
-            else ""
-        )
-        less = (
-            f"{matrix.money(gap)} less per 1,000 cases, "
-            f"{matrix.money(gap * matrix.population / 1_000)} for {matrix.population:,} cases"
-            if round(gap) > 0
-            else "the same value"
-        )
-        out.append(
-            f"{names[i]} is worth {matrix.money(other.best_value)} per 1,000 at threshold "
-            f"{other.best_threshold:.2f}: {less}.{uncertain}"
-        )
-    close = [i for i in by_value[1:] if ties.get(i)]
-    if close and top == order[0]:
-        recommendation = (
+        out += _versus(view, top, i, rate)
+    close = [names[i] for i in by_value[1:] if _tied(entries[top], entries[i])]
+    if close:
+        return (
             f"{names[top]} is worth the most, but the holdout cannot separate it from "
-            f"{', '.join(names[i] for i in close)}; either is a sound choice."
+            f"{', '.join(close)}; either is a sound choice.",
+            out,
         )
-    else:
-        recommendation = (
-            f"Choose {names[top]} at threshold {curve.best_threshold:.2f}: "
-            f"{matrix.money(curve.best_value)} per 1,000 cases."
-        )
-    return recommendation, out
+    return (
+        f"Choose {names[top]} at threshold {curve.best_threshold:.2f}: "
+        f"{matrix.money(curve.best_value)} per 1,000 cases.",
+        out,
+    )
 
 
 def _regression_sentences(view: dict, order: list[int], target: str) -> list[str]:
@@ -263,7 +267,7 @@ def build_view(
         sentences.append(text)
         ties[i] = tie
     if binary:
-        recommendation, more = _binary_sentences(view, order, ties)
+        recommendation, more = _binary_sentences(view)
     else:
         more = (
             _regression_sentences(view, order, entries[0].target)
