@@ -14,6 +14,7 @@ from sqlalchemy.engine import make_url
 from studio.config import Settings
 from studio.context import Studio
 from studio.db import dispose_engine
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
 
 PG_URL = os.environ.get("STUDIO_TEST_DATABASE_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
@@ -129,3 +130,31 @@ def clone_store(
 
         request.addfinalizer(drop)
     return make_settings(home, url)
+
+
+# One headless Chromium per test session, shared by the browser flows (tests/e2e) and the
+# offline report tests: Playwright's sync API allows one running instance per thread.
+def _browser_available() -> str | None:
+    if not Path(CHROMIUM).exists():
+        return f"{CHROMIUM} is not installed (apt-get install chromium)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "the playwright package is not installed (pip install -e '.[test]')"
+    return None
+
+
+@pytest.fixture(scope="session")
+def browser():  # noqa: ANN201
+    """One headless Chromium for the session; a missing browser skips (or fails in CI)."""
+    missing = _browser_available()
+    if missing:
+        if os.environ.get("STUDIO_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"browser tests are required here but {missing}")
+        pytest.skip(missing)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import gzip
 import json
-import os
 import re
 from datetime import UTC, datetime, timedelta, timezone
 from html.parser import HTMLParser
@@ -33,7 +32,7 @@ from studio.reports.html import (
     render_html,
     save_report,
 )
-from tests.e2e.conftest import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
+from tests.e2e.conftest import ARTIFACTS
 
 EVIL = "<script>alert(1)</script>"
 AT = datetime(2026, 3, 14, 9, 26, tzinfo=UTC)
@@ -310,18 +309,10 @@ def test_save_report_refuses_a_missing_folder(tmp_path: Path) -> None:
 # Browser tests: the saved file in a real, offline Chromium.
 
 
-@pytest.fixture(scope="module")
-def chromium():  # noqa: ANN201
-    """Debian's headless Chromium, or a skip when it is not installed."""
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("STUDIO_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"browser tests are required here but {CHROMIUM} is missing")
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+@pytest.fixture
+def chromium(browser):  # noqa: ANN001, ANN201
+    """The session's shared Chromium (see tests/conftest.py)."""
+    return browser
 
 
 def _open_offline(chromium, path: Path, init_script: str = ""):  # noqa: ANN001, ANN202
