@@ -118,6 +118,11 @@ def render_labels(studio: Studio, version: VersionInfo) -> None:
         offer_retrain(studio, version.ref, labelled_rows(studio, batch_id), "mon_lab")
 
 
+def _default(kind: str, rows: int) -> str:
+    test = default_test(kind, rows, 3)
+    return f"{test.name} at {test.default_threshold:g}"
+
+
 def render_settings(studio: Studio, version: VersionInfo) -> None:
     """Edit the model's per-feature drift test and threshold, and the dataset drift share."""
     saved = get_settings(studio, version.name)
@@ -127,7 +132,7 @@ def render_settings(studio: Studio, version: VersionInfo) -> None:
         {
             "Feature": list(kinds),
             "Kind": list(kinds.values()),
-            "Default": [default_test(k, rows, 3).name for k in kinds.values()],
+            "Default": [_default(k, rows) for k in kinds.values()],
             "Test": [saved.tests.get(n, DEFAULT) for n in kinds],
             "Threshold": [saved.thresholds.get(n) for n in kinds],
         }
