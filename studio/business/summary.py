@@ -22,6 +22,8 @@ from studio.business.value import (
     recall_at_false_alarm,
     regression_value,
     value_curve,
+    value_gap_interval,
+    value_interval,
 )
 from studio.errors import InvalidInputError
 from studio.experiments.compare import Entry, difference_interval
@@ -40,6 +42,7 @@ class BusinessView:
     entries: tuple[Entry, ...]
     matrix: CostMatrix
     curves: tuple[ValueCurve | None, ...]
+    value_intervals: tuple[tuple[float, float] | None, ...]  # 95%, at each best threshold
     gains: tuple[Gains | None, ...]
     regression: tuple[RegressionValue | None, ...]
     classes: tuple[tuple[ClassQuality, ...] | None, ...]
@@ -99,9 +102,16 @@ def _metric_sentence(a: Entry, b: Entry, names: tuple[str, str], metric: str) ->
     )
 
 
-def _tied(a: Entry, b: Entry) -> bool:
-    """Whether the holdout cannot separate ``a`` and ``b`` on their ranking metric."""
-    return _metric_sentence(a, b, (a.name, b.name), a.metric)[1]
+def _table(view: dict, i: int) -> dict[str, list[float]]:
+    return view["entries"][i].diagnostics["curves"]["thresholds"]
+
+
+def _gap(view: dict, top: int, i: int) -> tuple[float, float]:
+    """The 95% interval of the value gap between ``top`` and ``i`` at their thresholds."""
+    curves = view["curves"]
+    return value_gap_interval(
+        (_table(view, top), curves[top].best), (_table(view, i), curves[i].best), view["matrix"]
+    )
 
 
 def _versus(view: dict, top: int, i: int, rate: float) -> list[str]:
@@ -115,17 +125,15 @@ def _versus(view: dict, top: int, i: int, rate: float) -> list[str]:
         f"{abs(more)} {'more' if more > 0 else 'fewer'} of every 100" if more else "the same share"
     )
     gap = curves[top].best_value - curves[i].best_value
+    low, high = _gap(view, top, i)
     less = (
-        f"{matrix.money(gap)} less per 1,000 cases, "
-        f"{matrix.money(gap * matrix.population / 1_000)} for {matrix.population:,} cases"
+        f"{matrix.money(gap)} less per 1,000 cases (95% interval {matrix.money(low)} to "
+        f"{matrix.money(high)}), {matrix.money(gap * matrix.population / 1_000)} for "
+        f"{matrix.population:,} cases"
         if round(gap) > 0
         else "the same value"
     )
-    uncertain = (
-        " The holdout cannot separate the two on the metric, so treat this gap as uncertain."
-        if _tied(entries[top], entries[i])
-        else ""
-    )
+    uncertain = " The gap is within the uncertainty of the holdout." if low <= 0 <= high else ""
     return [
         f"At the same false-alarm rate ({rate:.0%} of the '{negative}' cases flagged), "
         f"{names[top]} catches {caught[0]:.0%} of the '{positive}' cases and {names[i]} "
@@ -143,9 +151,11 @@ def _binary_sentences(view: dict) -> tuple[str, list[str]]:
     top, curve = by_value[0], curves[by_value[0]]
     nobody = act_on_nobody(entries[top].diagnostics["curves"]["thresholds"], matrix)
     simple, rule = max((nobody, "nobody"), (curve.act_on_everyone, "everyone"))
+    low, high = value_interval(_table(view, top), curve.best, matrix)
     out = [
         f"With these values, {names[top]} is worth {matrix.money(curve.best_value)} per 1,000 "
-        f"cases at threshold {curve.best_threshold:.2f}: it acts on "
+        f"cases (95% interval {matrix.money(low)} to {matrix.money(high)}) at threshold "
+        f"{curve.best_threshold:.2f}: it acts on "
         f"{curve.flagged[curve.best]:.0%} of cases and catches "
         f"{curve.recall[curve.best]:.0%} of the '{view['positive_label']}' cases "
         f"({matrix.money(curve.for_population(matrix.population))} for "
@@ -164,10 +174,10 @@ def _binary_sentences(view: dict) -> tuple[str, list[str]]:
     rate = curve.false_alarm[curve.best] or DEFAULT_FALSE_ALARM
     for i in by_value[1:]:
         out += _versus(view, top, i, rate)
-    close = [names[i] for i in by_value[1:] if _tied(entries[top], entries[i])]
+    close = [names[i] for i in by_value[1:] if _gap(view, top, i)[0] <= 0]
     if close:
         return (
-            f"{names[top]} is worth the most, but the holdout cannot separate it from "
+            f"{names[top]} is worth the most, but the holdout cannot separate its value from "
             f"{', '.join(close)}; either is a sound choice.",
             out,
         )
@@ -276,7 +286,12 @@ def build_view(
         )
         recommendation = _recommend_by_metric(names, order, ties, metric)
     return BusinessView(
-        task, metric, view["names"], view["entries"], matrix, view["curves"], view["gains"],
+        task, metric, view["names"], view["entries"], matrix, view["curves"],
+        tuple(
+            value_interval(c["thresholds"], v.best, matrix) if v else None
+            for c, v in zip(curves_of, view["curves"], strict=True)
+        ),
+        view["gains"],
         view["regression"], view["classes"], view["positive_label"], recommendation,
         tuple(sentences + more),
     )  # fmt: skip

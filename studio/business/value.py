@@ -102,6 +102,46 @@ def value_curve(table: dict[str, list[float]], matrix: CostMatrix) -> ValueCurve
     )
 
 
+DRAWS = 2_000
+
+
+def _cell_draws(table: dict[str, list[float]], index: int, draws: int, seed: int) -> np.ndarray:
+    """Bootstrap resamples of the TP/FP/FN/TN counts at threshold ``index``: resampling the
+    holdout rows at a fixed threshold is a multinomial draw over the four outcome cells."""
+    counts = np.array([table[k][index] for k in ("tp", "fp", "fn", "tn")], dtype=float)
+    total = int(counts.sum())
+    return np.random.default_rng(seed).multinomial(total, counts / total, size=draws) / total
+
+
+def value_draws(
+    table: dict[str, list[float]], index: int, matrix: CostMatrix, seed: int = 0
+) -> np.ndarray:
+    """Bootstrap values per 1,000 cases at threshold ``index`` (the threshold held fixed)."""
+    shares = _cell_draws(table, index, DRAWS, seed)
+    return shares @ np.array([matrix.tp, matrix.fp, matrix.fn, matrix.tn]) * PER
+
+
+def value_interval(
+    table: dict[str, list[float]], index: int, matrix: CostMatrix, seed: int = 0
+) -> tuple[float, float]:
+    """The 95% bootstrap interval of the value per 1,000 cases at threshold ``index``."""
+    low, high = np.percentile(value_draws(table, index, matrix, seed), [2.5, 97.5])
+    return float(low), float(high)
+
+
+def value_gap_interval(
+    first: tuple[dict[str, list[float]], int],
+    second: tuple[dict[str, list[float]], int],
+    matrix: CostMatrix,
+) -> tuple[float, float]:
+    """The 95% interval of ``first`` minus ``second`` value per 1,000 cases, each at its own
+    threshold, from independent resamples (unpaired: the stored counts do not say which rows
+    both models got right, so this is wider than a paired interval)."""
+    gap = value_draws(*first, matrix, seed=1) - value_draws(*second, matrix, seed=2)
+    low, high = np.percentile(gap, [2.5, 97.5])
+    return float(low), float(high)
+
+
 def act_on_nobody(table: dict[str, list[float]], matrix: CostMatrix) -> float:
     """Value per 1,000 cases when no case is treated as positive (the do-nothing baseline)."""
     positives = table["tp"][0] + table["fn"][0]

@@ -19,7 +19,10 @@ from studio.reports.sections import answer_section, curves_section, value_sectio
 
 FOOTNOTE = (
     "Figures are computed on each candidate's holdout rows (never used for training); "
-    "intervals are 95% bootstrap intervals. This file holds aggregated figures only, no rows."
+    "intervals are 95% bootstrap intervals. The best threshold is chosen on the same holdout, so "
+    "the value at it is slightly optimistic; value gaps between candidates use independent "
+    "resamples (unpaired), so they are conservative. This file holds aggregated figures only, "
+    "no rows."
 )
 
 

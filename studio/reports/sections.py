@@ -33,11 +33,14 @@ def _binary_blocks(view: BusinessView) -> list:
         (
             f"{name}: value per 1,000 cases",
             matrix.money(curve.best_value),
-            f"threshold {curve.best_threshold:.2f} · acts on {curve.flagged[curve.best]:.0%} · "
+            f"95% interval {matrix.money(low)} to {matrix.money(high)} · threshold "
+            f"{curve.best_threshold:.2f} · acts on {curve.flagged[curve.best]:.0%} · "
             f"{matrix.money(curve.for_population(matrix.population))} for "
             f"{matrix.population:,} cases",
         )
-        for name, curve in zip(view.names, view.curves, strict=True)
+        for name, curve, (low, high) in zip(
+            view.names, view.curves, view.value_intervals, strict=True
+        )
     )
     values = pd.DataFrame(
         {

@@ -43,7 +43,9 @@ def _binary_card(view: BusinessView, i: int, big: bool) -> None:
         help=f"At threshold {curve.best_threshold:.2f}; for {matrix.population:,} cases: "
         f"{matrix.money(curve.for_population(matrix.population))}.",
     )
+    low, high = view.value_intervals[i]
     st.caption(
+        f"95% interval {matrix.money(low)} to {matrix.money(high)} · "
         f"threshold {curve.best_threshold:.2f} · acts on {curve.flagged[curve.best]:.0%} · "
         f"catches {curve.recall[curve.best]:.0%} of '{view.positive_label}' · "
         f"{matrix.money(curve.for_population(matrix.population))} for "

@@ -56,7 +56,8 @@ def test_a_clear_win_names_the_winner_its_value_and_the_detection_gap() -> None:
     assert "less per 1,000 cases" in next(
         s for s in view.sentences if s.startswith("weak is worth")
     )
-    assert not any("uncertain" in s for s in view.sentences)
+    assert not any("uncertainty" in s for s in view.sentences)
+    assert "(95% interval $" in value
 
 
 def test_a_tie_within_the_interval_is_said_honestly() -> None:
@@ -64,8 +65,8 @@ def test_a_tie_within_the_interval_is_said_honestly() -> None:
     view = build_view(entries, CostMatrix(100, -20, 0, 0))
     assert "cannot be told apart on ROC AUC" in view.sentences[0]
     assert "includes zero" in view.sentences[0]
-    assert "cannot separate it from" in view.recommendation
-    assert any("treat this gap as uncertain" in s for s in view.sentences)
+    assert "cannot separate its value from" in view.recommendation
+    assert any("within the uncertainty of the holdout" in s for s in view.sentences)
 
 
 def test_when_no_model_beats_a_simple_rule_the_summary_says_so() -> None:

@@ -15,6 +15,8 @@ from studio.business.value import (
     recall_at_false_alarm,
     regression_value,
     value_curve,
+    value_gap_interval,
+    value_interval,
     within_curve,
 )
 from studio.errors import InvalidInputError
@@ -130,3 +132,40 @@ def test_money_is_written_in_the_unit() -> None:
     assert CostMatrix(unit="$").money(1234.4) == "$1,234"
     assert CostMatrix(unit="hours").money(-50, signed=True) == "-50 hours"
     assert CostMatrix(unit="€").money(10, signed=True) == "+€10"
+
+
+def test_value_intervals_match_a_naive_row_bootstrap() -> None:
+    """At a fixed threshold, resampling rows is a multinomial draw over the four outcomes:
+    the intervals agree with a naive bootstrap over the rows (up to Monte Carlo noise)."""
+    matrix = CostMatrix(100, -20, -10, 1)
+    y, proba = _binary(6, n=600)
+    y2, proba2 = _binary(7, n=600)
+    tables = [
+        classification(a, b, ["no", "yes"])["thresholds"] for a, b in ((y, proba), (y2, proba2))
+    ]
+    index = 40  # threshold 0.40
+    rng = np.random.default_rng(0)
+
+    def naive(y_: np.ndarray, p_: np.ndarray) -> np.ndarray:
+        out = []
+        for _ in range(2000):
+            pick = rng.integers(0, len(y_), len(y_))
+            yy, flagged = y_[pick], p_[pick] >= 0.40
+            total = (
+                np.sum(flagged & (yy == 1)) * matrix.tp
+                + np.sum(flagged & (yy == 0)) * matrix.fp
+                + np.sum(~flagged & (yy == 1)) * matrix.fn
+                + np.sum(~flagged & (yy == 0)) * matrix.tn
+            )
+            out.append(total / len(yy) * 1000)
+        return np.array(out)
+
+    first, second = naive(y, proba), naive(y2, proba2)
+    low, high = value_interval(tables[0], index, matrix)
+    ref_low, ref_high = np.percentile(first, [2.5, 97.5])
+    width = ref_high - ref_low
+    assert abs(low - ref_low) < 0.08 * width and abs(high - ref_high) < 0.08 * width
+    gap_low, gap_high = value_gap_interval((tables[0], index), (tables[1], index), matrix)
+    ref = np.percentile(first - second, [2.5, 97.5])
+    assert abs(gap_low - ref[0]) < 0.08 * (ref[1] - ref[0])
+    assert abs(gap_high - ref[1]) < 0.08 * (ref[1] - ref[0])
