@@ -74,7 +74,13 @@ def score_frame(
     kept = kept.drop(columns=list(outputs.columns), errors="ignore")
     logged = pd.concat([kept, checked.features], axis=1)
     batch_id = _log(studio, version, logged, outputs, source_name, actor, checked.unseen)
-    return ScoreResult(version, result, checked.notices, batch_id)
+    notices = list(checked.notices)
+    if len(kept.columns):
+        notices.append(
+            f"Kept {', '.join(map(str, kept.columns))} with the logged rows (batch #{batch_id}), "
+            "so labels that arrive later can be joined to these rows (Monitor page, Labels)."
+        )
+    return ScoreResult(version, result, notices, batch_id)
 
 
 def _keys(frame: pd.DataFrame, version: VersionInfo) -> pd.DataFrame:
