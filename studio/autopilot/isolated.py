@@ -11,6 +11,7 @@ fork: GNU libgomp is not fork-safe, and a child forked after the parent ran an O
 from __future__ import annotations
 
 import multiprocessing as mp
+import threading
 import time
 import traceback
 from collections.abc import Callable
@@ -20,6 +21,9 @@ from typing import Any
 Send = Callable[[Any], None]
 _CTX = mp.get_context("fork")
 POLL_SECONDS = 60.0
+# Held while forking, and by the worker's heartbeat thread around its database work: a child is
+# never forked while another thread holds a lock inside the connection pool or the driver.
+FORK_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -50,7 +54,8 @@ def run_isolated(
     ``on_message`` returns False for a ``(kind, payload)`` message the child sent."""
     receive, send = _CTX.Pipe(duplex=False)
     process = _CTX.Process(target=_child, args=(target, send), daemon=True)
-    process.start()
+    with FORK_LOCK:
+        process.start()
     send.close()
     try:
         while True:

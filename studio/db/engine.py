@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import os
 import threading
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -33,6 +35,21 @@ def _set_sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001 (DB-
     cursor.close()
 
 
+def _fresh_pool_after_fork(engine: Engine) -> None:
+    """Give a forked child (trial and analysis children of a worker) its own connection pool:
+    SQLite and psycopg connections must not be shared across a fork, so the child's copy of the
+    engine forgets the parent's pooled connections without closing them (SQLAlchemy's
+    recommended ``dispose(close=False)``)."""
+    ref = weakref.ref(engine)
+
+    def reset() -> None:
+        alive = ref()
+        if alive is not None:
+            alive.dispose(close=False)
+
+    os.register_at_fork(after_in_child=reset)
+
+
 def create_studio_engine(url: str) -> Engine:
     """A new engine for ``url`` with Studio's connection settings; creates the schema."""
     parsed = make_url(url)
@@ -46,6 +63,7 @@ def create_studio_engine(url: str) -> Engine:
         event.listen(engine, "connect", _set_sqlite_pragmas)
     else:
         engine = create_engine(url, pool_pre_ping=True)
+    _fresh_pool_after_fork(engine)
     try:
         SQLModel.metadata.create_all(engine)
         upgrade_schema(engine)

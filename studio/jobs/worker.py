@@ -13,6 +13,7 @@ import threading
 import time
 import uuid
 
+from studio.autopilot.isolated import FORK_LOCK
 from studio.autopilot.runner import help_search, joinable_run, run_autopilot_job
 from studio.context import Studio
 from studio.experiments.analysis import analyze_run
@@ -38,9 +39,10 @@ class Heartbeat(threading.Thread):
     def run(self) -> None:
         while not self.halt.wait(HEARTBEAT_SECONDS):
             try:
-                alive = queue.heartbeat(
-                    self.studio, self.worker_id, job_id=self.job_id, run_id=self.run_id
-                )
+                with FORK_LOCK:  # no fork while this thread is inside the database driver
+                    alive = queue.heartbeat(
+                        self.studio, self.worker_id, job_id=self.job_id, run_id=self.run_id
+                    )
                 if not alive:
                     self.told_to_stop.set()
             except Exception:  # a missed heartbeat is retried; the sweep tolerates a few

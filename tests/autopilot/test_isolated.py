@@ -76,3 +76,27 @@ def test_greedy_ensemble_beats_or_matches_each_member() -> None:
     assert np.allclose(blended, manual) and weights.sum() == 25
     best_single = max(score(METRICS["roc_auc"], y, m) for m in members)
     assert score(METRICS["roc_auc"], y, blended) >= best_single
+
+
+def test_a_forked_child_uses_its_own_database_connections(studio) -> None:  # noqa: ANN001
+    """The parent's pooled connection is never used by a child (SQLite and psycopg connections
+    are not fork-safe): the child reads the store on a fresh pool, and the parent's pool still
+    works afterwards."""
+    from sqlalchemy import text
+
+
+    def count(engine) -> int:  # noqa: ANN001
+        with engine.connect() as conn:
+            return int(conn.execute(text("SELECT COUNT(*) FROM dataset")).scalar_one())
+
+    assert count(studio.engine) == 0  # the parent's pool now holds a connection
+    parent_pool = id(studio.engine.pool)
+
+    def child(send) -> tuple[int, int]:  # noqa: ANN001
+        return id(studio.engine.pool), count(studio.engine)
+
+    outcome = run_isolated(child, time.monotonic() + 60)
+    assert outcome.status == "done", outcome.error
+    child_pool, rows = outcome.result
+    assert child_pool != parent_pool and rows == 0
+    assert id(studio.engine.pool) == parent_pool and count(studio.engine) == 0
