@@ -84,7 +84,6 @@ def test_a_forked_child_uses_its_own_database_connections(studio) -> None:  # no
     works afterwards."""
     from sqlalchemy import text
 
-
     def count(engine) -> int:  # noqa: ANN001
         with engine.connect() as conn:
             return int(conn.execute(text("SELECT COUNT(*) FROM dataset")).scalar_one())
