@@ -1,4 +1,9 @@
-"""Shared fixtures: a real Studio on SQLite and, when configured, on PostgreSQL."""
+"""Shared fixtures: a real Studio on SQLite and, where the database matters, on PostgreSQL.
+
+Tests run on SQLite. A test (or module, with ``pytestmark``) marked ``@pytest.mark.database``
+also runs on PostgreSQL when ``STUDIO_TEST_DATABASE_URL`` is set: the store itself, queue
+claims, concurrency, JSON columns and migrations, i.e. what differs between the two engines.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ import os
 import uuid
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -14,11 +20,39 @@ from sqlalchemy.engine import make_url
 from studio.config import Settings
 from studio.context import Studio
 from studio.db import dispose_engine
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
+
+if TYPE_CHECKING:
+    from tests.stores import StoreCopy, Template
 
 PG_URL = os.environ.get("STUDIO_TEST_DATABASE_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
 ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """``backend`` is 'sqlite', plus 'postgresql' for tests marked ``database``."""
+    if "backend" in metafunc.fixturenames:
+        marked = metafunc.definition.get_closest_marker("database") is not None
+        metafunc.parametrize("backend", BACKENDS if marked else ["sqlite"], scope="session")
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """The controller (or a run without xdist) drops the session's template databases."""
+    if PG_URL and not hasattr(session.config, "workerinput"):
+        from tests.stores import drop_templates, shared_root
+
+        factory = session.config._tmp_path_factory  # type: ignore[attr-defined]
+        drop_templates(shared_root(factory), PG_URL)
 
 
 def fresh_database_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
@@ -47,12 +81,6 @@ def make_settings(home: Path, url: str, **overrides: object) -> Settings:
     """Settings for a test store under ``home``."""
     values = {"home": home, "database_url": url, "artifacts_dir": home / "artifacts"}
     return Settings(**(values | {"user": "tester"} | overrides))  # type: ignore[arg-type]
-
-
-@pytest.fixture(params=BACKENDS)
-def backend(request: pytest.FixtureRequest) -> str:
-    """The database backend under test: 'sqlite', and 'postgresql' when configured."""
-    return request.param
 
 
 @pytest.fixture
@@ -96,40 +124,44 @@ def release_store(url: str) -> None:
         storage.engine.dispose()
 
 
-def clone_store(
-    backend: str, source_url: str, source_home: Path, tmp_path: Path,
-    request: pytest.FixtureRequest,
-) -> Settings:  # fmt: skip
-    """A private copy of a prepared store (database and artifacts) for one test.
+@pytest.fixture(scope="session")
+def templates(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str, str], Template]:
+    """``templates(recipe, backend)``: a prepared store (tests/stores.py), built once per
+    session for all xdist workers."""
+    from tests.stores import build_template, shared_root
 
-    Expensive set-ups (a finished autopilot run) are built once per module and copied per
-    test: a file copy for SQLite, ``CREATE DATABASE ... TEMPLATE`` for PostgreSQL.
-    """
-    import shutil
+    built: dict[tuple[str, str], Template] = {}
 
-    home = tmp_path / f"home-{uuid.uuid4().hex[:6]}"
-    shutil.copytree(source_home, home)
-    if backend == "sqlite":
-        target = tmp_path / f"studio-{uuid.uuid4().hex[:6]}.db"
-        shutil.copy(make_url(source_url).database, target)
-        url = f"sqlite:///{target}"
-        request.addfinalizer(lambda: release_store(url))
-    else:
-        name = f"studio_t_{uuid.uuid4().hex[:12]}"
-        template = make_url(source_url).database
-        admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
-        url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    def get(name: str, backend: str = "sqlite") -> Template:
+        if (name, backend) not in built:
+            root = shared_root(tmp_path_factory)
+            built[name, backend] = build_template(name, backend, root, PG_URL)
+        return built[name, backend]
 
-        def drop() -> None:
-            release_store(url)
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
+    return get
 
-        request.addfinalizer(drop)
-    return make_settings(home, url)
+
+@pytest.fixture
+def prepared(
+    templates: Callable[[str, str], Template], tmp_path: Path, request: pytest.FixtureRequest
+) -> Callable[..., StoreCopy]:
+    """``prepared(recipe, backend='sqlite')``: a private copy of a prepared store."""
+    from tests.stores import copy_template
+
+    def make(name: str, backend: str = "sqlite") -> StoreCopy:
+        home = tmp_path / f"home-{name}-{uuid.uuid4().hex[:6]}"
+        return copy_template(templates(name, backend), home, request)
+
+    return make
+
+
+@pytest.fixture
+def finished_run(backend: str, prepared: Callable[..., StoreCopy]) -> tuple[Studio, int]:
+    """A private copy of the prepared run of linear candidates on churn: (studio, run id).
+
+    Linear models predict without OpenMP, so scoring in this process keeps it safe to fork."""
+    copy = prepared("linear_churn", backend)
+    return Studio.open(copy.settings), int(copy.info["run_id"])
 
 
 # One headless Chromium per test session, shared by the browser flows (tests/e2e) and the

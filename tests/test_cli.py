@@ -1,35 +1,23 @@
-"""The studio command line: JSON documents, exit codes and one-sentence errors."""
+"""The studio command line: JSON documents, exit codes and one-sentence errors.
+
+Commands run in this process (tests/cli.py); the smoke tests marked below start a real
+interpreter to check what only one shows: the exit status, a real stdout, no traceback."""
 
 from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import PG_URL
+from tests.cli import clean_env, run, run_process
 
 
-def run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "studio.cli", *args],
-        capture_output=True, text=True, env=env, timeout=120,
-    )  # fmt: skip
-
-
-@pytest.fixture(params=["sqlite"] + (["postgresql"] if PG_URL else []))
-def env(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, str]:
-    """A process environment pointing at a fresh store on each backend."""
-    from tests.conftest import fresh_database_url
-
-    values = {k: v for k, v in os.environ.items() if not k.startswith("STUDIO_")}
-    values |= {"STUDIO_HOME": str(tmp_path / "home"), "STUDIO_USER": "cli-user"}
-    if request.param == "postgresql":
-        values["STUDIO_DATABASE_URL"] = fresh_database_url("postgresql", tmp_path, request)
-    return values
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    """A process environment pointing at a fresh SQLite store."""
+    return clean_env(tmp_path / "home", "cli-user")
 
 
 @pytest.fixture
@@ -43,8 +31,8 @@ def churn_csv(tmp_path: Path) -> Path:
 
 
 def test_data_add_json_contract(env: dict[str, str], churn_csv: Path) -> None:
-    """data add --json prints exactly one document with the agreed keys."""
-    result = run("data", "add", str(churn_csv), "--json", env=env)
+    """data add --json prints exactly one document with the agreed keys (a real process)."""
+    result = run_process("data", "add", str(churn_csv), "--json", env=env)
     assert result.returncode == 0, result.stderr
     document = json.loads(result.stdout)
     assert {"name", "version", "rows", "columns", "sha256", "warnings"} <= set(document)
@@ -83,7 +71,7 @@ def test_user_errors_exit_2_with_one_sentence(
     env: dict[str, str], args: tuple[str, ...], message: str
 ) -> None:
     """A user error is exit 2, 'error: ...' on stderr, nothing on stdout, no traceback."""
-    result = run(*args, "--json", env=env)
+    result = (run_process if args[1] == "add" else run)(*args, "--json", env=env)
     assert result.returncode == 2
     assert result.stderr.startswith(f"error: {message}")
     assert "Traceback" not in result.stderr and result.stdout == ""
@@ -105,7 +93,7 @@ def test_internal_failure_exits_1_with_a_reference(tmp_path: Path) -> None:
         "STUDIO_HOME": str(tmp_path / "home"),
         "STUDIO_DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none",
     }
-    result = run("data", "list", env=env)
+    result = run_process("data", "list", env=env)
     assert result.returncode == 1
     assert result.stderr.startswith("error: ") and "ref " in result.stderr
     assert "Traceback" not in result.stderr

@@ -3,28 +3,18 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from tests.autopilot.conftest import churn_like
-
-
-def run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "studio.cli", *args],
-        capture_output=True, text=True, env=env, timeout=300,
-    )  # fmt: skip
+from tests.cli import clean_env, run, run_process
 
 
 @pytest.fixture
 def env(tmp_path: Path) -> dict[str, str]:
     """A fresh SQLite store holding the 'churn' dataset."""
-    values = {k: v for k, v in os.environ.items() if not k.startswith("STUDIO_")}
-    values |= {"STUDIO_HOME": str(tmp_path / "home"), "STUDIO_USER": "cli"}
+    values = clean_env(tmp_path / "home", "cli")
     csv = tmp_path / "churn.csv"
     churn_like().to_csv(csv, index=False)
     assert run("data", "add", str(csv), env=values).returncode == 0
@@ -32,10 +22,11 @@ def env(tmp_path: Path) -> dict[str, str]:
 
 
 def test_run_wait_json_contract_status_and_export(env: dict[str, str], tmp_path: Path) -> None:
-    """--wait --json prints the agreed document; status repeats it; export writes a script."""
-    result = run(
+    """--wait --json prints the agreed document (a real process: one JSON document on its
+    stdout); status repeats it; export writes a script."""
+    result = run_process(
         "autopilot", "run", "--dataset", "churn", "--target", "churn", "--max-trials", "5",
-        "--budget-seconds", "60", "--wait", "--json", env=env,
+        "--no-budget", "--wait", "--json", env=env,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     document = json.loads(result.stdout)
@@ -62,6 +53,10 @@ def test_run_wait_json_contract_status_and_export(env: dict[str, str], tmp_path:
         (("autopilot", "run", "--dataset", "churn", "--target", "nope"), "'nope' is not a column"),
         (("autopilot", "run", "--dataset", "churn", "--target", "churn", "--budget-seconds", "0"),
          "The time budget must be more than 0 seconds"),
+        (("autopilot", "run", "--dataset", "churn", "--target", "churn", "--no-budget"),
+         "Give a time budget, a maximum number of trials, or both"),
+        (("autopilot", "run", "--dataset", "churn", "--target", "churn", "--top-k", "0"),
+         "The number of candidates to keep must be between 1 and 20"),
         (("autopilot", "run", "--dataset", "churn", "--target", "churn", "--families", "gbm"),
          "Unknown model family 'gbm'; choose from hgb"),
         (("runs", "export-code", "999", "--out", "x.py"), "There is no run 999"),

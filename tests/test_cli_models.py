@@ -4,37 +4,21 @@ from __future__ import annotations
 
 import csv
 import json
-import os
-import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from tests.autopilot.conftest import churn_like
-from tests.test_cli_autopilot import run
-
-
-@pytest.fixture(scope="module")
-def trained_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A store with a finished linear run on churn, made once for the module."""
-    tmp = tmp_path_factory.mktemp("cli-models")
-    values = {k: v for k, v in os.environ.items() if not k.startswith("STUDIO_")}
-    values |= {"STUDIO_HOME": str(tmp / "home"), "STUDIO_USER": "cli"}
-    churn_like().to_csv(tmp / "churn.csv", index=False)
-    assert run("data", "add", str(tmp / "churn.csv"), env=values).returncode == 0
-    done = run("autopilot", "run", "--dataset", "churn", "--target", "churn", "--max-trials",
-               "4", "--families", "linear", "--wait", env=values)  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    return tmp / "home"
+from tests.cli import run
+from tests.stores import StoreCopy
 
 
 @pytest.fixture
-def trained(trained_home: Path, tmp_path: Path) -> dict[str, str]:
-    """The CLI's environment on a private copy of the module's store."""
-    shutil.copytree(trained_home, tmp_path / "home")
-    values = {k: v for k, v in os.environ.items() if not k.startswith("STUDIO_")}
-    return values | {"STUDIO_HOME": str(tmp_path / "home"), "STUDIO_USER": "cli"}
+def trained(prepared: Callable[..., StoreCopy]) -> dict[str, str]:
+    """The CLI's environment on a copy of the prepared linear run on churn."""
+    return prepared("linear_churn").env("cli")
 
 
 def test_register_approve_promote_history_predict(trained: dict[str, str], tmp_path: Path) -> None:

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -13,46 +12,15 @@ import pytest
 
 from studio.business.value import CostMatrix
 from tests.autopilot.conftest import churn_like
-from tests.test_cli_autopilot import run
-
-
-@pytest.fixture(scope="module")
-def shipped_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A store whose model 'churn' v1 (linear) is in production."""
-    tmp = tmp_path_factory.mktemp("cli-monitor")
-    values = {k: v for k, v in os.environ.items() if not k.startswith("STUDIO_")}
-    values |= {"STUDIO_HOME": str(tmp / "home"), "STUDIO_USER": "cli"}
-    churn_like(1200).to_csv(tmp / "churn.csv", index=False)
-    for args in (
-        ["data", "add", str(tmp / "churn.csv")],
-        [
-            "autopilot",
-            "run",
-            "--dataset",
-            "churn",
-            "--target",
-            "churn",
-            "--max-trials",
-            "3",
-            "--families",
-            "linear",
-            "--wait",
-        ],
-        ["models", "register", "--run", "1", "--name", "churn"],
-        ["models", "approve", "churn", "1", "--comment", "ok"],
-        ["models", "promote", "churn", "1", "--stage", "production", "--comment", "ship"],
-    ):
-        done = run(*args, env=values)
-        assert done.returncode == 0, (args, done.stderr)
-    return tmp / "home"
+from tests.cli import run
+from tests.stores import StoreCopy
+from tests.waits import wait_until
 
 
 @pytest.fixture
-def env(shipped_home: Path, tmp_path: Path) -> dict[str, str]:
-    """The CLI's environment on a private copy of the module's store."""
-    shutil.copytree(shipped_home, tmp_path / "home")
-    values = {k: v for k, v in os.environ.items() if not k.startswith("STUDIO_")}
-    return values | {"STUDIO_HOME": str(tmp_path / "home"), "STUDIO_USER": "cli"}
+def env(prepared: Callable[..., StoreCopy]) -> dict[str, str]:
+    """The CLI's environment on a copy of a store whose model 'churn' v1 is in production."""
+    return prepared("shipped_churn").env("cli")
 
 
 def test_drift_verdicts_windows_and_exit_codes(env: dict[str, str], tmp_path: Path) -> None:
@@ -135,24 +103,19 @@ def test_bad_batches_are_one_sentence(env: dict[str, str], tmp_path: Path) -> No
 
 def test_retrain_then_challenger(env: dict[str, str], tmp_path: Path) -> None:
     """Labelled rows → a queued retraining → once its run finishes, a paired comparison."""
-    import time
-
     labelled = tmp_path / "labelled.csv"
     churn_like(300, seed=13).to_csv(labelled, index=False)
     env = env | {"STUDIO_WORKER_IDLE_EXIT": "1"}
-    queued = run(
-        "monitor", "retrain", "churn", str(labelled), "--budget-seconds", "20", "--json", env=env
-    )
+    queued = run("monitor", "retrain", "churn", str(labelled), "--no-budget", "--max-trials",
+                 "3", "--families", "linear", "--json", env=env)  # fmt: skip
     assert queued.returncode == 0, queued.stderr
     retrain_id = json.loads(queued.stdout)["retrain_id"]
-    deadline = time.monotonic() + 240
-    while True:
-        report = json.loads(
-            run("monitor", "challenger", str(retrain_id), "--json", env=env).stdout
-        )
-        if report["run_status"] in ("finished", "failed") or time.monotonic() > deadline:
-            break
-        time.sleep(2)
+
+    def challenger() -> dict:
+        return json.loads(run("monitor", "challenger", str(retrain_id), "--json", env=env).stdout)
+
+    wait_until(lambda: challenger()["run_status"] in ("finished", "failed"), "the challenger run")
+    report = challenger()
     assert report["run_status"] == "finished", report
     assert report["rows"] == 100 and report["champion"] == "churn@1"
     assert report["recommendation"].startswith(("Keep the champion", "Promote the challenger"))

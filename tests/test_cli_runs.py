@@ -4,29 +4,28 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from tests.test_cli_autopilot import env, run  # noqa: F401 (the 'env' fixture)
+from tests.cli import clean_env, run
+from tests.stores import StoreCopy
 
 # An option before RUN: argparse cannot mix it into the trailing TAG list.
 
 
 @pytest.fixture
-def finished(env: dict[str, str]) -> dict[str, str]:  # noqa: F811
-    """A store with one finished run on churn (8 trials)."""
-    done = run("autopilot", "run", "--dataset", "churn", "--target", "churn", "--max-trials",
-               "8", "--families", "hgb,linear", "--wait", env=env)  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    return env
+def finished(prepared: Callable[..., StoreCopy]) -> dict[str, str]:
+    """The CLI's environment on a copy of a store with one finished run on churn (10 trials)."""
+    return prepared("mixed_churn").env("cli")
 
 
 def test_list_show_compare_trials_and_annotations(
     finished: dict[str, str], tmp_path: Path
 ) -> None:
     """The agreed JSON documents, tags and notes, and the trial CSV."""
-    env = finished  # noqa: F811
+    env = finished
     assert run("runs", "tag", "1", "Q4", "baseline", env=env).returncode == 0
     assert run("runs", "note", "1", "First **try**.", env=env).returncode == 0
     assert run("runs", "tag", "--candidate", "hgb-t0", "1", "default", env=env).returncode == 0
@@ -34,7 +33,7 @@ def test_list_show_compare_trials_and_annotations(
     assert listed["total"] == 1
     assert listed["runs"][0] | {"created_at": None} == listed["runs"][0] | {
         "run_id": 1, "dataset": "churn@1", "target": "churn", "task": "binary",
-        "metric": "roc_auc", "status": "finished", "trials": 8, "created_by": "cli",
+        "metric": "roc_auc", "status": "finished", "trials": 10, "created_by": "tester",
         "tags": ["baseline", "q4"], "created_at": None,
     }  # fmt: skip
     none = run("runs", "list", "--search", "nothing-like-this", env=env)
@@ -55,7 +54,7 @@ def test_list_show_compare_trials_and_annotations(
     out = tmp_path / "trials.csv"
     assert run("runs", "trials", "1", "--out", str(out), env=env).returncode == 0
     rows = list(csv.DictReader(out.open()))
-    assert len(rows) == 8 and {"trial", "family", "state", "score"} <= set(rows[0])
+    assert len(rows) == 10 and {"trial", "family", "state", "score"} <= set(rows[0])
 
 
 @pytest.mark.parametrize(
@@ -71,12 +70,10 @@ def test_list_show_compare_trials_and_annotations(
     ],
 )
 def test_bad_input_exits_2_with_one_sentence(
-    env: dict[str, str],  # noqa: F811
-    args: list[str],
-    sentence: str,
+    tmp_path: Path, args: list[str], sentence: str
 ) -> None:
-    """User errors print 'error: ...' on stderr and exit 2."""
-    result = run(*args, env=env)
+    """User errors print 'error: ...' on stderr and exit 2 (an empty store)."""
+    result = run(*args, env=clean_env(tmp_path / "home", "cli"))
     assert result.returncode == 2, result.stderr
     assert result.stderr.startswith("error: ") and sentence in result.stderr
     assert "Traceback" not in result.stderr

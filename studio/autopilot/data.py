@@ -27,7 +27,9 @@ def prepare_training_data(studio: Studio, dataset_ref: str, config: dict) -> Tra
     version = get_version(studio, dataset_ref)
     frame = load_frame(studio, version)
     target, task, seed = config["target"], config["task"], int(config["seed"])
-    frame = frame[frame[target].notna()].reset_index(drop=True)
+    labelled = frame[target].notna().to_numpy()
+    frame = frame[labelled].reset_index(drop=True)
+    row_numbers = np.flatnonzero(labelled)  # position of each kept row in the stored frame
     if task == "regression":
         y = frame[target].to_numpy(dtype=float)
         n_classes, labels = 0, []
@@ -52,5 +54,5 @@ def prepare_training_data(studio: Studio, dataset_ref: str, config: dict) -> Tra
         X=X_train, y=y[train], folds=folds,
         X_holdout=X.iloc[holdout].reset_index(drop=True), y_holdout=y[holdout],
         plan=plan, metric=METRICS[config["metric"]], task=task, n_classes=n_classes,
-        labels=tuple(labels),
+        labels=tuple(labels), train_rows=row_numbers[train], holdout_rows=row_numbers[holdout],
     )  # fmt: skip

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -44,6 +44,10 @@ class TrainingData:
     task: str
     n_classes: int
     labels: tuple[str, ...] = ()
+    # Row numbers in the dataset version's stored frame (0-based) of each training and
+    # holdout row, in the order of X and X_holdout: the lineage of every row the search saw.
+    train_rows: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=int))
+    holdout_rows: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=int))
 
     def empty_output(self) -> np.ndarray:
         """An all-NaN array shaped like the model output over the training rows."""

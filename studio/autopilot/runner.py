@@ -11,7 +11,7 @@ from datetime import timedelta
 
 import numpy as np
 from optuna.trial import TrialState
-from sqlmodel import select
+from sqlmodel import or_, select
 
 from studio.autopilot.data import prepare_training_data
 from studio.autopilot.finalize import FinalCandidate, discard, finalize, remove_oof
@@ -151,9 +151,8 @@ def help_search(studio: Studio, run_id: int, worker_id: str) -> None:
 
 
 def joinable_run(studio: Studio) -> int | None:
-    """A running search with enough time left for another worker to help."""
+    """A running search with enough time left (or no time limit) for another worker to help."""
     soon = utcnow() + timedelta(seconds=5)
+    time_left = or_(Run.search_deadline.is_(None), Run.search_deadline > soon)  # None: no budget
     with session_scope(studio.engine) as db:
-        return db.exec(
-            select(Run.id).where(Run.status == "running", Run.search_deadline > soon).limit(1)
-        ).first()
+        return db.exec(select(Run.id).where(Run.status == "running", time_left).limit(1)).first()

@@ -73,6 +73,8 @@ def _check_limits(request: AutopilotRequest) -> None:
         raise InvalidInputError("The number of folds must be between 2 and 20.")
     if not 0.05 <= request.holdout <= 0.5:
         raise InvalidInputError("The holdout share must be between 0.05 and 0.5.")
+    if not 1 <= request.top_k <= 20:
+        raise InvalidInputError("The number of candidates to keep must be between 1 and 20.")
 
 
 def plan_run(studio: Studio, request: AutopilotRequest) -> RunPlan:

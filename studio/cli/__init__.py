@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 
 from studio.cli import (
+    app_command,
     autopilot_commands,
     data_commands,
     models_commands,
@@ -21,28 +20,10 @@ from studio.cli import (
     report_commands,
     runs_commands,
 )
-from studio.cli.output import command
 from studio.config import load_settings
 from studio.context import Studio
 from studio.errors import StudioError, UserError
 from studio.logs import configure_logging, log_failure
-
-APP = Path(__file__).resolve().parents[2] / "app.py"
-
-
-def _app(_studio: Studio, args: argparse.Namespace) -> int:
-    if not APP.is_file():
-        raise UserError("app.py was not found next to the studio package; run from a checkout.")
-    command_line = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(APP),
-        "--server.port",
-        str(args.port),
-    ]
-    return subprocess.call(command_line, cwd=APP.parent, env=os.environ.copy())
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -54,8 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
     models_commands.register(nouns)
     monitor_commands.register(nouns)
     report_commands.register(nouns)
-    app = command(nouns, "app", _app, "start the Streamlit app")
-    app.add_argument("--port", type=int, default=8501)
+    app_command.register(nouns)
     return parser
 
 

@@ -16,7 +16,8 @@ def _autopilot_run(studio: Studio, args: argparse.Namespace) -> int:
 
     request = AutopilotRequest(
         dataset=args.dataset, target=args.target, task=args.task, metric=args.metric,
-        budget_seconds=args.budget_seconds, max_trials=args.max_trials,
+        budget_seconds=None if args.no_budget else args.budget_seconds,
+        max_trials=args.max_trials, top_k=args.top_k,
         families=args.families.split(",") if args.families else None, seed=args.seed,
         per_trial_seconds=args.per_trial_seconds,
     )  # fmt: skip
@@ -139,7 +140,11 @@ def register(nouns: argparse._SubParsersAction) -> argparse._SubParsersAction:
     run.add_argument("--task", choices=["binary", "multiclass", "regression"])
     run.add_argument("--metric")
     run.add_argument("--budget-seconds", type=float, default=60.0)
+    run.add_argument(
+        "--no-budget", action="store_true", help="no time limit: end on --max-trials alone"
+    )
     run.add_argument("--max-trials", type=int)
+    run.add_argument("--top-k", type=int, default=5, help="best trials refit and kept (1-20)")
     run.add_argument("--families", help="comma-separated, e.g. hgb,linear")
     run.add_argument("--seed", type=int, default=0)
     run.add_argument("--per-trial-seconds", type=float, help="default: half the budget")

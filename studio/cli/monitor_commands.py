@@ -116,8 +116,11 @@ def _retrain(studio: Studio, args: argparse.Namespace) -> int:
             raise InvalidInputError(f"There is no file {args.path}.")
         frame = read_batch(studio, path.read_bytes(), path.name)
     retrain_id = start_retrain(
-        studio, args.model, frame, studio.settings.user, budget_seconds=args.budget_seconds
-    )
+        studio, args.model, frame, studio.settings.user,
+        budget_seconds=None if args.no_budget else args.budget_seconds,
+        max_trials=args.max_trials,
+        families=args.families.split(",") if args.families else None,
+    )  # fmt: skip
     ensure_local_worker(studio)
     emit(
         args,
@@ -171,6 +174,11 @@ def register(nouns: Any) -> None:
     retrain.add_argument("path", nargs="?", help="a file with new rows and their labels")
     retrain.add_argument("--batch", type=int, help="a logged batch whose labels were joined")
     retrain.add_argument("--budget-seconds", type=float, default=120.0)
+    retrain.add_argument(
+        "--no-budget", action="store_true", help="no time limit: end on --max-trials alone"
+    )
+    retrain.add_argument("--max-trials", type=int)
+    retrain.add_argument("--families", help="comma-separated, e.g. hgb,linear")
     command(
         monitor, "challenger", _challenger, "compare a retraining's challenger with the champion"
     ).add_argument("retrain", type=int)

@@ -13,7 +13,7 @@ from pathlib import Path
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import OperationalError
-from sqlmodel import Session, SQLModel, create_engine
+from sqlmodel import Session, create_engine
 
 from studio.db import models  # noqa: F401  (registers the tables on SQLModel.metadata)
 from studio.db.migrate import upgrade_schema
@@ -51,7 +51,13 @@ def _fresh_pool_after_fork(engine: Engine) -> None:
 
 
 def create_studio_engine(url: str) -> Engine:
-    """A new engine for ``url`` with Studio's connection settings; creates the schema."""
+    """A new engine for ``url`` with Studio's connection settings, its schema at head.
+
+    SQLite runs in WAL mode with foreign keys on and a busy timeout; PostgreSQL pings pooled
+    connections. The schema is created or upgraded by ``studio.db.migrate.upgrade_schema``
+    (one query when it is current). Raises ``StorageError`` when the database cannot be reached
+    or was made by a newer Studio.
+    """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
@@ -65,11 +71,13 @@ def create_studio_engine(url: str) -> Engine:
         engine = create_engine(url, pool_pre_ping=True)
     _fresh_pool_after_fork(engine)
     try:
-        SQLModel.metadata.create_all(engine)
         upgrade_schema(engine)
     except OperationalError as exc:
         engine.dispose()
         raise StorageError(f"Cannot open the database at {parsed!r}: {exc.orig}") from exc
+    except StudioError:
+        engine.dispose()
+        raise
     return engine
 
 

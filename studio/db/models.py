@@ -1,4 +1,6 @@
-"""SQLModel tables: the store's schema. The schema is created on first start.
+"""SQLModel tables: the store's schema, built and upgraded by the Alembic revisions in
+``studio/db/migrations`` (``studio/db/migrate.py``). A change here needs a new revision;
+``tests/core/test_migrations.py`` fails until it exists.
 
 Callers outside ``studio.db`` and the repositories never see these rows: the core converts them
 into frozen dataclasses inside the session.

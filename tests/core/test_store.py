@@ -12,10 +12,8 @@ from studio.context import Studio
 from studio.errors import StorageError
 
 
-def test_sqlite_pragmas_are_set_on_every_connection(studio: Studio, backend: str) -> None:
+def test_sqlite_pragmas_are_set_on_every_connection(studio: Studio) -> None:
     """SQLite runs in WAL mode with foreign keys on and a busy timeout."""
-    if backend != "sqlite":
-        pytest.skip("SQLite only")
     with studio.engine.connect() as conn:
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1

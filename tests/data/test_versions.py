@@ -32,6 +32,7 @@ def table_counts(studio: Studio) -> int:
         return len(session.exec(select(DatasetVersion)).all())
 
 
+@pytest.mark.database
 def test_same_content_is_one_version_and_new_content_adds_one(studio: Studio) -> None:
     """Identical bytes return the stored version; different bytes add version 2."""
     first = dv.add_dataset_version(studio, CSV_A, "sales.csv", actor="ana")
@@ -70,6 +71,7 @@ def test_bad_upload_leaves_no_row_and_no_file(studio: Studio) -> None:
     assert table_counts(studio) == 0 and artifact_files(studio) == []
 
 
+@pytest.mark.database
 def test_failed_commit_removes_the_new_artifact(studio: Studio, monkeypatch) -> None:  # noqa: ANN001
     """If the row cannot be written, the Parquet file just written is removed again."""
 
@@ -122,6 +124,7 @@ def _use_version(studio: Studio, ref: str, kind: str) -> None:
                                      created_by="ana"))  # fmt: skip
 
 
+@pytest.mark.database
 @pytest.mark.parametrize(("kind", "named"), [("run", "run 1"), ("model", "model churn v1")])
 def test_delete_is_refused_while_in_use(studio: Studio, kind: str, named: str) -> None:
     """A version used by a run or a model cannot be deleted; the message names the user."""
@@ -143,6 +146,7 @@ def test_delete_removes_row_and_file_and_the_empty_dataset(studio: Studio) -> No
     assert dv.list_datasets(studio) == [] and artifact_files(studio) == []
 
 
+@pytest.mark.database
 def test_shared_artifact_survives_until_its_last_row_goes(studio: Studio) -> None:
     """Two datasets with the same bytes share one file, deleted with the last row."""
     dv.add_dataset_version(studio, CSV_A, "a.csv", name="one", actor="ana")

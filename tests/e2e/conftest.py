@@ -15,16 +15,6 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 ARTIFACTS = ROOT / "test-artifacts"
 
 
@@ -32,6 +22,19 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+@pytest.fixture
+def demo_run(tmp_path: Path, templates) -> Path:  # noqa: ANN001
+    """The app's home (``tmp_path / "home"``, what ``app_url`` serves) holding the demo data and
+    a finished, analysed run on breast_cancer (linear and SVM, 4 trials: prepared once per
+    session); the dataset exported to ``tmp_path / "export.csv"``. List it before ``page``."""
+    import shutil
+
+    template = templates("demo_cancer")
+    shutil.copytree(template.home, tmp_path / "home")
+    shutil.move(tmp_path / "home" / template.info["export"], tmp_path / "export.csv")
+    return tmp_path / "home"
 
 
 @pytest.fixture

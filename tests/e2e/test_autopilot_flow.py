@@ -5,12 +5,15 @@ from __future__ import annotations
 import pytest
 
 from tests.e2e.conftest import screenshot, wait_idle
+from tests.waits import HANG_GUARD_SECONDS
 
 pytestmark = pytest.mark.e2e
+HANG_GUARD_MS = HANG_GUARD_SECONDS * 1000
 
 
-def test_launch_watch_and_finish(page, app_url: str) -> None:  # noqa: ANN001
-    """Demo data → Autopilot → launch with a 20 s budget → live progress → leaderboard."""
+def test_launch_watch_stop_and_finish(page, app_url: str) -> None:  # noqa: ANN001
+    """Demo data → Autopilot → launch (no limit it could reach) → live progress → Stop →
+    the refit leaderboard. The run ends because the user stopped it, never after some time."""
     page.get_by_role("button", name="Load demo datasets").click()
     wait_idle(page, after_action=True)
     page.goto(f"{app_url}/Autopilot")
@@ -21,16 +24,18 @@ def test_launch_watch_and_finish(page, app_url: str) -> None:  # noqa: ANN001
     page.get_by_text("Task: binary").wait_for()
     page.get_by_text("Options", exact=True).click()
     budget = page.get_by_role("spinbutton", name="Time budget (seconds)")
-    budget.fill("20")
+    budget.fill("3600")
     budget.press("Enter")
     wait_idle(page, after_action=True)
     page.get_by_role("button", name="Launch autopilot").click()
     wait_idle(page, after_action=True)
-    page.get_by_text("Current leaderboard").wait_for(timeout=60_000)
-    page.locator('[data-testid="stProgress"]').wait_for(timeout=60_000)
+    page.get_by_text("Current leaderboard").wait_for(timeout=HANG_GUARD_MS)
+    page.locator('[data-testid="stProgress"]').wait_for(timeout=HANG_GUARD_MS)
     screenshot(page, "autopilot-live")
+    page.get_by_role("button", name="Stop", exact=True).click()
     try:
-        page.get_by_text("Leaderboard (holdout scores", exact=False).wait_for(timeout=120_000)
+        finished = page.get_by_text("Leaderboard (holdout scores", exact=False)
+        finished.wait_for(timeout=HANG_GUARD_MS)
     except Exception:
         screenshot(page, "autopilot-timeout")  # what the page showed when it gave up
         raise
@@ -38,5 +43,5 @@ def test_launch_watch_and_finish(page, app_url: str) -> None:  # noqa: ANN001
     page.locator('[data-testid="stPlotlyChart"] .main-svg').first.wait_for()
     page.get_by_role("button", name="Export").wait_for()
     screenshot(page, "autopilot-finished")
-    assert "finished" in page.get_by_test_id("stMetricValue").first.inner_text()
+    assert "stopped" in page.get_by_test_id("stMetricValue").first.inner_text()
     assert not page.get_by_test_id("stException").count()

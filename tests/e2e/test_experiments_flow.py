@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.e2e.conftest import ROOT, screenshot, wait_idle
+from tests.e2e.conftest import screenshot, wait_idle
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -21,50 +17,6 @@ pytestmark = pytest.mark.e2e
 
 CHART = '[data-testid="stPlotlyChart"] .main-svg'
 COMPARE_TITLE = re.compile(r"^Comparing 2 candidates: breast_cancer@1 → diagnosis$")
-# Few, quick-to-predict candidates from two families (plus their ensemble): the worker's
-# analysis (holdout diagnostics, permutation importance) stays a few seconds per candidate.
-RUN_ARGS = [
-    "autopilot", "run", "--dataset", "breast_cancer", "--target", "diagnosis",
-    "--families", "linear,svm", "--max-trials", "4", "--budget-seconds", "60", "--wait",
-]  # fmt: skip
-
-
-def _cli_env(home: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("STUDIO_")}
-    return env | {"STUDIO_HOME": str(home), "STUDIO_USER": "e2e"}
-
-
-@pytest.fixture
-def launched_run(tmp_path: Path) -> Iterator[subprocess.Popen]:
-    """Demo data, then a run searching in a CLI subprocess (never in pytest's own process).
-
-    ``tmp_path / "home"`` is the STUDIO_HOME the ``app_url`` fixture gives the server. Listed
-    before ``page``, this starts first, so the search overlaps the server's start.
-    """
-    env = _cli_env(tmp_path / "home")
-    demo = subprocess.run(
-        [sys.executable, "-m", "studio.cli", "demo"], cwd=ROOT, env=env,
-        capture_output=True, text=True, timeout=60, check=False,
-    )  # fmt: skip
-    assert demo.returncode == 0, f"studio demo failed:\n{demo.stdout}\n{demo.stderr}"
-    log = (tmp_path / "autopilot-cli.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "studio.cli", *RUN_ARGS], cwd=ROOT, env=env,
-        stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    try:
-        yield process
-    finally:
-        if process.poll() is None:
-            process.terminate()
-            process.wait(timeout=20)
-        log.close()
-
-
-def _wait_finished(process: subprocess.Popen, log: Path) -> None:
-    """``--wait`` returns once the worker has also stored the run's analysis (diagnostics)."""
-    returncode = process.wait(timeout=150)
-    assert returncode == 0, f"studio autopilot run failed:\n{log.read_text()}"
 
 
 def _assert_no_exception(page: Page) -> None:
@@ -72,10 +24,9 @@ def _assert_no_exception(page: Page) -> None:
 
 
 def test_open_run_diagnostics_and_compare(
-    launched_run: subprocess.Popen, browser: Browser, page: Page, app_url: str, tmp_path: Path
+    demo_run: Path, browser: Browser, page: Page, app_url: str, tmp_path: Path
 ) -> None:
     """Finished run (CLI) → runs list → ?run=1 → Diagnostics → Compare → reload ?compare=."""
-    _wait_finished(launched_run, tmp_path / "autopilot-cli.log")
     try:
         compare_url = _browse(page, app_url)
     except Exception:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import subprocess
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,7 +17,6 @@ from tests.e2e.test_registry_flow import (
     _assert_no_exception,
     _cli,
     _cli_env,
-    launched_run,  # noqa: F401 (fixture)
 )
 
 if TYPE_CHECKING:
@@ -49,13 +47,12 @@ def _drifted_csv(tmp_path: Path) -> Path:
 
 
 def test_drifted_batch_raises_the_alert_and_shows_the_charts(
-    launched_run: subprocess.Popen,  # noqa: F811
+    demo_run: Path,
     page: Page,
     app_url: str,
     tmp_path: Path,
 ) -> None:
     """Upload → time column and weekly windows → check → alert, table, overlay, history."""
-    assert launched_run.wait(timeout=150) == 0, (tmp_path / "autopilot-cli.log").read_text()
     env = _cli_env(tmp_path / "home")
     _cli(env, "models", "register", "--run", "1", "--name", MODEL)
     _cli(env, "models", "approve", MODEL, "1", "--comment", "fine")

@@ -5,17 +5,14 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
-import subprocess
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.e2e.conftest import ROOT, screenshot, wait_idle
+from tests.cli import clean_env, run
+from tests.e2e.conftest import screenshot, wait_idle
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -26,46 +23,15 @@ MODEL = "cancer-model"
 ROWS = 569  # the demo breast_cancer dataset
 APPROVE_NOTE = "Holdout looks fine to e2e"
 STAGE_NOTE = "Ship it, says e2e"
-# Few, quick-to-predict candidates from two families (plus their ensemble), as in the
-# experiments flow: the run and its analysis finish while the server starts.
-RUN_ARGS = [
-    "autopilot", "run", "--dataset", "breast_cancer", "--target", "diagnosis",
-    "--families", "linear,svm", "--max-trials", "4", "--budget-seconds", "60", "--wait",
-]  # fmt: skip
 
 
 def _cli_env(home: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("STUDIO_")}
-    return env | {"STUDIO_HOME": str(home), "STUDIO_USER": "e2e"}
+    return clean_env(home, "e2e")
 
 
 def _cli(env: dict[str, str], *args: str) -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "studio.cli", *args], cwd=ROOT, env=env,
-        capture_output=True, text=True, timeout=60, check=False,
-    )  # fmt: skip
+    done = run(*args, env=env)
     assert done.returncode == 0, f"studio {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}"
-
-
-@pytest.fixture
-def launched_run(tmp_path: Path) -> Iterator[subprocess.Popen]:
-    """Demo data, the file to score, then a run searching in a CLI subprocess (never in
-    pytest's own process). Listed before ``page``, this overlaps the server's start."""
-    env = _cli_env(tmp_path / "home")  # the STUDIO_HOME the app_url fixture gives the server
-    _cli(env, "demo")
-    _cli(env, "data", "export", "breast_cancer", "--out", str(tmp_path / "export.csv"))
-    log = (tmp_path / "autopilot-cli.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "studio.cli", *RUN_ARGS], cwd=ROOT, env=env,
-        stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    try:
-        yield process
-    finally:
-        if process.poll() is None:
-            process.terminate()
-            process.wait(timeout=20)
-        log.close()
 
 
 def _features_csv(tmp_path: Path) -> Path:
@@ -86,12 +52,10 @@ def _assert_no_exception(page: Page) -> None:
 
 
 def test_register_approve_promote_and_score(
-    launched_run: subprocess.Popen, page: Page, app_url: str, tmp_path: Path
+    demo_run: Path, page: Page, app_url: str, tmp_path: Path
 ) -> None:
-    """Finished run (CLI) → register → approve → production → history → score → download."""
+    """Finished run → register → approve → production → history → score → download."""
     upload = _features_csv(tmp_path)
-    returncode = launched_run.wait(timeout=150)
-    assert returncode == 0, (tmp_path / "autopilot-cli.log").read_text()
     try:
         _register(page, app_url)
         _approve_and_promote(page, app_url)

@@ -4,7 +4,6 @@ with the network off, draw their charts and make no request."""
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,7 +16,6 @@ from tests.e2e.test_registry_flow import (
     _assert_no_exception,
     _cli,
     _cli_env,
-    launched_run,  # noqa: F401 (fixture)
 )
 
 if TYPE_CHECKING:
@@ -27,13 +25,12 @@ pytestmark = pytest.mark.e2e
 
 
 def test_business_page_presentation_and_offline_reports(
-    launched_run: subprocess.Popen,  # noqa: F811
+    demo_run: Path,
     browser: Browser,
     page: Page,
     app_url: str,
     tmp_path: Path,
 ) -> None:
-    assert launched_run.wait(timeout=150) == 0, (tmp_path / "autopilot-cli.log").read_text()
     env = _cli_env(tmp_path / "home")
     _cli(env, "models", "register", "--run", "1", "--name", MODEL)
     _cli(env, "monitor", "run", f"{MODEL}@1", str(_drifted_csv(tmp_path)),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 import plotly.io as pio
 import pytest
@@ -23,19 +25,17 @@ from studio.experiments.detail import (
 )
 from studio.maintenance import sweep_orphans
 from tests.autopilot.conftest import churn_studio  # noqa: F401 (fixture)
-from tests.autopilot.test_runs import run_worker_once
+from tests.stores import StoreCopy
 
 
 @pytest.fixture
-def finished(churn_studio: Studio) -> tuple[Studio, int]:  # noqa: F811
-    """A finished 10-trial run on churn, analysed by the worker that ran it."""
-    request = AutopilotRequest(dataset="churn", target="churn", max_trials=10, top_k=3,
-                               families=["hgb", "linear", "random_forest"])  # fmt: skip
-    run_id = launch_run(churn_studio, request, actor="tester")
-    run_worker_once(churn_studio)
-    return churn_studio, run_id
+def finished(backend: str, prepared: Callable[..., StoreCopy]) -> tuple[Studio, int]:
+    """A finished 10-trial run on churn, analysed by the worker that ran it (a copy)."""
+    copy = prepared("mixed_churn", backend)
+    return Studio.open(copy.settings), int(copy.info["run_id"])
 
 
+@pytest.mark.database  # the stored analysis is JSON columns
 def test_worker_stores_trials_views_and_diagnostics(finished: tuple[Studio, int]) -> None:
     """Trials, Optuna views and every candidate's diagnostics are stored once the run ends."""
     studio, run_id = finished

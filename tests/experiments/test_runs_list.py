@@ -14,6 +14,8 @@ from studio.experiments.runs import RunFilter, dataset_names_with_runs, list_run
 from tests.autopilot.conftest import churn_like
 from tests.experiments.conftest import add_run, version_id, when
 
+pytestmark = pytest.mark.database  # SQL filters, search and NULL ordering differ by engine
+
 
 @pytest.fixture
 def store(studio: Studio, churn_version: int) -> tuple[Studio, dict[str, int]]:

@@ -13,19 +13,9 @@ from studio.monitor.batches import attach_labels, labelled_rows, list_batches, m
 from studio.monitor.config import MonitorSettings, get_settings, save_settings
 from studio.monitor.history import drift_history
 from studio.monitor.service import monitor_frame
-from studio.registry.register import register_candidate
 from studio.registry.scoring import score_frame
 from studio.registry.versions import get_version
 from tests.autopilot.conftest import churn_like
-from tests.registry.conftest import finished_run, trained_template  # noqa: F401 (fixtures)
-
-
-@pytest.fixture
-def registered(finished_run: tuple[Studio, int]) -> Studio:  # noqa: F811
-    """Model 'm' v1 registered from the module's run."""
-    studio, run_id = finished_run
-    register_candidate(studio, run_id, "m", "ana")
-    return studio
 
 
 def _shifted(frame: pd.DataFrame) -> pd.DataFrame:

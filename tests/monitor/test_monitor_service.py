@@ -10,18 +10,8 @@ from studio.context import Studio
 from studio.errors import InvalidInputError
 from studio.monitor.history import drift_history
 from studio.monitor.service import list_results, monitor_frame
-from studio.registry.register import register_candidate
 from studio.registry.versions import get_version
 from tests.autopilot.conftest import churn_like
-from tests.registry.conftest import finished_run, trained_template  # noqa: F401 (fixtures)
-
-
-@pytest.fixture
-def registered(finished_run: tuple[Studio, int]) -> Studio:  # noqa: F811
-    """Model 'm' v1 registered from the module's run."""
-    studio, run_id = finished_run
-    register_candidate(studio, run_id, "m", "ana")
-    return studio
 
 
 def _batch(seed: int, shifted: bool):  # noqa: ANN202
@@ -34,6 +24,7 @@ def _batch(seed: int, shifted: bool):  # noqa: ANN202
     return frame
 
 
+@pytest.mark.database
 def test_windows_are_stored_and_history_reads_them(registered: Studio) -> None:
     """A calm week then a shifted week: the history shows both, the alert names the second."""
     calm, moved = _batch(21, False)[:200], _batch(22, True)[200:]

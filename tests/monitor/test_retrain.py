@@ -10,12 +10,10 @@ from studio.errors import InvalidInputError
 from studio.monitor.retrain import challenger_report, recommend, start_retrain
 from tests.autopilot.conftest import churn_like
 from tests.autopilot.test_runs import run_worker_once
-from tests.monitor.test_monitor_service import registered  # noqa: F401 (fixture)
-from tests.registry.conftest import finished_run, trained_template  # noqa: F401 (fixtures)
 
 
 def test_retrain_trains_a_challenger_and_compares_it_on_held_back_rows(
-    registered: Studio,  # noqa: F811
+    registered: Studio,
 ) -> None:
     """New labelled rows: two thirds join the training data as a new dataset version, a run
     trains the challenger, the last third compares it with the champion (paired)."""

@@ -8,6 +8,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from studio.context import Studio
+from tests.stores import StoreCopy
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -29,3 +32,9 @@ def open_page(home_env: Path) -> Callable[..., AppTest]:
 def texts(elements) -> list[str]:  # noqa: ANN001 (AppTest element sequences)
     """The text values of a sequence of AppTest elements."""
     return [e.value for e in elements]
+
+
+@pytest.fixture
+def run_home(prepared: Callable[..., StoreCopy], monkeypatch: pytest.MonkeyPatch) -> Studio:
+    """The app's store: a private copy of the prepared linear run on churn."""
+    return Studio.open(prepared("linear_churn").use(monkeypatch))

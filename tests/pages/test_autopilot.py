@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -17,6 +15,8 @@ from studio.db import session_scope
 from studio.db.models import Worker
 from studio.tracking import get_run
 from tests.autopilot.conftest import churn_like
+from tests.stores import StoreCopy
+from tests.waits import wait_until
 
 
 @pytest.fixture
@@ -29,17 +29,6 @@ def churn_home(home_env: Path, monkeypatch: pytest.MonkeyPatch) -> Studio:
     with session_scope(studio.engine) as session:
         for worker in session.exec(select(Worker)).all():
             worker.stopped = True
-
-
-def _finished_run(studio: Studio) -> int:
-    from studio.autopilot.service import AutopilotRequest, launch_run
-
-    run_id = launch_run(
-        studio, AutopilotRequest(dataset="churn", target="churn", max_trials=4), actor="t"
-    )
-    subprocess.run([sys.executable, "-m", "studio.cli", "worker", "--once"], check=True,
-                   capture_output=True, timeout=300)  # fmt: skip
-    return run_id
 
 
 def test_form_shows_the_plan(open_page, churn_home) -> None:  # noqa: ANN001
@@ -67,32 +56,31 @@ def test_launch_starts_a_worker_and_the_run_can_be_stopped(open_page, churn_home
     """Launch queues the run, starts a local worker, opens the live view; Stop is honoured."""
     at = open_page("pages/2_Autopilot.py")
     at.selectbox(key="auto_target_churn").set_value("churn").run()
-    at.number_input(key="auto_budget").set_value(60).run()
+    at.number_input(key="auto_budget").set_value(3600).run()  # ended by Stop, not by time
     at.button(key="auto_launch").click().run()
     assert not at.exception
     run_id = int(at.query_params["run"])
-    deadline = time.monotonic() + 60
-    while get_run(churn_home, run_id, events=0).trials_done < 1:
-        assert time.monotonic() < deadline
-        time.sleep(0.5)
+    wait_until(lambda: get_run(churn_home, run_id, events=0).trials_done >= 1, "a first trial")
     at.run()
     assert [m.value for m in at.metric][0] == "running"
     at.button(key=f"auto_stop_{run_id}").click().run()
-    deadline = time.monotonic() + 90
-    while get_run(churn_home, run_id, events=0).status != "stopped":
-        assert time.monotonic() < deadline
-        time.sleep(0.5)
+    wait_until(lambda: get_run(churn_home, run_id, events=0).status == "stopped", "the stop")
     at.run()
     assert at.metric[0].value == "stopped"
     assert at.button(key=f"auto_resume_{run_id}")
 
 
-def test_finished_run_shows_leaderboard_chart_and_export(open_page, churn_home) -> None:  # noqa: ANN001
+def test_finished_run_shows_leaderboard_chart_and_export(
+    open_page,
+    prepared: Callable[..., StoreCopy],
+    monkeypatch: pytest.MonkeyPatch,  # noqa: ANN001
+) -> None:
     """A deep link to a finished run shows the leaderboard, the best-so-far chart and export."""
-    run_id = _finished_run(churn_home)
-    at = open_page("pages/2_Autopilot.py", run=str(run_id))
+    copy = prepared("linear_churn")
+    copy.use(monkeypatch)
+    at = open_page("pages/2_Autopilot.py", run=str(copy.info["run_id"]))
     assert not at.exception
-    assert at.metric[0].value == "finished" and at.metric[1].value == "4"
+    assert at.metric[0].value == "finished" and at.metric[1].value == "6"
     board = at.dataframe[0].value
     assert board["Rank"].tolist() == list(range(1, len(board) + 1))
     assert board["Candidate"].str.contains("baseline").sum() == 1

@@ -6,7 +6,7 @@ from studio.business.service import business_view, candidate_choices
 from studio.business.value import CostMatrix
 from studio.context import Studio
 from studio.registry.register import register_candidate
-from tests.pages.test_models import _open, run_home, template_home  # noqa: F401 (fixtures)
+from tests.pages.test_models import _open
 
 
 def test_two_candidates_in_money_and_the_values_change_the_answer(run_home: Studio) -> None:  # noqa: F811

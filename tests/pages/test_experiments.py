@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -13,35 +11,13 @@ from studio.config import load_settings
 from studio.context import Studio
 from studio.data.versions import add_dataset_version
 from studio.experiments.detail import run_detail
-from tests.autopilot.conftest import churn_like
-
-
-@pytest.fixture(scope="module")
-def finished_home(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int, list[int]]:
-    """A SQLite store with one finished, analysed run on churn (built once for the module)."""
-    home = tmp_path_factory.mktemp("experiments") / "home"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("STUDIO_")}
-    env |= {"STUDIO_HOME": str(home), "STUDIO_USER": "tester"}
-    csv = home.parent / "churn.csv"
-    churn_like().to_csv(csv, index=False)
-    for args in (["data", "add", str(csv)],
-                 ["autopilot", "run", "--dataset", "churn", "--target", "churn",
-                  "--max-trials", "8", "--families", "hgb,linear", "--wait"]):  # fmt: skip
-        done = subprocess.run([sys.executable, "-m", "studio.cli", *args], env=env,
-                              capture_output=True, text=True, timeout=300)  # fmt: skip
-        assert done.returncode == 0, done.stderr
-    return home, 1, []
+from tests.stores import StoreCopy
 
 
 @pytest.fixture
-def store(finished_home, monkeypatch: pytest.MonkeyPatch) -> Studio:  # noqa: ANN001
-    """The module's store, opened for this test (the app reads the same environment)."""
-    home, _run, _ids = finished_home
-    monkeypatch.setenv("STUDIO_HOME", str(home))
-    monkeypatch.setenv("STUDIO_USER", "tester")
-    for name in ("STUDIO_DATABASE_URL", "STUDIO_ARTIFACTS"):
-        monkeypatch.delenv(name, raising=False)
-    return Studio.open(load_settings())
+def store(prepared: Callable[..., StoreCopy], monkeypatch: pytest.MonkeyPatch) -> Studio:
+    """A copy of the prepared, analysed 10-trial run on churn, opened as the app opens it."""
+    return Studio.open(prepared("mixed_churn").use(monkeypatch))
 
 
 def _open(script: str = "pages/3_Experiments.py", **query: str):  # noqa: ANN202
@@ -78,7 +54,7 @@ def test_run_deep_link_shows_leaderboard_views_trials_and_download(store: Studio
     at = _open(run="1")
     assert not at.exception and not at.error
     assert any(s.value.startswith("Run 1: churn@1 → churn") for s in at.subheader)
-    assert at.metric[0].value == "finished" and at.metric[1].value == "8"
+    assert at.metric[0].value == "finished" and at.metric[1].value == "10"
     board = at.dataframe[0].value
     assert board.loc[0, "Rank"] == 1
     views = at.radio(key="exp_view_all")
@@ -88,7 +64,7 @@ def test_run_deep_link_shows_leaderboard_views_trials_and_download(store: Studio
     assert len(charts) >= 6  # family bests, one Optuna view, the diagnostics figures
     assert at.get("download_button")
     trials = next(d.value for d in at.dataframe if "family" in d.value.columns)
-    assert len(trials) == 8
+    assert len(trials) == 10
 
 
 def test_notes_and_tags_are_saved(store: Studio) -> None:

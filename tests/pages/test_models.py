@@ -2,50 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
-import pytest
-
-from studio.config import load_settings
 from studio.context import Studio
 from studio.registry.versions import get_version, history
 from tests.autopilot.conftest import churn_like
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(scope="module")
-def template_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A store with a finished linear run on churn, made once by CLI processes."""
-    tmp_path = tmp_path_factory.mktemp("models-page")
-    home = tmp_path / "home"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("STUDIO_")}
-    env |= {"STUDIO_HOME": str(home), "STUDIO_USER": "tester"}
-    csv = tmp_path / "churn.csv"
-    churn_like().to_csv(csv, index=False)
-    for args in (["data", "add", str(csv)],
-                 ["autopilot", "run", "--dataset", "churn", "--target", "churn",
-                  "--max-trials", "4", "--families", "linear", "--wait"]):  # fmt: skip
-        done = subprocess.run([sys.executable, "-m", "studio.cli", *args], env=env,
-                              capture_output=True, text=True, timeout=300)  # fmt: skip
-        assert done.returncode == 0, done.stderr
-    return home
-
-
-@pytest.fixture
-def run_home(template_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Studio:
-    """The app's store: a private copy of the module's store."""
-    home = tmp_path / "home"
-    shutil.copytree(template_home, home)
-    monkeypatch.setenv("STUDIO_HOME", str(home))
-    monkeypatch.setenv("STUDIO_USER", "tester")
-    for name in ("STUDIO_DATABASE_URL", "STUDIO_ARTIFACTS", "STUDIO_ROLES_FILE"):
-        monkeypatch.delenv(name, raising=False)
-    return Studio.open(load_settings())
 
 
 def _open(script: str, **query: str):  # noqa: ANN202

@@ -8,7 +8,7 @@ import pytest
 from studio.context import Studio
 from studio.registry.register import register_candidate
 from tests.autopilot.conftest import churn_like
-from tests.pages.test_models import _open, run_home, template_home  # noqa: F401 (fixtures)
+from tests.pages.test_models import _open
 
 
 @pytest.fixture

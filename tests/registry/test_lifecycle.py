@@ -1,4 +1,5 @@
-"""Registration, approvals, stages, rollback and the audit log on a real store (both backends)."""
+"""Registration, approvals, stages, rollback and the audit log on a real store (the
+transitions and JSON columns on both backends)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from studio.registry.versions import get_version, history, list_models
 from studio.tracking import get_run
 
 
+@pytest.mark.database
 def test_registration_keeps_what_scoring_and_monitoring_need(finished_run) -> None:  # noqa: ANN001
     """The best candidate becomes v1 with its model copy, schema, metrics and baseline."""
     studio, run_id = finished_run
@@ -39,6 +41,7 @@ def test_registration_keeps_what_scoring_and_monitoring_need(finished_run) -> No
     assert [m.versions for m in list_models(studio)] == [2]
 
 
+@pytest.mark.database
 def test_legal_and_illegal_transitions_with_history(finished_run) -> None:  # noqa: ANN001
     """Approve before production; one production version; rollback; every change audited."""
     studio, run_id = finished_run

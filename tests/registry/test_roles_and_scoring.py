@@ -131,6 +131,7 @@ def _ship(studio: Studio, n: int, barrier: threading.Barrier, errors: list, atte
         errors.append(exc)
 
 
+@pytest.mark.database
 def test_concurrent_promotions_leave_one_production(finished_run) -> None:  # noqa: ANN001
     """Two approvers promoting two versions at once: exactly one ends in production."""
     studio, run_id = finished_run
