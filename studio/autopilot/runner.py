@@ -14,6 +14,7 @@ from optuna.trial import TrialState
 from sqlmodel import or_, select
 
 from studio.autopilot.data import prepare_training_data
+from studio.autopilot.failures import no_model_reason
 from studio.autopilot.finalize import FinalCandidate, discard, finalize, remove_oof
 from studio.autopilot.search import SearchSession
 from studio.autopilot.study import load_study
@@ -61,6 +62,9 @@ def run_autopilot_job(studio: Studio, run_id: int, worker_id: str) -> None:
         )  # fmt: skip
         _fail_orphan_trials(session)
         reason = session.search()
+        if reason != "stopped" and not _completed(session):
+            _fail_without_model(session, time.monotonic() - started)
+            return
         _set_status(studio, run_id, "finalizing", f"Search ended ({reason}); refitting.")
         budget = config.get("budget_seconds")
         hard_end = started + budget * (1 + BUDGET_TOLERANCE) if budget else float("inf")
@@ -72,6 +76,22 @@ def run_autopilot_job(studio: Studio, run_id: int, worker_id: str) -> None:
         _set_status(studio, run_id, "failed", f"The run failed: {exc}"[:1000], level="error")
         raise
     _analyze(studio, run_id)
+
+
+def _completed(session: SearchSession) -> bool:
+    return bool(session.study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,)))
+
+
+def _fail_without_model(session: SearchSession, seconds: float) -> None:
+    """No trial completed: the run fails, saying the first cause (not "finished", empty)."""
+    trials = session.study.get_trials(deepcopy=False)
+    reason = no_model_reason(trials, session.data.X, session.config.get("budget_seconds"))
+    with session_scope(session.studio.engine) as db:
+        run = db.get(Run, session.run_id)
+        run.status, run.message, run.finished_at = "failed", reason[:1000], utcnow()
+        run.search_seconds += seconds
+        db.add(RunEvent(run_id=session.run_id, level="error", message=reason[:1000]))
+    log.warning("run %s produced no model: %s", session.run_id, reason)
 
 
 def _analyze(studio: Studio, run_id: int) -> None:
@@ -128,7 +148,7 @@ def _record(
             run.message = (
                 f"{len(candidates)} candidates; best {candidates[0].name}."
                 if candidates
-                else "No trial finished within the budget; resume with a larger budget."
+                else "Stopped before any trial finished; resume it to continue."
             )
             db.add(RunEvent(run_id=run_id, message=f"Finished in {seconds:.1f} s. {run.message}"))
     except BaseException:

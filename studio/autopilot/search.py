@@ -19,6 +19,7 @@ import optuna
 from optuna.trial import FrozenTrial, TrialState
 
 from studio.autopilot.evaluation import CvResult, TrainingData, cross_validate
+from studio.autopilot.failures import TIME_LIMIT, failed_early
 from studio.autopilot.families import FAMILIES
 from studio.autopilot.metrics import search_value
 from studio.autopilot.pipeline import CandidateSpec
@@ -51,6 +52,7 @@ class SearchSession:
     started: float = field(default_factory=time.monotonic)
     run_started_wall: float = field(default_factory=time.time)
     _deadline: datetime | None = None
+    _seen_complete: bool = False
 
     @property
     def seed(self) -> int:
@@ -78,6 +80,11 @@ class SearchSession:
         max_trials = self.config.get("max_trials")
         if max_trials and self._finished_trials() >= max_trials:
             return "max_trials"
+        if not self._seen_complete:  # once a trial completed, the inputs are not broken
+            trials = self.study.get_trials(deepcopy=False)
+            self._seen_complete = any(t.state == TrialState.COMPLETE for t in trials)
+            if failed_early(trials):
+                return "every trial failed"
         if deadline is not None and utcnow() + timedelta(seconds=MIN_TRIAL_SECONDS) >= deadline:
             return "budget"
         return None
@@ -123,7 +130,7 @@ class SearchSession:
             self.study.tell(trial, state=TrialState.PRUNED)
             self.event(f"{label} pruned after fold {len(scores)}.")
         elif outcome.status in ("timeout", "stopped"):
-            trial.set_user_attr("failure", "over its time limit")
+            trial.set_user_attr("failure", TIME_LIMIT)
             self.study.tell(trial, state=TrialState.FAIL)
             self.event(f"{label} stopped: it would have run past the time limit.", "warning")
         else:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import math
 import uuid
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+import pandas as pd
 from sqlmodel import Session, select
 
 from studio.access import require
@@ -98,6 +100,7 @@ def plan_run(studio: Studio, request: AutopilotRequest) -> RunPlan:
     missing = int(y.isna().sum())
     rows = len(y) - missing
     notes = [f"{missing:,} rows with no '{request.target}' will be left out."] if missing else []
+    notes += _small_holdout_notes(y.dropna(), task, request.holdout)
     return RunPlan(
         dataset=version, target=request.target, task=task, task_reason=reason,
         metric=metric.name, leaderboard_metrics=LEADERBOARD_METRICS[task],
@@ -105,6 +108,25 @@ def plan_run(studio: Studio, request: AutopilotRequest) -> RunPlan:
         columns=plan_columns(version.profile, request.target), rows=rows,
         rows_missing_target=missing, notes=notes,
     )  # fmt: skip
+
+
+SMALL_HOLDOUT_ROWS = 50  # below this, holdout scores move by several points between seeds
+
+
+def _small_holdout_notes(y: pd.Series, task: str, share: float) -> list[str]:
+    """A caution when the holdout is too small for its scores to be trusted (a 20-row file
+    gets a 4-row holdout, where ROC AUC 1.0 is often luck)."""
+    rows = math.ceil(len(y) * share)
+    if rows >= SMALL_HOLDOUT_ROWS:
+        return []
+    smallest = ""
+    if task != "regression" and len(y):
+        fewest = int(math.ceil(y.astype(str).value_counts().min() * share))
+        smallest = f", about {fewest} of them in the rarest class"
+    return [
+        f"The holdout will have only {rows} rows{smallest}: its scores are rough (a perfect "
+        "score can be luck). Add rows, or raise the holdout share, before trusting them."
+    ]
 
 
 def launch_run(studio: Studio, request: AutopilotRequest, *, actor: str) -> int:

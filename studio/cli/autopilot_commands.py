@@ -64,7 +64,10 @@ def _wait_for(studio: Studio, run_id: int, args: argparse.Namespace) -> int:
             worker.wait(timeout=ANALYSIS_SECONDS + 30)
         except subprocess.TimeoutExpired:
             print("warning: the worker is still analysing the run.", file=sys.stderr)
-    return 1 if info.status == "failed" else 0
+    if info.status == "failed":
+        print(f"error: run {run_id} failed: {info.message}", file=sys.stderr)
+        return 1
+    return 0
 
 
 def _leaderboard_text(info) -> str:  # noqa: ANN001 (a RunInfo)

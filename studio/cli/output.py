@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import argparse
-import json
 from collections.abc import Callable
 from typing import Any
 
 from studio.context import Studio
+from studio.db.jsoncodec import dumps
 
 Handler = Callable[[Studio, argparse.Namespace], int]
 
 
 def emit(args: argparse.Namespace, document: Any, text: str) -> None:
     """Print ``document`` as one JSON document with ``--json``, else ``text``."""
-    print(json.dumps(document, default=str, ensure_ascii=False) if args.json else text)
+    print(dumps(document, strict=False) if args.json else text)
 
 
 def command(sub: Any, name: str, handler: Handler, help_: str) -> argparse.ArgumentParser:

@@ -15,7 +15,10 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, create_engine
 
-from studio.db import models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from studio.db import (
+    jsoncodec,
+    models,  # noqa: F401  (registers the tables on SQLModel.metadata)
+)
 from studio.db.migrate import upgrade_schema
 from studio.errors import StorageError, StudioError
 
@@ -65,10 +68,11 @@ def create_studio_engine(url: str) -> Engine:
         engine = create_engine(
             url,
             connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+            json_serializer=jsoncodec.dumps,
         )
         event.listen(engine, "connect", _set_sqlite_pragmas)
     else:
-        engine = create_engine(url, pool_pre_ping=True)
+        engine = create_engine(url, pool_pre_ping=True, json_serializer=jsoncodec.dumps)
     _fresh_pool_after_fork(engine)
     try:
         upgrade_schema(engine)

@@ -88,10 +88,31 @@ def test_rows_with_missing_target_are_dropped_with_a_note(churn_studio: Studio) 
     frame = pd.DataFrame({"x": [i % 7 for i in range(100)], "y": ["a", "b"] * 45 + [None] * 10})
     add_dataset_version(churn_studio, frame.to_csv(index=False).encode(), "m.csv", actor="t")
     plan = plan_run(churn_studio, AutopilotRequest(dataset="m", target="y"))
-    assert plan.rows == 90 and plan.notes == ["10 rows with no 'y' will be left out."]
+    assert plan.rows == 90 and plan.notes[0] == "10 rows with no 'y' will be left out."
     run_id = launch_run(churn_studio, AutopilotRequest(dataset="m", target="y"), actor="t")
     warnings = [e for e in get_run(churn_studio, run_id).events if e[1] == "warning"]
-    assert [text for _, _, text in warnings] == ["10 rows with no 'y' will be left out."]
+    assert [text for _, _, text in reversed(warnings)] == plan.notes
+
+
+def test_a_small_holdout_is_cautioned_at_launch(churn_studio: Studio, tmp_path) -> None:  # noqa: ANN001
+    """20 rows give a 4-row holdout: the plan, the run's events and the CLI's stderr say its
+    scores are rough; 400 rows (an 80-row holdout) do not."""
+    from tests.cli import clean_env, run
+
+    tiny = pd.DataFrame({"x": range(20), "y": ["a", "b"] * 10})
+    add_dataset_version(churn_studio, tiny.to_csv(index=False).encode(), "tiny.csv", actor="t")
+    notes = plan_run(churn_studio, AutopilotRequest(dataset="tiny", target="y")).notes
+    assert notes == [
+        "The holdout will have only 4 rows, about 2 of them in the rarest class: its scores are "
+        "rough (a perfect score can be luck). Add rows, or raise the holdout share, before "
+        "trusting them."
+    ]
+    assert plan_run(churn_studio, AutopilotRequest(dataset="churn", target="churn")).notes == []
+    tiny.to_csv(tmp_path / "tiny.csv", index=False)
+    env = clean_env(tmp_path / "home")
+    assert run("data", "add", str(tmp_path / "tiny.csv"), env=env).returncode == 0
+    queued = run("autopilot", "run", "--dataset", "tiny", "--target", "y", env=env)
+    assert queued.returncode == 0 and "warning: The holdout will have only 4 rows" in queued.stderr
 
 
 @pytest.mark.parametrize(

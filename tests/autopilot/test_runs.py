@@ -56,10 +56,13 @@ def _launch(studio: Studio, **options: object) -> int:
 
 def test_run_finishes_with_ranked_saved_candidates(churn_studio: Studio) -> None:
     """A run refits the best trials, scores the untouched holdout and saves loadable models."""
-    run_id = _launch(churn_studio, max_trials=8, budget_seconds=None, top_k=3)
+    run_id = _launch(
+        churn_studio, max_trials=6, budget_seconds=None, top_k=3,
+        families=["hgb", "linear", "random_forest"],
+    )  # fmt: skip
     run_worker_once(churn_studio)
     info = get_run(churn_studio, run_id)
-    assert info.status == "finished" and info.trials_done == 8
+    assert info.status == "finished" and info.trials_done == 6
     board = info.leaderboard
     assert [c.rank for c in board] == list(range(1, len(board) + 1))
     assert [c.cv_score for c in board] == sorted((c.cv_score for c in board), reverse=True)
@@ -107,9 +110,7 @@ def test_holdout_rows_are_never_seen_by_the_search(churn_studio: Studio) -> None
 
 def test_exported_script_reproduces_the_cv_score(churn_studio: Studio, tmp_path: Path) -> None:
     """The standalone script rebuilds the winner and its CV score matches within 0.01."""
-    run_id = _launch(
-        churn_studio, max_trials=4, budget_seconds=None, families=["hgb", "linear"], top_k=2
-    )
+    run_id = _launch(churn_studio, max_trials=3, budget_seconds=None, families=["linear"], top_k=2)
     run_worker_once(churn_studio)
     info = get_run(churn_studio, run_id)
     script = tmp_path / "model.py"

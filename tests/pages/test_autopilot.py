@@ -87,3 +87,19 @@ def test_finished_run_shows_leaderboard_chart_and_export(
     spec = json.loads(at.get("plotly_chart")[0].proto.spec)
     assert spec["layout"]["yaxis"]["title"]["text"] == "ROC AUC (cross-validated)"
     assert at.get("download_button")
+
+
+def test_a_run_without_any_model_shows_why(open_page, churn_home) -> None:  # noqa: ANN001
+    """A run whose every trial failed shows 'failed' and the one-sentence reason as an error."""
+    from studio.autopilot.service import AutopilotRequest, launch_run
+    from tests.autopilot.test_runs import run_worker_once
+
+    request = AutopilotRequest(
+        dataset="churn", target="churn", budget_seconds=None, max_trials=2,
+        per_trial_seconds=0.01, families=["linear"],
+    )  # fmt: skip
+    run_id = launch_run(churn_home, request, actor="t")
+    run_worker_once(churn_home)
+    at = open_page("pages/2_Autopilot.py", run=str(run_id))
+    assert not at.exception and at.metric[0].value == "failed"
+    assert any(e.value.startswith("Every trial ran past its time limit") for e in at.error)
