@@ -1,39 +1,62 @@
-"""Housekeeping: remove artifact files that no row references."""
+"""Housekeeping: remove artifact files that no row references.
+
+What is kept is derived from the schema, not listed by hand: every column of Studio's tables
+named ``artifact`` or ``*_artifact`` holds an artifact path (a convention a test enforces), so a
+table added later is protected the day it is added. A listed keep-list once forgot the
+registry, scored batches, labels and retraining files, and the sweep deleted registered models.
+"""
 
 from __future__ import annotations
 
-from sqlmodel import select
+from sqlalchemy import Column, select
+from sqlmodel import SQLModel
 
 from studio.artifacts import SWEEP_GRACE_SECONDS
 from studio.context import Studio
-from studio.data.versions import referenced_artifacts
+from studio.db import models as _models  # noqa: F401  (registers every table)
 from studio.db import session_scope
-from studio.db.models import Candidate, Run, RunAnalysis
+from studio.db.models import Run, RunAnalysis
 
 ACTIVE = ("queued", "running", "stopping", "finalizing")
 
 
-def _candidate_files(studio: Studio) -> list[str]:
-    with session_scope(studio.engine) as session:
-        files = list(session.exec(select(Candidate.artifact)).all())
-        for row in session.exec(select(RunAnalysis)).all():
-            files += [path for path in (row.trials_artifact, row.views_artifact) if path]
-        return files
+def artifact_columns() -> list[Column]:
+    """Every column of Studio's tables that holds an artifact path (named ``artifact`` or
+    ending in ``_artifact``)."""
+    return [
+        column
+        for table in SQLModel.metadata.sorted_tables
+        for column in table.columns
+        if column.name == "artifact" or column.name.endswith("_artifact")
+    ]
 
 
-def _active_run_folders(studio: Studio) -> list[str]:
+def referenced_files(studio: Studio) -> set[str]:
+    """Every artifact path any row of any table points at."""
+    files: set[str] = set()
     with session_scope(studio.engine) as session:
-        ids = session.exec(select(Run.id).where(Run.status.in_(ACTIVE))).all()
-        return [f"runs/{run_id}/" for run_id in ids]
+        for column in artifact_columns():
+            values = session.execute(select(column).where(column.is_not(None))).scalars()
+            files.update(v for v in values if v)
+    return files
+
+
+def _busy_folders(studio: Studio) -> list[str]:
+    """Folders still being written: a working run's, and a run's analysis being computed."""
+    with session_scope(studio.engine) as session:
+        runs = session.execute(select(Run.id).where(Run.status.in_(ACTIVE))).scalars().all()
+        pending = select(RunAnalysis.run_id).where(RunAnalysis.status == "pending")
+        analyses = session.execute(pending).scalars().all()
+    return [f"runs/{i}/" for i in runs] + [f"runs/{i}/analysis/" for i in analyses]
 
 
 def sweep_orphans(studio: Studio, grace_seconds: float = SWEEP_GRACE_SECONDS) -> list[str]:
-    """Delete orphaned and half-written artifact files older than ``grace_seconds``.
+    """Delete orphaned and half-written artifact files older than ``grace_seconds``; returns
+    the relative paths removed.
 
-    Kept: every file a dataset version, a candidate or a run analysis points at, and everything
-    under the folder of a run that is still working (its out-of-fold outputs and partial refits).
+    Kept: every file any row points at (see :func:`referenced_files`), and everything under the
+    folder of a run that is still working or whose analysis is being computed.
     """
-    keep = [*referenced_artifacts(studio), *_candidate_files(studio)]
     return studio.artifacts.sweep(
-        keep, grace_seconds=grace_seconds, keep_prefixes=_active_run_folders(studio)
+        referenced_files(studio), grace_seconds=grace_seconds, keep_prefixes=_busy_folders(studio)
     )
