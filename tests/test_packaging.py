@@ -128,9 +128,25 @@ def test_installed_studio_app_serves_from_outside_a_checkout(
         )  # fmt: skip
     try:
         answer = _health(port, server)
+        outside_address = _non_loopback_address()
+        if outside_address:  # listening on loopback only: another interface is refused
+            with pytest.raises(OSError), socket.create_connection((outside_address, port), 5):
+                pass
     finally:
         _stop(server)
     assert answer == "ok", log.read_text(errors="replace")
+    assert "Network URL" not in log.read_text(errors="replace")
+
+
+def _non_loopback_address() -> str | None:
+    """An address of this machine other than loopback (no packet is sent), if it has one."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("10.255.255.255", 1))
+        except OSError:
+            return None
+        address = probe.getsockname()[0]
+    return None if address.startswith("127.") else address
 
 
 def _health(port: int, server: subprocess.Popen) -> str | None:

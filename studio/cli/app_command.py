@@ -34,6 +34,7 @@ def _app(_studio: Studio, args: argparse.Namespace) -> int:
     script = find_app()
     command_line = [
         sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(args.port),
+        "--server.address", args.host,
     ]  # fmt: skip
     # The working directory stays the caller's, so relative settings (the default
     # STUDIO_HOME=./.studio) mean what they mean for every other command. Streamlit reads the
@@ -45,3 +46,8 @@ def register(nouns: argparse._SubParsersAction) -> None:
     """Declare ``studio app``."""
     app = command(nouns, "app", _app, "start the Streamlit app")
     app.add_argument("--port", type=int, default=8501)
+    app.add_argument(
+        "--host", default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1: this machine only; 0.0.0.0 opens it to "
+        "the network, so set up roles and a proxy first)",
+    )  # fmt: skip
