@@ -41,7 +41,8 @@ def _linear_churn(env: dict[str, str], work: Path) -> dict:
     churn_like().to_csv(work / "churn.csv", index=False)
     _ok("data", "add", str(work / "churn.csv"), env=env)
     _ok("autopilot", "run", "--dataset", "churn", "--target", "churn", "--max-trials", "6",
-        "--top-k", "3", "--families", "linear", "--no-budget", "--wait", env=env)  # fmt: skip
+        "--top-k", "3", "--families", "linear", "--no-budget", "--wait-analysis",
+        env=env)  # fmt: skip
     return {"run_id": 1}
 
 
@@ -51,7 +52,7 @@ def _mixed_churn(env: dict[str, str], work: Path) -> dict:
     churn_like().to_csv(work / "churn.csv", index=False)
     _ok("data", "add", str(work / "churn.csv"), env=env)
     _ok("autopilot", "run", "--dataset", "churn", "--target", "churn", "--max-trials", "10",
-        "--top-k", "3", "--families", "hgb,linear,random_forest", "--no-budget", "--wait",
+        "--top-k", "3", "--families", "hgb,linear,random_forest", "--no-budget", "--wait-analysis",
         env=env)  # fmt: skip
     return {"run_id": 1}
 
@@ -62,7 +63,7 @@ def _shipped_churn(env: dict[str, str], work: Path) -> dict:
     churn_like(1400).to_csv(work / "churn.csv", index=False)
     _ok("data", "add", str(work / "churn.csv"), env=env)
     _ok("autopilot", "run", "--dataset", "churn", "--target", "churn", "--max-trials", "3",
-        "--families", "linear", "--no-budget", "--wait", env=env)  # fmt: skip
+        "--families", "linear", "--no-budget", "--wait-analysis", env=env)  # fmt: skip
     _ok("models", "register", "--run", "1", "--name", "churn", env=env)
     _ok("models", "approve", "churn", "1", "--comment", "ok", env=env)
     _ok("models", "promote", "churn", "1", "--stage", "production", "--comment", "ship", env=env)
@@ -76,7 +77,7 @@ def _demo_cancer(env: dict[str, str], work: Path) -> dict:
     home = Path(env["STUDIO_HOME"])
     _ok("data", "export", "breast_cancer", "--out", str(home / "export.csv"), env=env)
     _ok("autopilot", "run", "--dataset", "breast_cancer", "--target", "diagnosis", "--families",
-        "linear,svm", "--max-trials", "4", "--no-budget", "--wait", env=env)  # fmt: skip
+        "linear,svm", "--max-trials", "4", "--no-budget", "--wait-analysis", env=env)  # fmt: skip
     return {"run_id": 1, "export": "export.csv"}
 
 

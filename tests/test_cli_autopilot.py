@@ -68,3 +68,23 @@ def test_user_errors_exit_2(env: dict[str, str], args: tuple[str, ...], message:
     assert result.returncode == 2 and result.stderr.startswith(f"error: {message}")
     assert "Traceback" not in result.stderr
     assert run("autopilot", "status", "1", env=env).returncode == 2  # nothing was queued
+
+
+def test_wait_returns_at_the_end_of_the_run_and_wait_analysis_after_its_analysis(
+    env: dict[str, str],
+) -> None:
+    """--wait does not sit through the post-run analysis; --wait-analysis does (its views and
+    diagnostics are stored when it returns)."""
+    from studio.config import load_settings
+    from studio.context import Studio
+    from studio.experiments.detail import run_detail
+
+    args = ("autopilot", "run", "--dataset", "churn", "--target", "churn", "--max-trials", "2",
+            "--families", "linear", "--no-budget", "--json")  # fmt: skip
+    first = run(*args, "--wait", env=env)
+    assert first.returncode == 0 and json.loads(first.stdout)["status"] == "finished"
+    assert "waiting for its analysis" not in first.stderr
+    second = run(*args, "--wait-analysis", env=env)
+    assert second.returncode == 0 and "waiting for its analysis" in second.stderr
+    studio = Studio.open(load_settings(env))
+    assert run_detail(studio, 2).analysis.status == "done"

@@ -20,7 +20,7 @@ from studio.autopilot.search import SearchSession
 from studio.autopilot.study import load_study
 from studio.context import Studio
 from studio.db import session_scope
-from studio.db.models import Candidate, Run, RunEvent, utcnow
+from studio.db.models import Candidate, Run, RunAnalysis, RunEvent, utcnow
 from studio.experiments.analysis import analyze_run
 
 log = logging.getLogger(__name__)
@@ -141,6 +141,9 @@ def _record(
                         is_baseline=c.is_baseline,
                     )  # fmt: skip
                 )
+            analysis = db.get(RunAnalysis, run_id) or RunAnalysis(run_id=run_id)
+            analysis.status = "pending"  # in the same commit: an ended run is never "missing"
+            db.add(analysis)
             run = db.get(Run, run_id)
             run.status = "stopped" if reason == "stopped" else "finished"
             run.finished_at = utcnow()

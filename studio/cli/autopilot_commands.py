@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import subprocess
 import sys
 from pathlib import Path
@@ -27,7 +28,7 @@ def _autopilot_run(studio: Studio, args: argparse.Namespace) -> int:
     for _at, level, text in reversed(get_run(studio, run_id).events):
         if level == "warning":
             print(f"warning: {text}", file=sys.stderr)
-    if not args.wait:
+    if not (args.wait or args.wait_analysis):
         emit(args, {"run_id": run_id, "status": "queued"}, f"Queued run {run_id}.")
         return 0
     return _wait_for(studio, run_id, args)
@@ -37,10 +38,12 @@ def _wait_for(studio: Studio, run_id: int, args: argparse.Namespace) -> int:
     import time
 
     from studio.jobs.launcher import start_local_worker
-    from studio.jobs.queue import live_workers
+    from studio.jobs.queue import idle_workers
     from studio.tracking import get_run
 
-    worker = None if live_workers(studio) else start_local_worker(studio, once=True)
+    # A worker busy with another job (or one that exits after it, --once) would leave this
+    # run queued: start one for it unless a live worker is free.
+    worker = None if idle_workers(studio) else start_local_worker(studio, once=True)
     while True:
         info = get_run(studio, run_id, events=0)
         best = "—" if info.best_score is None else f"{info.best_score:.4f}"
@@ -55,19 +58,33 @@ def _wait_for(studio: Studio, run_id: int, args: argparse.Namespace) -> int:
             break
         time.sleep(1.0)
     print(file=sys.stderr)
+    if getattr(args, "wait_analysis", False) and info.status in ("finished", "stopped"):
+        _wait_for_analysis(studio, run_id)
+        if worker is not None:  # a --once worker exits right after the analysis
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                worker.wait(timeout=60)
     emit(args, info.to_json(), _leaderboard_text(info))
     sys.stdout.flush()
-    if worker is not None:  # it finishes the run's analysis (diagnostics) before it exits
-        from studio.experiments.analysis import ANALYSIS_SECONDS
-
-        try:
-            worker.wait(timeout=ANALYSIS_SECONDS + 30)
-        except subprocess.TimeoutExpired:
-            print("warning: the worker is still analysing the run.", file=sys.stderr)
     if info.status == "failed":
         print(f"error: run {run_id} failed: {info.message}", file=sys.stderr)
         return 1
     return 0
+
+
+def _wait_for_analysis(studio: Studio, run_id: int) -> None:
+    """Until the worker has stored the run's analysis (diagnostics, Optuna views)."""
+    import time
+
+    from studio.experiments.analysis import ANALYSIS_SECONDS
+    from studio.experiments.detail import run_detail
+
+    print(f"run {run_id}: waiting for its analysis", file=sys.stderr)
+    deadline = time.monotonic() + ANALYSIS_SECONDS + 30
+    while run_detail(studio, run_id).analysis.status == "pending":
+        if time.monotonic() > deadline:
+            print("warning: the worker is still analysing the run.", file=sys.stderr)
+            return
+        time.sleep(1.0)
 
 
 def _leaderboard_text(info) -> str:  # noqa: ANN001 (a RunInfo)
@@ -151,7 +168,13 @@ def register(nouns: argparse._SubParsersAction) -> argparse._SubParsersAction:
     run.add_argument("--families", help="comma-separated, e.g. hgb,linear")
     run.add_argument("--seed", type=int, default=0)
     run.add_argument("--per-trial-seconds", type=float, help="default: half the budget")
-    run.add_argument("--wait", action="store_true", help="show progress; print the result")
+    run.add_argument(
+        "--wait", action="store_true", help="show progress; print the result when the run ends"
+    )
+    run.add_argument(
+        "--wait-analysis", action="store_true",
+        help="like --wait, and also wait for the run's analysis (diagnostics, Optuna views)",
+    )  # fmt: skip
     command(auto, "status", _autopilot_status, "a run's status and leaderboard").add_argument(
         "run", type=int
     )

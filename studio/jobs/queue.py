@@ -99,6 +99,20 @@ def live_workers(studio: Studio, within: float = STALE_AFTER_SECONDS) -> int:
         return len(rows)
 
 
+def idle_workers(studio: Studio, within: float = STALE_AFTER_SECONDS) -> int:
+    """How many live workers are free to claim a queued job (neither running a job nor
+    helping a search, by their last heartbeat)."""
+    cutoff = utcnow() - timedelta(seconds=within)
+    with session_scope(studio.engine) as session:
+        rows = session.exec(
+            select(Worker.id).where(
+                Worker.heartbeat_at >= cutoff, col(Worker.stopped).is_(False),
+                col(Worker.job_id).is_(None), col(Worker.run_id).is_(None),
+            )
+        ).all()  # fmt: skip
+        return len(rows)
+
+
 def sweep_stale_jobs(studio: Studio, stale_after: float = STALE_AFTER_SECONDS) -> list[int]:
     """Fail the jobs of workers whose heartbeat stopped; their runs become resumable.
 
