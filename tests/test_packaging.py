@@ -28,8 +28,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-# Generated or local-only folders at the top of a checkout: never part of a build.
-NOT_SOURCE = {".git", ".studio", "build", "dist", ".pytest_cache", ".ruff_cache", "test-artifacts"}
+# Generated or local-only folders (at the top of a checkout, or anywhere): never in a build.
+NOT_SOURCE_TOP = {".git", "build", "dist", ".pytest_cache", ".ruff_cache", "test-artifacts"}
+NOT_SOURCE = {"__pycache__", ".studio", ".cache"}
 # What setup.py copies into studio/_app/, relative to the top of the checkout.
 APP_FILES = [
     "app.py",
@@ -40,8 +41,8 @@ HEALTH_TIMEOUT_S = 180.0
 
 
 def _not_source(folder: str, names: list[str]) -> set[str]:
-    top = NOT_SOURCE if Path(folder) == ROOT else set()
-    return {n for n in names if n in top or n == "__pycache__" or n.endswith(".egg-info")}
+    skip = NOT_SOURCE | (NOT_SOURCE_TOP if Path(folder) == ROOT else set())
+    return {n for n in names if n in skip or n.endswith(".egg-info")}
 
 
 def _pip(*args: str) -> None:
@@ -98,7 +99,7 @@ def test_wheel_carries_the_app_and_every_file_of_the_package(wheel: Path) -> Non
     package = {
         p.relative_to(ROOT).as_posix()
         for p in (ROOT / "studio").rglob("*")
-        if p.is_file() and "__pycache__" not in p.parts
+        if p.is_file() and not NOT_SOURCE & set(p.parts)
     }
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
