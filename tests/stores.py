@@ -36,34 +36,32 @@ def _ok(*args: str, env: dict[str, str]) -> str:
     return done.stdout
 
 
+def _churn_run(env: dict[str, str], work: Path, rows: int, *options: str) -> None:
+    """churn (``rows`` rows) added, then one autopilot run on it with ``options``, analysed."""
+    churn_like(rows).to_csv(work / "churn.csv", index=False)
+    _ok("data", "add", str(work / "churn.csv"), env=env)
+    _ok("autopilot", "run", "--dataset", "churn", "--target", "churn", *options, "--no-budget",
+        "--wait-analysis", env=env)  # fmt: skip
+
+
 def _linear_churn(env: dict[str, str], work: Path) -> dict:
     """churn (400 rows) and a finished run of linear candidates (6 trials, the top 3 refit)."""
-    churn_like().to_csv(work / "churn.csv", index=False)
-    _ok("data", "add", str(work / "churn.csv"), env=env)
-    _ok("autopilot", "run", "--dataset", "churn", "--target", "churn", "--max-trials", "6",
-        "--top-k", "3", "--families", "linear", "--no-budget", "--wait-analysis",
-        env=env)  # fmt: skip
+    _churn_run(env, work, 400, "--max-trials", "6", "--top-k", "3", "--families", "linear")
     return {"run_id": 1}
 
 
 def _mixed_churn(env: dict[str, str], work: Path) -> dict:
     """churn (400 rows) and a finished, analysed 10-trial run of gradient boosting, linear and
     random forest models (the top 3 refit)."""
-    churn_like().to_csv(work / "churn.csv", index=False)
-    _ok("data", "add", str(work / "churn.csv"), env=env)
-    _ok("autopilot", "run", "--dataset", "churn", "--target", "churn", "--max-trials", "10",
-        "--top-k", "3", "--families", "hgb,linear,random_forest", "--no-budget", "--wait-analysis",
-        env=env)  # fmt: skip
+    _churn_run(env, work, 400, "--max-trials", "10", "--top-k", "3",
+               "--families", "hgb,linear,random_forest")  # fmt: skip
     return {"run_id": 1}
 
 
 def _shipped_churn(env: dict[str, str], work: Path) -> dict:
     """churn (1,400 rows: 1,120 training rows, so the baseline takes the distance tests of
     references above 1,000 rows) and model 'churn' v1 in production."""
-    churn_like(1400).to_csv(work / "churn.csv", index=False)
-    _ok("data", "add", str(work / "churn.csv"), env=env)
-    _ok("autopilot", "run", "--dataset", "churn", "--target", "churn", "--max-trials", "3",
-        "--families", "linear", "--no-budget", "--wait-analysis", env=env)  # fmt: skip
+    _churn_run(env, work, 1400, "--max-trials", "3", "--families", "linear")
     _ok("models", "register", "--run", "1", "--name", "churn", env=env)
     _ok("models", "approve", "churn", "1", "--comment", "ok", env=env)
     _ok("models", "promote", "churn", "1", "--stage", "production", "--comment", "ship", env=env)
