@@ -1,9 +1,10 @@
 """Automatic column preparation: which columns are used and how, inside one ColumnTransformer.
 
 Identifier-like, constant, empty and free-text columns are excluded; datetimes become calendar
-parts; categoricals are one-hot encoded up to ``ONE_HOT_MAX`` levels and ordinal (trees) or
-target encoded (linear, neighbours, SVM) beyond; missing values are imputed; numbers are scaled
-for the models that need it. Every choice carries a reason shown to the user.
+parts; true/false columns (with or without blanks) are used as 1/0 numbers; categoricals are
+one-hot encoded up to ``ONE_HOT_MAX`` levels and ordinal (trees) or target encoded (linear,
+neighbours, SVM) beyond; missing values are imputed; numbers are scaled for the models that
+need it. Every choice carries a reason shown to the user.
 """
 
 from __future__ import annotations
@@ -68,11 +69,17 @@ def plan_columns(profile: DatasetProfile, target: str) -> ColumnPlan:
         kind = column.kind
         if kind == "boolean" and column.dtype.startswith(("int", "float", "uint")):
             kind = "numeric"  # a 0/1 flag is already a number
-        choices.append(_choose(column.name, kind, column.distinct, column.missing_share))
+        choices.append(_choose(column.name, kind, column.distinct, column.missing_share,
+                               column.dtype))  # fmt: skip
     return ColumnPlan(target, tuple(choices))
 
 
-def _choose(name: str, kind: str, distinct: int, missing_share: float) -> ColumnChoice:
+BOOL_DTYPES = ("bool", "boolean")  # numpy bool, and pandas' nullable boolean (with blanks)
+
+
+def _choose(
+    name: str, kind: str, distinct: int, missing_share: float, dtype: str = ""
+) -> ColumnChoice:
     def choice(treatment: str, reason: str) -> ColumnChoice:
         return ColumnChoice(name, kind, treatment, reason, distinct)
 
@@ -88,6 +95,9 @@ def _choose(name: str, kind: str, distinct: int, missing_share: float) -> Column
         return choice("calendar_parts", "date split into year, month, day, weekday and hour")
     if kind == "numeric":
         return choice("numeric", "number; missing values imputed with the median")
+    if kind == "boolean" and dtype in BOOL_DTYPES:
+        # The categorical imputer refuses bool data; as 1/0 every model family takes them.
+        return choice("numeric", "true/false used as 1/0; missing values imputed")
     if distinct <= ONE_HOT_MAX:
         return choice("one_hot", f"{distinct} categories: one column per category")
     return choice(

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from studio.cli.output import command, emit
 from studio.context import Studio
 from studio.errors import UserError
+
+if TYPE_CHECKING:
+    from studio.data.profile import ColumnProfile
 
 
 def _data_add(studio: Studio, args: argparse.Namespace) -> int:
@@ -21,12 +26,14 @@ def _data_add(studio: Studio, args: argparse.Namespace) -> int:
     )
     info = result.version
     verb = "Added" if result.created else "Unchanged (identical content):"
-    lines = [
-        f"{verb} {info.ref}: {info.rows:,} rows x {info.columns} columns, sha256 {info.sha256}"
-    ]
-    lines += [f"  notice: {n}" for n in info.ingest.get("notices", [])]
-    lines += [f"  {w.severity}: {w.message}" for w in info.profile.warnings]
-    emit(args, info.summary() | {"created": result.created}, "\n".join(lines))
+    # What reading changed and what the profile found go to stderr, in text and JSON mode alike.
+    for notice in info.notices:
+        print(f"notice: {notice}", file=sys.stderr)
+    for warning in info.profile.warnings:
+        print(f"{warning.severity}: {warning.message}", file=sys.stderr)
+    text = f"{verb} {info.ref}: {info.rows:,} rows x {info.columns} columns, sha256 {info.sha256}"
+    document = info.summary() | {"created": result.created, "notices": list(info.notices)}
+    emit(args, document, text)
     return 0
 
 
@@ -73,16 +80,24 @@ def _data_show(studio: Studio, args: argparse.Namespace) -> int:
         f"{info.ref}  ({info.source_name}, {info.file_format}, {info.size_bytes:,} bytes)",
         f"{info.rows:,} rows x {info.columns} columns, {profile.duplicate_rows:,} duplicate rows",
         "",
-        f"{'COLUMN':<28} {'TYPE':<12} {'MISSING':>8} {'DISTINCT':>9}",
+        f"{'COLUMN':<28} {'TYPE':<12} {'MISSING':>8} {'DISTINCT':>9}  WHY",
         *(
-            f"{c.name[:28]:<28} {c.kind:<12} {c.missing_share:>8.1%} {c.distinct:>9,}"
+            f"{c.name[:28]:<28} {c.kind:<12} {c.missing_share:>8.1%} {c.distinct:>9,}  {_why(c)}"
             for c in profile.column_profiles
         ),
         "",
+        *(f"notice: {n}" for n in info.notices),
         *(f"{w.severity}: {w.message}" for w in profile.warnings),
     ]
     emit(args, document, "\n".join(lines))
     return 0
+
+
+def _why(column: ColumnProfile) -> str:
+    """The reason for a column's kind, and the suggested kind if any."""
+    if column.suggested_kind:
+        return f"{column.reason} (maybe {column.suggested_kind}: {column.suggestion_reason})"
+    return column.reason
 
 
 def _data_delete(studio: Studio, args: argparse.Namespace) -> int:

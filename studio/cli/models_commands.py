@@ -132,7 +132,7 @@ def _predict(studio: Studio, args: argparse.Namespace) -> int:
         raise InvalidInputError(f"There is no file {args.path}.")
     out = Path(args.out)
     fmt = args.format or ("parquet" if out.suffix.lower() == ".parquet" else "csv")
-    frame = read_batch(studio, path.read_bytes(), path.name)
+    frame = read_batch(studio, path.read_bytes(), path.name, model=args.model)
     result = score_frame(studio, args.model, frame, path.name, studio.settings.user)
     out.write_bytes(result.to_bytes(fmt))
     for notice in result.notices:

@@ -1,22 +1,25 @@
 """Turn uploaded bytes into a clean DataFrame, or one clear sentence saying why not.
 
 Supported: CSV/TSV (encoding, delimiter and decimal comma detected), Parquet, Excel (.xlsx,
-first sheet) and JSON Lines. Missing markers (``N/A``, ``-``, ``?``, empty, ...) become missing
-values in numeric columns; ISO dates become datetimes; duplicate or blank column names are
-renamed and the renaming is reported.
+first sheet) and JSON Lines. Every column is then read as what it holds, the same way for every
+format (``reading.py``): missing-value tokens, booleans, numbers with thousands separators,
+dates in day-first, month-first, ISO and Chinese forms, zoned times as UTC, infinities as
+missing. Duplicate or blank column names are renamed. Each change a user should know of
+is reported as a notice.
 """
 
 from __future__ import annotations
 
 import io
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from studio.data import frames
+from studio.data.reading import NUMBER_MISSING_MARKERS, Hint
 from studio.data.sniff import (
     SAMPLE_BYTES,
     check_text,
@@ -45,6 +48,7 @@ class IngestReport:
     delimiter: str | None = None
     decimal: str | None = None
     notices: tuple[str, ...] = ()
+    reads: dict[str, Hint] = field(default_factory=dict)  # column -> how it was read
 
     def to_dict(self) -> dict[str, object]:
         """A JSON-ready dict."""
@@ -55,6 +59,7 @@ class IngestReport:
             "delimiter": self.delimiter,
             "decimal": self.decimal,
             "notices": list(self.notices),
+            "reads": dict(self.reads),
         }
 
 
@@ -75,9 +80,18 @@ class _Notes:
 
 
 def read_table(
-    content: bytes, filename: str, *, max_columns: int, max_bytes: int
+    content: bytes,
+    filename: str,
+    *,
+    max_columns: int,
+    max_bytes: int,
+    hints: dict[str, Hint] | None = None,
 ) -> IngestedFrame:
-    """Parse ``content`` (the bytes of an upload named ``filename``) into a DataFrame."""
+    """Parse ``content`` (the bytes of an upload named ``filename``) into a DataFrame.
+
+    ``hints`` (from a dataset version's ``reads``) make a column read the way the training
+    file's column was, for example day first, whatever this file's own values suggest.
+    """
     label = display_name(filename)
     if len(content) == 0:
         raise InvalidInputError("The file is empty; upload a file with a header and data rows.")
@@ -88,44 +102,44 @@ def read_table(
         )
     fmt = detect_format(content, label)
     notes = _Notes()
+    hints = hints or {}
     if fmt in ("csv", "tsv"):
-        frame, report = _read_delimited(content, label, fmt, max_columns, notes)
+        frame, report = _read_delimited(content, label, fmt, max_columns, notes, hints)
     else:
         frame = _READERS[fmt](content, notes)
         report = IngestReport(label, fmt)
-    frame = frames.normalise(frame, max_columns=max_columns, notes=notes.items)
+    frame, reads = frames.normalise(
+        frame, max_columns=max_columns, notes=notes.items, decimal=report.decimal or ".",
+        hints=hints,
+    )  # fmt: skip
     if len(frame) == 0:
         raise InvalidInputError("The file has a header but no data rows; add rows and retry.")
-    return IngestedFrame(frame, _with_notes(report, notes))
+    return IngestedFrame(frame, replace(report, notices=tuple(notes.items), reads=reads))
 
 
-def _with_notes(report: IngestReport, notes: _Notes) -> IngestReport:
-    return IngestReport(
-        report.source_name,
-        report.file_format,
-        report.encoding,
-        report.delimiter,
-        report.decimal,
-        tuple(notes.items),
-    )
-
-
-def _read_delimited(
-    content: bytes, label: str, fmt: str, max_columns: int, notes: _Notes
+def _read_delimited(  # noqa: PLR0913
+    content: bytes, label: str, fmt: str, max_columns: int, notes: _Notes, hints: dict[str, Hint]
 ) -> tuple[pd.DataFrame, IngestReport]:
     check_text(content)
     if not _NON_BLANK.search(content):
         raise InvalidInputError("The file contains only blank lines; it has no header or rows.")
     encoding = sniff_encoding(content[:SAMPLE_BYTES])
     try:
-        return _parse_text(content, encoding, label, fmt, max_columns, notes)
+        return _parse_text(content, encoding, label, fmt, max_columns, notes, hints)
     except NotUtf8Error:  # valid UTF-8 at the start, not further on
         encoding = detect_encoding(content)
-        return _parse_text(content, encoding, label, fmt, max_columns, _Notes())
+        notes.items.clear()
+        return _parse_text(content, encoding, label, fmt, max_columns, notes, hints)
 
 
-def _parse_text(
-    content: bytes, encoding: str, label: str, fmt: str, max_columns: int, notes: _Notes
+def _parse_text(  # noqa: PLR0913
+    content: bytes,
+    encoding: str,
+    label: str,
+    fmt: str,
+    max_columns: int,
+    notes: _Notes,
+    hints: dict[str, Hint],
 ) -> tuple[pd.DataFrame, IngestReport]:
     if encoding not in ("utf-8", "utf-8-sig"):
         content = content.decode(encoding).encode("utf-8")
@@ -141,9 +155,12 @@ def _parse_text(
             "columns or raise STUDIO_MAX_COLUMNS."
         )
     names = frames.unique_names(names, notes.items)
-    csv = _CsvLayout(data, layout.delimiter, layout.decimal, names, header_line, b'"' in content)
+    as_text = tuple(n for n in names if hints.get(n, {}).get("as") == "number")
+    csv = _CsvLayout(
+        data, layout.delimiter, layout.decimal, names, header_line, b'"' in content, as_text
+    )
     table = _keep_overflowing_numbers(_parse_csv(csv), csv, notes)
-    frame = frames.arrow_to_frame(frames.blank_text_to_null(table))
+    frame = frames.arrow_to_frame(table)
     return frame, IngestReport(label, fmt, encoding, layout.delimiter, layout.decimal)
 
 
@@ -157,6 +174,7 @@ class _CsvLayout:
     names: list[str]
     header_lines: int
     has_quotes: bool
+    text_columns: tuple[str, ...] = ()  # read as text: their hint says how to read the numbers
 
 
 def _keep_overflowing_numbers(table: pa.Table, csv: _CsvLayout, notes: _Notes) -> pa.Table:
@@ -176,11 +194,12 @@ def _parse_csv(csv: _CsvLayout, text_column: str | None = None) -> pa.Table:
         column_names=csv.names, skip_rows=csv.header_lines, block_size=8 << 20
     )
     parse = pacsv.ParseOptions(delimiter=csv.delimiter, newlines_in_values=csv.has_quotes)
+    as_text = [text_column] if text_column else csv.text_columns
     convert = pacsv.ConvertOptions(
-        null_values=list(frames.MISSING_MARKERS),
+        null_values=list(NUMBER_MISSING_MARKERS),
         strings_can_be_null=False,
         decimal_point="." if text_column else csv.decimal,
-        column_types={text_column: pa.string()} if text_column else None,
+        column_types={name: pa.string() for name in as_text} or None,
         include_columns=[text_column] if text_column else None,
     )
     try:

@@ -6,22 +6,19 @@ computed with pandas/numpy and checked against plain pandas in the tests.
 
 from __future__ import annotations
 
-import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from studio.data.kinds import guess_kind
 from studio.data.warnings import ProfileWarning, column_warnings, rank_warnings
 
 KINDS = ("numeric", "categorical", "boolean", "datetime", "text", "identifier")
 TOP_VALUES = 10
 BAR_CATEGORIES = 20
 HISTOGRAM_BINS = 30
-ID_UNIQUE_SHARE = 0.95  # an identifier has (almost) one distinct value per row
-_ID_NAME = re.compile(r"(^|[_\s-])(id|uuid|guid|key|code)$|^id[_\s-]|[a-z]Id$|ID$", re.I)
-_BOOL_WORDS = {"true", "false", "yes", "no", "y", "n", "t", "f"}
 
 
 @dataclass(frozen=True)
@@ -48,6 +45,9 @@ class ColumnProfile:
     stats: dict[str, Any] = field(default_factory=dict)
     top_values: tuple[tuple[str, int], ...] = ()
     distribution: Distribution = field(default_factory=lambda: Distribution("bars"))
+    reason: str = ""  # why ``kind``, in a few words ("consecutive integers 1…400")
+    suggested_kind: str = ""  # a kind the user may prefer ("categorical" for codes), or ""
+    suggestion_reason: str = ""  # why ``suggested_kind``
 
 
 @dataclass(frozen=True)
@@ -98,10 +98,19 @@ class DatasetProfile:
         )  # fmt: skip
 
 
-def profile_frame(frame: pd.DataFrame) -> DatasetProfile:
-    """Profile every column of ``frame`` and rank the warnings it raises."""
-    rows = len(frame)
-    columns = tuple(profile_column(frame[name], rows) for name in frame.columns)
+def profile_frame(
+    frame: pd.DataFrame, reads: dict[str, dict[str, str]] | None = None
+) -> DatasetProfile:
+    """Profile every column of ``frame`` and rank the warnings it raises.
+
+    ``reads`` (from the ingest report) says how text columns were read; its reasons become
+    the columns' reasons ("dates, day first (13/01/2023)").
+    """
+    rows, reads = len(frame), reads or {}
+    columns = tuple(
+        profile_column(frame[name], rows, reads.get(str(name), {}).get("reason", ""))
+        for name in frame.columns
+    )
     duplicates = int(pd.util.hash_pandas_object(frame, index=False).duplicated().sum())
     warnings = [w for c in columns for w in column_warnings(c, rows)]
     if duplicates:
@@ -117,13 +126,16 @@ def profile_frame(frame: pd.DataFrame) -> DatasetProfile:
     return DatasetProfile(rows, len(columns), duplicates, memory, columns, rank_warnings(warnings))
 
 
-def profile_column(series: pd.Series, rows: int) -> ColumnProfile:
+def profile_column(series: pd.Series, rows: int, read_reason: str = "") -> ColumnProfile:
     """The profile of one column of a frame with ``rows`` rows."""
+    if isinstance(series.dtype, pd.DatetimeTZDtype):
+        series = series.dt.tz_convert("UTC").dt.tz_localize(None)
     present = series.dropna()
     missing = rows - len(present)
     counts = present.value_counts(sort=True)
     distinct = len(counts)
-    kind = infer_kind(series.name, series, present, counts)
+    guess = guess_kind(series.name, series, present, counts, read_reason)
+    kind = guess.kind
     stats = _stats(kind, present, counts)
     top = tuple((_label(v), int(n)) for v, n in counts.head(TOP_VALUES).items())
     return ColumnProfile(
@@ -136,38 +148,15 @@ def profile_column(series: pd.Series, rows: int) -> ColumnProfile:
         stats=stats,
         top_values=top,
         distribution=_distribution(kind, present, counts),
+        reason=guess.reason,
+        suggested_kind=guess.suggested_kind,
+        suggestion_reason=guess.suggestion_reason,
     )
 
 
 def infer_kind(name: object, series: pd.Series, present: pd.Series, counts: pd.Series) -> str:
-    """One of KINDS for a column, from its dtype, distinct values and name."""
-    distinct, n = len(counts), len(present)
-    if pd.api.types.is_bool_dtype(series.dtype):
-        return "boolean"
-    if pd.api.types.is_datetime64_any_dtype(series.dtype):
-        return "datetime"
-    if pd.api.types.is_numeric_dtype(series.dtype):
-        if 0 < distinct <= 2 and set(counts.index.tolist()) <= {0, 1}:
-            return "boolean"
-        looks_like_id = bool(_ID_NAME.search(str(name))) or present.is_monotonic_increasing
-        if (
-            pd.api.types.is_integer_dtype(series.dtype)
-            and n >= 50
-            and distinct >= ID_UNIQUE_SHARE * n
-            and looks_like_id
-        ):
-            return "identifier"
-        return "numeric"
-    text = present.astype(str)
-    if 0 < distinct <= 2 and {str(v).strip().lower() for v in counts.index} <= _BOOL_WORDS:
-        return "boolean"
-    mean_length = float(text.str.len().mean()) if n else 0.0
-    if mean_length >= 50 and distinct > n / 2:
-        return "text"
-    if n >= 50 and distinct >= ID_UNIQUE_SHARE * n:
-        spaces = float(text.head(1000).str.count(" ").mean())
-        return "text" if spaces >= 2 else "identifier"
-    return "categorical"
+    """One of KINDS for a column (``guess_kind`` also says why)."""
+    return guess_kind(name, series, present, counts).kind
 
 
 def _is_number(kind: str, present: pd.Series) -> bool:
@@ -237,9 +226,10 @@ def _distribution(kind: str, present: pd.Series, counts: pd.Series) -> Distribut
         if histogram is not None:
             return histogram
     if kind == "datetime" and len(present):
-        stamps = present.astype("datetime64[ns]").to_numpy().astype("int64")
+        # microseconds: years 1678 or 2263 would overflow nanoseconds
+        stamps = present.to_numpy().astype("datetime64[us]").astype("int64")
         hist, edges = np.histogram(stamps, bins=HISTOGRAM_BINS)
-        labels = tuple(pd.to_datetime(edges.astype("int64")).strftime("%Y-%m-%d %H:%M"))
+        labels = tuple(pd.to_datetime(edges.astype("int64"), unit="us").strftime("%Y-%m-%d %H:%M"))
         return Distribution("histogram", labels, tuple(map(int, hist)))
     shown = counts.head(BAR_CATEGORIES)
     return Distribution(

@@ -31,6 +31,7 @@ _ZIP_MAGIC = b"PK\x03\x04"
 _GZIP_MAGIC = b"\x1f\x8b"
 _PARQUET_MAGIC = b"PAR1"
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13)) + b"\x7f"
+_C1_BYTES = re.compile(rb"[\x80-\x9f]")
 _DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
 _DECIMAL_POINT = re.compile(r"^[+-]?\d*\.\d+$")
 
@@ -116,17 +117,29 @@ def sniff_encoding(sample: bytes) -> str:
 
 
 def detect_encoding(content: bytes) -> str:
-    """For text that is not UTF-8 throughout: GB18030 or Latin-1, judged on a sample."""
+    """For text that is not UTF-8 throughout: GB18030, Windows-1252 or Latin-1.
+
+    GB18030 when a sample reads as Chinese and the whole file decodes. Otherwise the file is
+    single-byte: Windows-1252 when it holds bytes 0x80-0x9F (in cp1252 they are € – “ ” and
+    friends; in Latin-1 invisible control characters no one types) and decodes as cp1252,
+    else Latin-1 (the two agree on every other byte).
+    """
     if content.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
     best = from_bytes(content[:SAMPLE_BYTES], cp_isolation=["gb18030", "cp1252", "latin_1"]).best()
-    if best is not None and best.encoding == "gb18030":
-        try:
-            content.decode("gb18030")
-            return "gb18030"
-        except UnicodeDecodeError:
-            pass
+    if best is not None and best.encoding == "gb18030" and _decodes(content, "gb18030"):
+        return "gb18030"
+    if _C1_BYTES.search(content) and _decodes(content, "cp1252"):
+        return "cp1252"
     return "latin-1"
+
+
+def _decodes(content: bytes, encoding: str) -> bool:
+    try:
+        content.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _sample_rows(text: str, delimiter: str, limit: int = 50) -> list[list[str]]:

@@ -61,6 +61,17 @@ class DatasetVersionInfo:
         """``name@version``, the way the CLI and links name it."""
         return f"{self.name}@{self.version}"
 
+    @property
+    def notices(self) -> tuple[str, ...]:
+        """What ingest changed while reading the file (renamed headers, values read as
+        missing, number and date formats, UTC conversion), one sentence each."""
+        return tuple(self.ingest.get("notices", []))
+
+    @property
+    def reads(self) -> dict[str, dict[str, str]]:
+        """Per column read in a way scoring must repeat: how (see ``data/reading.py``)."""
+        return dict(self.ingest.get("reads", {}))
+
     def summary(self) -> dict[str, Any]:
         """A JSON-ready summary (the CLI's ``data add --json`` document, plus context)."""
         return {
@@ -132,7 +143,7 @@ def add_dataset_version(
         max_columns=studio.settings.max_columns,
         max_bytes=studio.settings.max_upload_bytes,
     )
-    profile = profile_frame(parsed.frame)
+    profile = profile_frame(parsed.frame, reads=parsed.report.reads)
     stored = studio.artifacts.write(
         f"datasets/{sha[:2]}/{sha}.parquet",
         lambda path: parsed.frame.to_parquet(path, index=False, compression="zstd"),

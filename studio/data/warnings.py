@@ -54,14 +54,24 @@ def column_warnings(column: ColumnProfile, rows: int) -> list[ProfileWarning]:
                 f"'{name}' is missing in {column.missing_share:.0%} of rows.",
             )  # fmt: skip
         )
+    infinite = int(column.stats.get("infinite", 0))
+    if infinite:
+        out.append(
+            ProfileWarning(
+                "medium",
+                "infinite",
+                name,
+                f"'{name}' holds {infinite:,} infinite value(s); most models cannot use them.",
+            )  # fmt: skip
+        )
     if column.kind == "identifier":
+        why = column.reason or "a distinct value per row"
         out.append(
             ProfileWarning(
                 "medium",
                 "identifier",
                 name,
-                f"'{name}' looks like an identifier (a distinct value per row); it will not be "
-                "used as a feature.",
+                f"'{name}' looks like an identifier ({why}); it will not be used as a feature.",
             )  # fmt: skip
         )
     elif column.kind == "categorical" and (
@@ -77,6 +87,16 @@ def column_warnings(column: ColumnProfile, rows: int) -> list[ProfileWarning]:
                 "high_cardinality",
                 name,
                 f"'{name}' has {column.distinct:,} distinct values; it will be encoded sparsely.",
+            )  # fmt: skip
+        )
+    if column.suggested_kind == "categorical":
+        out.append(
+            ProfileWarning(
+                "low",
+                "suggested_categorical",
+                name,
+                f"'{name}' is used as a number but may hold category codes "
+                f"({column.suggestion_reason}); it can be treated as categorical instead.",
             )  # fmt: skip
         )
     return out

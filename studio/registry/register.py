@@ -19,6 +19,7 @@ from studio.access import require
 from studio.activity import record_event
 from studio.autopilot.data import prepare_training_data
 from studio.context import Studio
+from studio.data.versions import get_version as get_dataset_version
 from studio.db import session_scope
 from studio.db.models import Candidate, ModelEvent, ModelVersion, RegisteredModel, Run
 from studio.errors import ConflictError, NotFoundError
@@ -57,6 +58,11 @@ def _source(studio: Studio, run_id: int, candidate: str | None) -> _Source:
         session.expunge(row)
         return _Source(run.id, run.dataset_version_id, dict(run.config), run.task, run.target,
                        run.metric, row)  # fmt: skip
+
+
+def _reads(studio: Studio, dataset_ref: str) -> dict[str, dict[str, str]]:
+    """How the training file's text columns were read (scoring reads its files the same way)."""
+    return get_dataset_version(studio, dataset_ref).reads
 
 
 def _parquet(frame: pd.DataFrame) -> bytes:
@@ -98,7 +104,7 @@ def register_candidate(
         family=c.family, target=source.target, task=source.task, metric=source.metric,
         artifact=stored_model.path, artifact_sha256=stored_model.sha256,
         reference_artifact=stored_ref.path, reference_sha256=stored_ref.sha256,
-        input_schema=build_schema(data.X, data.plan),
+        input_schema=build_schema(data.X, data.plan, _reads(studio, source.config["dataset"])),
         metrics={"holdout": dict(c.holdout), "cv": c.cv_score, "cv_std": c.cv_std},
         params=dict(c.params), baseline=baseline,
         card={"description": description.strip(), "intended_use": "", "limitations": ""},

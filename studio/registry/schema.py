@@ -1,10 +1,11 @@
 """A model version's input schema, and checking a batch against it before scoring.
 
-The schema records each feature the model reads (name, kind, training dtype, categories seen)
-and the identifier columns a scored file keeps. A batch with missing features is refused with
-their names; extra columns are ignored with a notice; a column that cannot be read as its
-training type is named; categories never seen in training are counted and reported (the
-pipelines' encoders map them to "unknown").
+The schema records each feature the model reads (name, kind, training dtype, categories seen,
+and how the training file's text was read: a number format or a date order, so a scoring file
+is read the same way) and the identifier columns a scored file keeps. A batch with missing
+features is refused with their names; extra columns are ignored with a notice; a column that
+cannot be read as its training type is named; categories never seen in training are counted
+and reported (the pipelines' encoders map them to "unknown").
 """
 
 from __future__ import annotations
@@ -22,9 +23,14 @@ NUMERIC_TREATMENTS = ("numeric",)
 CATEGORY_TREATMENTS = ("one_hot", "high_cardinality")
 
 
-def build_schema(frame: pd.DataFrame, plan: ColumnPlan) -> dict[str, Any]:
-    """The schema of the training rows ``frame`` (features and identifiers per ``plan``)."""
-    features = []
+def build_schema(
+    frame: pd.DataFrame, plan: ColumnPlan, reads: dict[str, dict[str, str]] | None = None
+) -> dict[str, Any]:
+    """The schema of the training rows ``frame`` (features and identifiers per ``plan``).
+
+    ``reads`` is the dataset version's record of how its text columns were read.
+    """
+    features, reads = [], reads or {}
     for choice in plan.choices:
         if choice.treatment == "excluded":
             continue
@@ -38,6 +44,8 @@ def build_schema(frame: pd.DataFrame, plan: ColumnPlan) -> dict[str, Any]:
         if choice.treatment in CATEGORY_TREATMENTS:
             seen = column.dropna().astype(str).value_counts().index[:MAX_CATEGORIES]
             entry["categories"] = sorted(seen.tolist())
+        if choice.name in reads:
+            entry["read"] = dict(reads[choice.name])
         features.append(entry)
     identifiers = [c.name for c in plan.choices if c.kind == "identifier"]
     return {"features": features, "identifiers": identifiers, "target": plan.target}
@@ -67,8 +75,38 @@ def _numeric(name: str, column: pd.Series) -> pd.Series:
     return parsed.astype("float64")
 
 
+def read_hints(schema: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """Per feature, how the training file's column was read (for ``read_table``'s hints)."""
+    return {f["name"]: f["read"] for f in schema.get("features", []) if "read" in f}
+
+
+_BOOLEAN_WORDS = {"true": True, "false": False, "1": True, "0": False, "1.0": True,
+                  "0.0": False, "yes": True, "no": False, "y": True, "n": False, "t": True,
+                  "f": False, "是": True, "否": False}  # fmt: skip
+
+
+def _booleans(name: str, column: pd.Series) -> pd.Series:
+    """``column`` as nullable booleans, from bools, 0/1 or the common spellings (any case)."""
+    if pd.api.types.is_bool_dtype(column):
+        return column.astype("boolean")
+    text = column.astype("str").str.strip().str.lower()
+    parsed = text.map(_BOOLEAN_WORDS)
+    bad = column[parsed.isna() & column.notna() & (text != "")]
+    if len(bad):
+        raise InvalidInputError(
+            f"Column '{name}' should hold true/false values but has {len(bad):,} value(s) "
+            f"that are not, such as {str(bad.iloc[0])[:40]!r}; fix or blank them and retry."
+        )
+    return parsed.astype("boolean")
+
+
 def _dates(name: str, column: pd.Series) -> pd.Series:
-    parsed = pd.to_datetime(column, errors="coerce", format="mixed")
+    if pd.api.types.is_datetime64_any_dtype(column.dtype):
+        if isinstance(column.dtype, pd.DatetimeTZDtype):
+            return column.dt.tz_convert("UTC").dt.tz_localize(None)
+        return column
+    parsed = pd.to_datetime(column, errors="coerce", format="mixed", utc=True)
+    parsed = parsed.dt.tz_localize(None)  # stored as UTC, as ingest stores training dates
     bad = column[parsed.isna() & column.notna()]
     if len(bad):
         raise InvalidInputError(
@@ -81,13 +119,8 @@ def _dates(name: str, column: pd.Series) -> pd.Series:
 def _coerce(name: str, column: pd.Series, spec: dict[str, Any]) -> pd.Series:
     """``column`` read as the type the model was trained on."""
     dtype = spec["dtype"]
-    if dtype == "bool":
-        if pd.api.types.is_bool_dtype(column):
-            return column
-        text = column.astype(str).str.strip().str.lower()
-        return text.map({"true": True, "false": False, "1": True, "0": False}).where(
-            column.notna()
-        )
+    if dtype in ("bool", "boolean"):
+        return _booleans(name, column)
     if spec["treatment"] in NUMERIC_TREATMENTS or dtype.startswith(("int", "uint", "float")):
         return _numeric(name, column)
     if spec["treatment"] == "calendar_parts":

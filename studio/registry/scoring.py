@@ -24,7 +24,7 @@ from studio.db.models import ScoredBatch
 from studio.errors import InvalidInputError
 from studio.modelio import load_model
 from studio.registry.outputs import frame_summary, output_frame
-from studio.registry.schema import check_batch
+from studio.registry.schema import check_batch, read_hints
 from studio.registry.versions import VersionInfo, get_version
 
 LOGGED_ROWS = 100_000
@@ -52,11 +52,19 @@ class ScoreResult:
         return buffer.getvalue()
 
 
-def read_batch(studio: Studio, content: bytes, filename: str) -> pd.DataFrame:
-    """An uploaded file as a frame (any format the Data page accepts)."""
+def read_batch(
+    studio: Studio, content: bytes, filename: str, *, model: str | None = None
+) -> pd.DataFrame:
+    """An uploaded file as a frame (any format the Data page accepts).
+
+    With ``model`` (a reference such as ``churn@production``), columns are read the way the
+    model's training file was: the same number format and date order, even where this file's
+    own values would allow another reading (dates with no day above 12, say).
+    """
     settings = studio.settings
+    hints = read_hints(get_version(studio, model).input_schema) if model else None
     return read_table(content, filename, max_columns=settings.max_columns,
-                      max_bytes=settings.max_upload_bytes).frame  # fmt: skip
+                      max_bytes=settings.max_upload_bytes, hints=hints).frame  # fmt: skip
 
 
 def score_frame(

@@ -124,8 +124,11 @@ def _render_header(info: DatasetVersionInfo) -> None:
         parts.append(f"{ingest['encoding']}, {delimiter}-separated, {decimal}")
     parts.append(f"added by {info.created_by} on {info.created_at:%Y-%m-%d %H:%M} UTC")
     st.markdown(" · ".join(parts))
-    for notice in ingest.get("notices", []):
-        st.caption(f"Note: {notice}")
+    # what reading changed (renamed headers, values read as missing, number and date formats,
+    # UTC): shown in the header of the version, so right after an upload too; the profile's
+    # warnings follow in the Overview tab
+    for notice in info.notices:
+        st.info(notice)
 
 
 def _render_preview(studio: Studio, info: DatasetVersionInfo) -> None:

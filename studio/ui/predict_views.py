@@ -24,7 +24,7 @@ def render_predict_page(studio: Studio) -> None:
         wanted = (ref, upload.name, upload.size) if upload is not None else None
         if upload is not None and st.button("Score", key="pred_go", type="primary"):
             with st.spinner(f"Scoring {upload.name} with {ref}…"):
-                frame = read_batch(studio, upload.getvalue(), upload.name)
+                frame = read_batch(studio, upload.getvalue(), upload.name, model=ref)
                 result = score_frame(
                     studio, ref, frame, upload.name, current_user(studio.settings)
                 )

@@ -74,11 +74,18 @@ def column_table(columns: tuple[ColumnProfile, ...]) -> pd.DataFrame:
         {
             "Column": [c.name for c in columns],
             "Type": [c.kind for c in columns],
+            "Why": [_why(c) for c in columns],
             "Missing": [c.missing_share for c in columns],
             "Distinct": [c.distinct for c in columns],
             "Summary": [_summary(c) for c in columns],
         }
     )
+
+
+def _why(column: ColumnProfile) -> str:
+    if column.suggested_kind:
+        return f"{column.reason} (maybe {column.suggested_kind}: {column.suggestion_reason})"
+    return column.reason
 
 
 def _summary(column: ColumnProfile) -> str:
@@ -104,6 +111,10 @@ def render_columns(info: DatasetVersionInfo) -> None:
     left, right = st.columns([1, 2], gap="large")
     with left:
         st.markdown(f"**{column.name}** · {column.kind} · `{column.dtype}`")
+        if column.reason:
+            st.caption(f"Why {column.kind}: {column.reason}.")
+        if column.suggested_kind:
+            st.caption(f"Maybe {column.suggested_kind}: {column.suggestion_reason}.")
         st.markdown(
             f"{column.missing:,} missing ({column.missing_share:.1%}) · "
             f"{column.distinct:,} distinct values"

@@ -104,12 +104,13 @@ def test_400_digit_numbers_are_kept_exact() -> None:
     assert frame["small"].tolist() == [1, 2]
 
 
-def test_inf_and_nan_tokens_are_numbers() -> None:
-    """Literal inf/-inf/nan tokens parse as float infinities and missing values."""
-    frame, _ = read(b"x\n1.5\ninf\n-inf\nnan\n")
+def test_inf_and_nan_tokens_are_missing_numbers_with_a_notice() -> None:
+    """Literal inf/-inf/nan tokens keep the column numeric; infinities are read as missing
+    (most models cannot use them) and a notice names the column and the count."""
+    frame, report = read(b"x\n1.5\ninf\n-inf\nnan\n")
     values = frame["x"].tolist()
-    assert values[0] == 1.5 and values[1] == math.inf and values[2] == -math.inf
-    assert math.isnan(values[3])
+    assert values[0] == 1.5 and all(math.isnan(v) for v in values[1:])
+    assert any("2 infinite value(s) in 'x'" in n for n in report.notices)
 
 
 def test_missing_markers_in_numeric_columns() -> None:

@@ -120,3 +120,16 @@ def test_unexpected_failure_shows_a_reference_not_a_traceback(open_page, home_en
     assert at.metric[0].value == "120"  # the other tabs still render
     log = (home_env / "logs" / "studio.log").read_text()
     assert "does not match its recorded checksum" in log and "Traceback" in log
+
+
+def test_upload_shows_what_reading_changed_and_why_each_type(open_page) -> None:  # noqa: ANN001
+    """Right after an upload the page tells what reading changed (a renamed header, NA read as
+    missing), and the column table says why each column got its type."""
+    rows = "\n".join(f"{i},{i % 3},{['NA', 'm', 'f'][i % 3]},{'ab'[i % 2]}" for i in range(60))
+    at = upload(open_page("pages/1_Data.py"), "dups.csv", f"id,x,sex,x\n{rows}\n".encode())
+    assert not at.exception and not at.error
+    shown = texts(at.info)
+    assert any("Renamed blank or duplicate column names" in t for t in shown)
+    assert "20 cells in 'sex' were read as missing (NA)." in shown
+    why = at.dataframe[0].value.set_index("Column")["Why"].to_dict()
+    assert why["id"] == "consecutive integers 0…59" and why["sex"] == "text with 2 categories"
