@@ -32,6 +32,8 @@ TRUSTED_TYPES = frozenset(
         "sklearn.neighbors._kd_tree.KDTree",
         "sklearn.tree._tree.Tree",
         "sklearn.utils.validation.check_array",
+        "studio.autopilot.prepare.as_category_text",
+        "studio.autopilot.prepare.as_numbers",
         "studio.autopilot.prepare.calendar_part_names",
         "studio.autopilot.prepare.calendar_parts",
     }

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 from sklearn.model_selection import KFold, StratifiedKFold, train_test_split
 
+from studio.autopilot.column_types import as_set_type
 from studio.autopilot.evaluation import TrainingData
 from studio.autopilot.metrics import METRICS
 from studio.autopilot.prepare import ColumnChoice, ColumnPlan
@@ -38,7 +39,7 @@ def prepare_training_data(studio: Studio, dataset_ref: str, config: dict) -> Tra
         y = frame[target].astype(str).map({v: i for i, v in enumerate(labels)}).to_numpy(int)
         n_classes = len(labels)
     plan = ColumnPlan(target, tuple(ColumnChoice(**c) for c in config["columns"]))
-    X = frame[plan.features]
+    X = as_set_type(frame[plan.features], config.get("column_types", {}))
     stratify = None if task == "regression" else y
     train, holdout = train_test_split(
         np.arange(len(y)), test_size=config["holdout"], random_state=seed, stratify=stratify

@@ -35,7 +35,8 @@ SKLEARN_SCORING = {
     ("mae", None): "neg_mean_absolute_error",
 }
 _PREPARE_PARTS = (
-    "ColumnChoice", "ColumnPlan", "calendar_parts", "calendar_part_names",
+    "ColumnChoice", "ColumnPlan", "category_text", "as_category_text", "as_numbers",
+    "calendar_parts", "calendar_part_names",
     "_categorical_imputer", "build_preprocessor", "_split_native", "native_categorical_count",
 )  # fmt: skip
 
@@ -183,7 +184,8 @@ def main(path: str) -> None:
     frame = frame[frame[TARGET].notna()].reset_index(drop=True)
     for choice in PLAN.choices:
         if choice.treatment == "calendar_parts":
-            frame[choice.name] = pd.to_datetime(frame[choice.name], errors="coerce")
+            dates = pd.to_datetime(frame[choice.name], errors="coerce", format="mixed", utc=True)
+            frame[choice.name] = dates.dt.tz_localize(None)
     if TASK == "regression":
         y = frame[TARGET].to_numpy(dtype=float)
     else:

@@ -25,7 +25,7 @@ from sklearn.preprocessing import (
     TargetEncoder,
 )
 
-from studio.data.profile import DatasetProfile
+from studio.data.profile import ColumnProfile, DatasetProfile
 
 ONE_HOT_MAX = 15
 NATIVE_CATEGORICAL_MAX = 250  # HistGradientBoosting handles up to 255 bins
@@ -41,6 +41,7 @@ class ColumnChoice:
     treatment: str  # numeric | one_hot | high_cardinality | calendar_parts | excluded
     reason: str
     distinct: int = 0
+    inferred: str = ""  # the inferred kind when the user set this column's type, else ""
 
 
 @dataclass(frozen=True)
@@ -60,25 +61,66 @@ class ColumnPlan:
         return [c.name for c in self.choices if c.treatment != "excluded"]
 
 
-def plan_columns(profile: DatasetProfile, target: str) -> ColumnPlan:
-    """Decide each column's treatment from its profile."""
-    choices = []
+def plan_columns(
+    profile: DatasetProfile, target: str, column_types: dict[str, str] | None = None
+) -> ColumnPlan:
+    """Decide each column's treatment from its profile, or from the type the user set.
+
+    ``column_types`` maps column names to one of ``COLUMN_TYPES`` (checked beforehand by
+    ``column_types.check_column_types``); a set type wins over the inferred kind.
+    """
+    choices, column_types = [], column_types or {}
     for column in profile.column_profiles:
         if column.name == target:
+            continue
+        if column.name in column_types:
+            choices.append(_chosen(column, column_types[column.name]))
             continue
         kind = column.kind
         if kind == "boolean" and column.dtype.startswith(("int", "float", "uint")):
             kind = "numeric"  # a 0/1 flag is already a number
         choices.append(_choose(column.name, kind, column.distinct, column.missing_share,
-                               column.dtype))  # fmt: skip
+                               column.dtype, column.reason))  # fmt: skip
     return ColumnPlan(target, tuple(choices))
 
 
 BOOL_DTYPES = ("bool", "boolean")  # numpy bool, and pandas' nullable boolean (with blanks)
+NUMBER_DTYPES = ("int", "uint", "float", "Int", "UInt", "Float")
 
 
-def _choose(
-    name: str, kind: str, distinct: int, missing_share: float, dtype: str = ""
+def _chosen(column: ColumnProfile, kind: str) -> ColumnChoice:
+    """The treatment of a column whose type the user set to ``kind``."""
+    inferred = f"{column.kind}: {column.reason}" if column.reason else column.kind
+    yours = f"set by you (Studio inferred {inferred})"
+
+    def choice(treatment: str, reason: str) -> ColumnChoice:
+        return ColumnChoice(column.name, kind, treatment, f"{reason}; {yours}", column.distinct,
+                            inferred=column.kind)  # fmt: skip
+
+    if kind == "ignored":
+        return choice("excluded", "ignored")
+    if kind == "identifier":
+        return choice("excluded", "an identifier: kept in scored files, not a feature")
+    if kind == "text":
+        return choice("excluded", "free text is not used as a feature")
+    if column.missing_share == 1.0:
+        return choice("excluded", "empty in every row")
+    if column.distinct <= 1:
+        return choice("excluded", "the same value in every row")
+    if kind == "datetime":
+        return choice("calendar_parts", "date split into year, month, day, weekday and hour")
+    if kind == "numeric":
+        return choice("numeric", "number; missing values imputed with the median")
+    if kind == "boolean" and column.dtype.startswith((*BOOL_DTYPES, *NUMBER_DTYPES)):
+        return choice("numeric", "true/false used as 1/0; missing values imputed")
+    if kind == "boolean" or column.distinct <= ONE_HOT_MAX:
+        return choice("one_hot", f"{column.distinct} categories: one column per category")
+    return choice("high_cardinality", f"{column.distinct} categories: ordinal codes for trees, "
+                  "target encoding else")  # fmt: skip
+
+
+def _choose(  # noqa: PLR0913
+    name: str, kind: str, distinct: int, missing_share: float, dtype: str = "", why: str = ""
 ) -> ColumnChoice:
     def choice(treatment: str, reason: str) -> ColumnChoice:
         return ColumnChoice(name, kind, treatment, reason, distinct)
@@ -88,7 +130,7 @@ def _choose(
     if distinct <= 1:
         return choice("excluded", "the same value in every row")
     if kind == "identifier":
-        return choice("excluded", "identifier-like: a distinct value per row")
+        return choice("excluded", f"an identifier: {why or 'a distinct value per row'}")
     if kind == "text":
         return choice("excluded", "free text is not used as a feature")
     if kind == "datetime":
@@ -123,6 +165,44 @@ def calendar_part_names(_transformer: object, names: list[str]) -> list[str]:
     return [f"{name}_{part}" for name in names for part in CALENDAR_PARTS]
 
 
+def category_text(column: pd.Series) -> pd.Series:
+    """``column``'s values as category labels: text, whole numbers without ``.0`` (a code read
+    as 101 or 101.0 is the label "101"), missing values left missing (NaN).
+
+    The one spelling of a category shared by training, scoring and drift tests, so a column of
+    integer codes that the user set to categorical means the same labels everywhere.
+    """
+    if pd.api.types.is_numeric_dtype(column.dtype) and not pd.api.types.is_bool_dtype(
+        column.dtype
+    ):
+        values = column.to_numpy(dtype=float, na_value=np.nan)
+        whole = np.isfinite(values) & (values == np.floor(values)) & (np.abs(values) < 2**62)
+        other = ~whole & ~np.isnan(values)
+        labels = np.full(len(values), np.nan, dtype=object)
+        labels[whole] = values[whole].astype(np.int64).astype(str).tolist()
+        labels[other] = [repr(v) for v in values[other].tolist()]
+        return pd.Series(labels, index=column.index, name=column.name)
+    return column.astype(str).astype(object).where(column.notna(), np.nan)
+
+
+def as_category_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """Every column of ``frame`` through ``category_text`` (the first step for categories)."""
+    return pd.DataFrame({name: category_text(frame[name]) for name in frame.columns},
+                        index=frame.index)  # fmt: skip
+
+
+def as_numbers(frame: pd.DataFrame) -> pd.DataFrame:
+    """Every column of ``frame`` as float64 (true/false as 1/0, text that is not a number as
+    missing: launch refuses such a column, so only new values at scoring can be missing here)."""
+    out = {}
+    for name in frame.columns:
+        column = frame[name]
+        if not pd.api.types.is_numeric_dtype(column.dtype):
+            column = pd.to_numeric(column, errors="coerce")
+        out[name] = column.to_numpy(dtype=float, na_value=np.nan)
+    return pd.DataFrame(out, index=frame.index)
+
+
 def _categorical_imputer() -> SimpleImputer:
     return SimpleImputer(strategy="constant", fill_value=MISSING_LABEL)
 
@@ -134,7 +214,11 @@ def build_preprocessor(plan: ColumnPlan, style: str, task: str) -> ColumnTransfo
     can treat them as categories (see ``native_categorical_mask``).
     """
     scale = [("scale", StandardScaler())] if style == "linear" else []
-    numeric = Pipeline([("impute", SimpleImputer(strategy="median", add_indicator=True)), *scale])
+    numbers = ("numbers", FunctionTransformer(as_numbers, feature_names_out="one-to-one"))
+    labels = ("labels", FunctionTransformer(as_category_text, feature_names_out="one-to-one"))
+    numeric = Pipeline(
+        [numbers, ("impute", SimpleImputer(strategy="median", add_indicator=True)), *scale]
+    )
     dates = Pipeline(
         [
             ("parts", FunctionTransformer(calendar_parts, feature_names_out=calendar_part_names)),
@@ -144,6 +228,7 @@ def build_preprocessor(plan: ColumnPlan, style: str, task: str) -> ColumnTransfo
     )
     ordinal = Pipeline(
         [
+            labels,
             ("impute", _categorical_imputer()),
             (
                 "encode",
@@ -155,6 +240,7 @@ def build_preprocessor(plan: ColumnPlan, style: str, task: str) -> ColumnTransfo
     splitter = KFold if task == "regression" else StratifiedKFold
     target_encoded = Pipeline(
         [
+            labels,
             ("impute", _categorical_imputer()),
             (
                 "encode",
@@ -167,6 +253,7 @@ def build_preprocessor(plan: ColumnPlan, style: str, task: str) -> ColumnTransfo
     )
     one_hot = Pipeline(
         [
+            labels,
             ("impute", _categorical_imputer()),
             ("encode", OneHotEncoder(handle_unknown="ignore", sparse_output=False)),
         ]

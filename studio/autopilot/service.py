@@ -12,9 +12,10 @@ from sqlmodel import Session, select
 
 from studio.access import require
 from studio.activity import record_event
+from studio.autopilot.column_types import check_column_types
 from studio.autopilot.families import DEFAULT_FAMILIES, prefixed_defaults, resolve_families
 from studio.autopilot.metrics import LEADERBOARD_METRICS, metric_for
-from studio.autopilot.prepare import ColumnPlan, plan_columns
+from studio.autopilot.prepare import ColumnChoice, ColumnPlan, plan_columns
 from studio.autopilot.study import create_study, delete_study
 from studio.autopilot.tasks import check_target, detect_task
 from studio.context import Studio
@@ -43,6 +44,7 @@ class AutopilotRequest:
     holdout: float = 0.2
     top_k: int = 5
     per_trial_seconds: float | None = None
+    column_types: dict[str, str] = field(default_factory=dict)  # column -> COLUMN_TYPES entry
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,12 @@ class RunPlan:
     rows: int
     rows_missing_target: int
     notes: list[str] = field(default_factory=list)
+    column_types: dict[str, str] = field(default_factory=dict)  # the set types that apply
+
+    @property
+    def unused(self) -> list[ColumnChoice]:
+        """Columns Studio left out on its own (identifiers, free text, empty, constant)."""
+        return [c for c in self.columns.choices if c.treatment == "excluded" and not c.inferred]
 
 
 def _check_limits(request: AutopilotRequest) -> None:
@@ -89,7 +97,9 @@ def plan_run(studio: Studio, request: AutopilotRequest) -> RunPlan:
             f"'{request.target}' is not a column of {version.ref}; its columns are "
             f"{', '.join(names[:12])}{'…' if len(names) > 12 else ''}."
         )
-    y = load_frame(studio, version)[request.target]
+    frame = load_frame(studio, version)
+    y = frame[request.target]
+    types = check_column_types(request.column_types, version.profile, request.target, frame)
     decision = detect_task(y)
     task = request.task or decision.task
     reason = decision.reason if request.task in (None, decision.task) else (
@@ -105,9 +115,19 @@ def plan_run(studio: Studio, request: AutopilotRequest) -> RunPlan:
         dataset=version, target=request.target, task=task, task_reason=reason,
         metric=metric.name, leaderboard_metrics=LEADERBOARD_METRICS[task],
         families=resolve_families(request.families, int(rows * (1 - request.holdout))),
-        columns=plan_columns(version.profile, request.target), rows=rows,
-        rows_missing_target=missing, notes=notes,
+        columns=plan_columns(version.profile, request.target, types), rows=rows,
+        rows_missing_target=missing, notes=notes, column_types=types,
     )  # fmt: skip
+
+
+def unused_note(plan: RunPlan) -> str:
+    """One sentence naming the columns Studio left out on its own, and why ("" if none)."""
+    unused = plan.unused
+    if not unused:
+        return ""
+    shown = "; ".join(f"'{c.name}' ({c.reason})" for c in unused[:8])
+    more = f"; and {len(unused) - 8} more" if len(unused) > 8 else ""
+    return f"Not used as features: {shown}{more}. Set a column's type to use it."
 
 
 SMALL_HOLDOUT_ROWS = 50  # below this, holdout scores move by several points between seeds
@@ -143,6 +163,7 @@ def launch_run(studio: Studio, request: AutopilotRequest, *, actor: str) -> int:
         "dataset": plan.dataset.ref, "task": plan.task, "metric": plan.metric,
         "families": plan.families, "task_reason": plan.task_reason,
         "columns": [asdict(c) for c in plan.columns.choices],
+        "column_types": plan.column_types,
     }  # fmt: skip
     try:
         with session_scope(studio.engine) as session:
@@ -155,8 +176,10 @@ def launch_run(studio: Studio, request: AutopilotRequest, *, actor: str) -> int:
             session.flush()
             enqueue(session, kind="autopilot", run_id=run.id)
             session.add(RunEvent(run_id=run.id, message=f"Queued by {actor}: {plan.task_reason}"))
-            for note in plan.notes:  # e.g. rows without a target that will be left out
-                session.add(RunEvent(run_id=run.id, level="warning", message=note))
+            # e.g. rows without a target that will be left out, columns not used
+            for note in [*plan.notes, unused_note(plan)]:
+                if note:
+                    session.add(RunEvent(run_id=run.id, level="warning", message=note))
             record_event(
                 session, actor=actor, kind="run.launched", subject=f"run {run.id}",
                 message=f"Launched autopilot run {run.id} on {plan.dataset.ref} "

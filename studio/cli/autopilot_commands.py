@@ -13,14 +13,16 @@ from studio.context import Studio
 
 
 def _autopilot_run(studio: Studio, args: argparse.Namespace) -> int:
+    from studio.autopilot.column_types import parse_assignments
     from studio.autopilot.service import AutopilotRequest, launch_run
 
+    types = parse_assignments(args.column_type or []) | {c: "ignored" for c in args.ignore or []}
     request = AutopilotRequest(
         dataset=args.dataset, target=args.target, task=args.task, metric=args.metric,
         budget_seconds=None if args.no_budget else args.budget_seconds,
         max_trials=args.max_trials, top_k=args.top_k,
         families=args.families.split(",") if args.families else None, seed=args.seed,
-        per_trial_seconds=args.per_trial_seconds,
+        per_trial_seconds=args.per_trial_seconds, column_types=types,
     )  # fmt: skip
     run_id = launch_run(studio, request, actor=studio.settings.user)
     from studio.tracking import get_run
@@ -168,6 +170,13 @@ def register(nouns: argparse._SubParsersAction) -> argparse._SubParsersAction:
     run.add_argument("--families", help="comma-separated, e.g. hgb,linear")
     run.add_argument("--seed", type=int, default=0)
     run.add_argument("--per-trial-seconds", type=float, help="default: half the budget")
+    run.add_argument(
+        "--column-type", action="append", metavar="COL=TYPE",
+        help="use column COL as TYPE (numeric, categorical, boolean, datetime, text, "
+        "identifier, ignored); repeatable",
+    )  # fmt: skip
+    run.add_argument("--ignore", action="append", metavar="COL",
+                     help="leave column COL out; repeatable")  # fmt: skip
     run.add_argument(
         "--wait", action="store_true", help="show progress; print the result when the run ends"
     )

@@ -35,7 +35,7 @@ def _result(studio: Studio, args: argparse.Namespace) -> Any:
         raise InvalidInputError(f"There is no file {args.path}.")
     if bool(args.time_column) != bool(args.window):
         raise InvalidInputError("Give --time-column and --window together (e.g. --window 1W).")
-    frame = read_batch(studio, path.read_bytes(), path.name)
+    frame = read_batch(studio, path.read_bytes(), path.name, model=args.model)
     return monitor_frame(
         studio,
         args.model,
@@ -114,7 +114,7 @@ def _retrain(studio: Studio, args: argparse.Namespace) -> int:
         path = Path(args.path)
         if not path.is_file():
             raise InvalidInputError(f"There is no file {args.path}.")
-        frame = read_batch(studio, path.read_bytes(), path.name)
+        frame = read_batch(studio, path.read_bytes(), path.name, model=args.model)
     retrain_id = start_retrain(
         studio, args.model, frame, studio.settings.user,
         budget_seconds=None if args.no_budget else args.budget_seconds,

@@ -55,6 +55,8 @@ def _show(studio: Studio, args: argparse.Namespace) -> int:
         "candidate_ids": {c.name: c.id for c in detail.run.leaderboard},
     }  # fmt: skip
     text = _leaderboard_text(detail.run)
+    if types := detail.run.config.get("column_types"):
+        text += "\nColumn types set: " + ", ".join(f"{k}={v}" for k, v in types.items()) + "."
     text += f"\nAnalysis: {detail.analysis.status}. Tags: {', '.join(detail.tags) or '—'}."
     if detail.note:
         text += f"\nNote:\n{detail.note}"

@@ -19,6 +19,7 @@ from studio.db.models import MonitorConfig, utcnow
 from studio.errors import InvalidInputError
 from studio.monitor.drift import DATASET_SHARE
 from studio.monitor.stats import get_test
+from studio.registry.schema import CATEGORY_TREATMENTS
 from studio.registry.versions import VersionInfo, list_versions, parse_ref
 
 
@@ -40,14 +41,23 @@ class MonitorSettings:
 
 
 def feature_kinds(version: VersionInfo) -> dict[str, str]:
-    """numeric or categorical per feature, as the drift tests will see the column."""
+    """numeric or categorical per feature, as the drift tests will see the column.
+
+    The model's treatment decides (integer codes the user set to categorical are categories);
+    schemas without one fall back on the training dtype.
+    """
     kinds = {}
     for entry in version.input_schema.get("features", []):
+        treatment = entry.get("treatment", "")
+        if treatment in CATEGORY_TREATMENTS:
+            kinds[entry["name"]] = "categorical"
+            continue
+        # text the user set to numeric is numbers; true/false stays two categories
+        as_number = treatment == "numeric" and entry.get("dtype") not in ("bool", "boolean")
         try:
-            dtype = np.dtype(entry.get("dtype", "object"))
-            numeric = dtype.kind in "iuf"
-        except TypeError:  # pandas-only dtypes (str, category): not numbers
-            numeric = False
+            numeric = np.dtype(entry.get("dtype", "object")).kind in "iuf" or as_number
+        except TypeError:  # pandas-only dtypes (str, category): numbers only if set so
+            numeric = as_number
         kinds[entry["name"]] = "numeric" if numeric else "categorical"
     return kinds
 

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from studio.autopilot.prepare import category_text
 from studio.monitor.stats import SMALL_REFERENCE, DriftTest, adjust, default_test, get_test
 
 MIN_ROWS = 30  # fewer non-missing values on either side: "not enough data"
@@ -86,8 +87,9 @@ def column_kind(column: pd.Series) -> str:
 
 
 def _values(column: pd.Series, kind: str) -> np.ndarray:
-    present = column.dropna()
-    return present.to_numpy(dtype=float) if kind == "numeric" else present.astype(str).to_numpy()
+    if kind == "numeric":
+        return pd.to_numeric(column, errors="coerce").dropna().to_numpy(dtype=float)
+    return category_text(column).dropna().to_numpy()
 
 
 def _test_for(name: str, kind: str, ref: np.ndarray, overrides: dict[str, str]) -> DriftTest:
@@ -104,8 +106,9 @@ def _feature(
     current: pd.Series,
     overrides: dict[str, str],
     thresholds: dict[str, float],
+    kind: str | None = None,
 ) -> FeatureDrift:
-    kind = column_kind(reference)
+    kind = kind or column_kind(reference)
     ref, cur = _values(reference, kind), _values(current, kind)
     test = _test_for(name, kind, ref, overrides)
     threshold = thresholds.get(name, test.default_threshold)
@@ -126,7 +129,9 @@ def _feature(
     )
 
 
-def _quality(reference: pd.DataFrame, current: pd.DataFrame, names: list[str]) -> list[str]:
+def _quality(
+    reference: pd.DataFrame, current: pd.DataFrame, names: list[str], kinds: dict[str, str]
+) -> list[str]:
     problems = []
     missing = [n for n in names if n not in current.columns]
     if missing:
@@ -138,9 +143,9 @@ def _quality(reference: pd.DataFrame, current: pd.DataFrame, names: list[str]) -
                 f"'{name}' is missing in {current[name].isna().mean():.0%} of rows "
                 f"(reference {reference[name].isna().mean():.0%})."
             )
-        if column_kind(reference[name]) == "categorical":
-            seen = set(map(str, reference[name].dropna().unique()))
-            new = set(map(str, current[name].dropna().unique())) - seen
+        if (kinds.get(name) or column_kind(reference[name])) == "categorical":
+            seen = set(category_text(reference[name]).dropna().unique())
+            new = set(category_text(current[name]).dropna().unique()) - seen
             if new and len(seen) < 1_000:
                 shown = ", ".join(sorted(new)[:5]) + (" …" if len(new) > 5 else "")
                 problems.append(
@@ -162,14 +167,22 @@ def drift_report(
     overrides: dict[str, str] | None = None,
     thresholds: dict[str, float] | None = None,
     share_threshold: float = DATASET_SHARE,
+    kinds: dict[str, str] | None = None,
 ) -> DriftReport:
-    """Compare ``current`` with ``reference`` on ``features``."""
-    overrides, thresholds = overrides or {}, thresholds or {}
+    """Compare ``current`` with ``reference`` on ``features``.
+
+    ``kinds`` gives numeric or categorical per feature as the model used it (the schema's
+    treatment, ``monitor.config.feature_kinds``); a column not in it is judged by its dtype.
+    """
+    overrides, thresholds, kinds = overrides or {}, thresholds or {}, kinds or {}
     present = [n for n in features if n in current.columns]
     with ThreadPoolExecutor(max_workers=_threads(len(current))) as pool:
         results = list(
             pool.map(
-                lambda n: _feature(n, reference[n], current[n], overrides, thresholds), present
+                lambda n: _feature(
+                    n, reference[n], current[n], overrides, thresholds, kinds.get(n)
+                ),
+                present,
             )
         )
     results = _corrected(results)
@@ -181,7 +194,7 @@ def drift_report(
         share,
         bool(tested) and share >= share_threshold,
         share_threshold,
-        tuple(_quality(reference, current, features)),
+        tuple(_quality(reference, current, features, kinds)),
     )
 
 

@@ -22,7 +22,7 @@ from studio.db import session_scope
 from studio.db.models import DriftResult, ModelVersion
 from studio.errors import InvalidInputError
 from studio.modelio import load_model
-from studio.monitor.config import get_settings
+from studio.monitor.config import feature_kinds, get_settings
 from studio.monitor.drift import DriftReport, drift_report
 from studio.monitor.performance import Performance, performance
 from studio.registry.outputs import output_frame, proba_column
@@ -135,7 +135,8 @@ def monitor_frame(
     outputs = output_frame(model, checked.features, version.labels)
     current = pd.concat([checked.features, outputs], axis=1)
     output_names = list(outputs.columns)
-    overall = drift_report(reference, current, features, tests, thresholds, share)
+    kinds = feature_kinds(version)  # as the model used each column (a set type included)
+    overall = drift_report(reference, current, features, tests, thresholds, share, kinds)
     predictions = drift_report(reference, current, output_names)
     windows: list[WindowReport] = []
     if time_column and window:
@@ -147,7 +148,7 @@ def monitor_frame(
                     start,
                     end,
                     len(part),
-                    drift_report(reference, part, features, tests, thresholds, share),
+                    drift_report(reference, part, features, tests, thresholds, share, kinds),
                 )
             )
     result = MonitorResult(

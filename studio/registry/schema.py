@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from studio.autopilot.prepare import ColumnPlan
+from studio.autopilot.prepare import ColumnPlan, category_text
 from studio.errors import InvalidInputError
 
 MAX_CATEGORIES = 1_000
@@ -41,8 +41,10 @@ def build_schema(
             "treatment": choice.treatment,
             "dtype": str(column.dtype),
         }
+        if choice.inferred:  # the user set this type; scoring and monitoring follow it
+            entry["set_by_user"] = True
         if choice.treatment in CATEGORY_TREATMENTS:
-            seen = column.dropna().astype(str).value_counts().index[:MAX_CATEGORIES]
+            seen = category_text(column).dropna().value_counts().index[:MAX_CATEGORIES]
             entry["categories"] = sorted(seen.tolist())
         if choice.name in reads:
             entry["read"] = dict(reads[choice.name])
@@ -154,6 +156,12 @@ def check_batch(frame: pd.DataFrame, schema: dict[str, Any]) -> CheckedBatch:
             f"{count:,} row(s) of '{name}' hold categories not seen in training; the model "
             "treats them as unknown."
         )
+    target = schema.get("target")
+    if target and target in frame.columns:
+        notices.append(
+            f"The file holds the target column '{target}'; it was not used for the "
+            "predictions, which are made from the other columns."
+        )
     ids = [c for c in schema.get("identifiers", []) if c in frame.columns]
     return CheckedBatch(aligned, frame[ids].copy(), notices, unseen)
 
@@ -164,9 +172,8 @@ def _unseen_categories(frame: pd.DataFrame, features: list[dict[str, Any]]) -> d
     for spec in features:
         if "categories" not in spec or len(spec["categories"]) >= MAX_CATEGORIES:
             continue  # a truncated list cannot tell unseen from rare
-        values = frame[spec["name"]].dropna()
-        distinct = values.value_counts()
-        new = distinct[~distinct.index.astype(str).isin(set(spec["categories"]))]
+        distinct = category_text(frame[spec["name"]]).dropna().value_counts()
+        new = distinct[~distinct.index.isin(set(spec["categories"]))]
         if len(new):
             counts[spec["name"]] = int(new.sum())
     return counts

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import pandas as pd
+from dataclasses import replace
+
 import streamlit as st
 
 from studio.autopilot.families import FAMILIES
@@ -13,6 +14,7 @@ from studio.context import Studio
 from studio.data.versions import list_datasets
 from studio.jobs.launcher import ensure_local_worker
 from studio.tracking import list_run_ids
+from studio.ui.column_type_views import render_column_types, set_types
 from studio.ui.identity import current_user
 from studio.ui.run_views import render_run
 from studio.ui.shell import error_boundary
@@ -56,10 +58,12 @@ def _render_form(studio: Studio) -> None:
         "Target column (what to predict)", columns,
         index=columns.index(suggest_target(columns)), key=f"auto_target_{name}",
     )  # fmt: skip
+    scope = f"{latest.ref}|{target}"
     with st.expander("Options", expanded=False):
-        request = _options(latest.ref, target)
+        request = replace(_options(latest.ref, target), column_types=set_types(scope))
     plan = _plan(studio, f"{request}", request)
     _render_plan(plan)
+    render_column_types(studio, plan, request, scope)
     if st.button("Launch autopilot", type="primary", key="auto_launch"):
         run_id = launch_run(studio, request, actor=current_user(studio.settings))
         ensure_local_worker(studio)
@@ -102,17 +106,6 @@ def _render_plan(plan: RunPlan) -> None:
     )
     for note in plan.notes:
         st.warning(note)
-    with st.expander(f"How the {len(plan.columns.choices)} columns are prepared"):
-        st.dataframe(
-            pd.DataFrame(
-                {
-                    "Column": [c.name for c in plan.columns.choices],
-                    "Used as": [c.treatment.replace("_", " ") for c in plan.columns.choices],
-                    "Why": [c.reason for c in plan.columns.choices],
-                }
-            ),
-            hide_index=True, width="stretch",
-        )  # fmt: skip
 
 
 def _render_recent(studio: Studio) -> None:

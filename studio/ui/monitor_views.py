@@ -78,7 +78,8 @@ def _check(studio: Studio, version: VersionInfo) -> None:
             f"({version.baseline.get('rows', 0):,} sampled training rows)."
         )
         return
-    frame = read_batch(studio, upload.getvalue(), upload.name)
+    # read the way the model's training file was (number format, date order)
+    frame = read_batch(studio, upload.getvalue(), upload.name, model=version.ref)
     left, right = st.columns(2)
     time_column = left.selectbox(
         "Time column (optional)", ["(none)", *frame.columns], key="mon_time"

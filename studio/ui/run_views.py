@@ -30,6 +30,9 @@ def render_run(studio: Studio, run_id: int) -> None:
         f"{info.task} · {info.metric_label} · launched by {info.created_by} on "
         f"{info.created_at:%Y-%m-%d %H:%M} UTC · {info.config.get('task_reason', '')}"
     )
+    if types := info.config.get("column_types"):
+        st.caption("Column types set at launch: "
+                   + ", ".join(f"{name} → {kind}" for name, kind in types.items()))  # fmt: skip
     _live(studio, run_id)
 
 

@@ -137,6 +137,7 @@ def _score(page: Page, app_url: str, upload: Path, tmp_path: Path) -> None:
     assert f"Scored {ROWS} rows with {MODEL}@1" in success.inner_text()
     page.locator('[data-testid="stDataFrame"] canvas').first.wait_for()
     download = page.get_by_role("button", name="Download CSV")
+    download.wait_for()  # the page may still be drawing below the table
     assert download.count() == 1
     _assert_no_exception(page)
     screenshot(page, "registry-predict")

@@ -103,3 +103,42 @@ def test_a_run_without_any_model_shows_why(open_page, churn_home) -> None:  # no
     at = open_page("pages/2_Autopilot.py", run=str(run_id))
     assert not at.exception and at.metric[0].value == "failed"
     assert any(e.value.startswith("Every trial ran past its time limit") for e in at.error)
+
+
+def test_a_left_out_column_is_used_in_one_click_and_types_can_be_set(
+    open_page, churn_home
+) -> None:  # noqa: ANN001
+    """The id Studio left out has a "use it" button; the set-type control changes any column;
+    a type that does not fit is one sentence and nothing changes; launch stores the types and
+    the run view shows them."""
+    at = open_page("pages/2_Autopilot.py")
+    at.selectbox(key="auto_target_churn").set_value("churn").run()
+    expander = next(e for e in at.expander if e.label.startswith("Column types"))
+    assert "1 left out by Studio" in expander.label
+    use = next(b for b in at.button if b.label == "Use 'customer_id' as numeric")
+    use.click().run()
+    assert not at.exception
+    table = at.dataframe[0].value.set_index("Column")
+    assert table.loc["customer_id", "Type"] == "numeric (set by you)"
+    assert table.loc["customer_id", "Used as"] == "numeric"
+
+    at.selectbox(key="auto_type_column").set_value("plan").run()
+    at.selectbox(key="auto_type_kind_plan").set_value("numeric").run()
+    at.button(key="auto_type_set").click().run()
+    assert [e.value for e in at.error] == [
+        "'plan' cannot be used as numbers: 400 of its values are not, such as 'pro'. Fix "
+        "those values, or set it to categorical."
+    ]
+    at.selectbox(key="auto_type_column").set_value("tenure").run()
+    at.selectbox(key="auto_type_kind_tenure").set_value("ignored").run()
+    at.button(key="auto_type_set").click().run()
+    table = at.dataframe[0].value.set_index("Column")
+    assert table.loc["tenure", "Used as"] == "excluded"
+    assert table.loc["plan", "Type"] == "categorical"
+
+    at.number_input(key="auto_trials").set_value(1).run()
+    at.button(key="auto_launch").click().run()
+    run_id = int(at.query_params["run"])
+    config = get_run(churn_home, run_id, events=0).config
+    assert config["column_types"] == {"customer_id": "numeric", "tenure": "ignored"}
+    assert any("customer_id → numeric, tenure → ignored" in c.value for c in at.caption)

@@ -1,0 +1,129 @@
+"""The column types on the Autopilot page: every column's type, why, how it is used; a one-click
+"use it" for a column Studio left out, and a control to set any column's type.
+
+The types a user set live in ``st.session_state["auto_column_types"]`` per dataset version and
+target; a new type is checked by planning with it (the core refuses values that do not fit, in
+one sentence) before it is kept.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pandas as pd
+import streamlit as st
+
+from studio.autopilot.column_types import COLUMN_TYPES
+from studio.autopilot.prepare import NUMBER_DTYPES, ColumnChoice
+from studio.autopilot.service import AutopilotRequest, RunPlan, plan_run
+from studio.context import Studio
+from studio.errors import InvalidInputError
+
+STATE_KEY = "auto_column_types"
+MAX_BUTTONS = 6
+
+
+def set_types(scope: str) -> dict[str, str]:
+    """The types the user set for ``scope`` (a dataset version and target)."""
+    return dict(st.session_state.get(STATE_KEY, {}).get(scope, {}))
+
+
+def _keep(scope: str, types: dict[str, str]) -> None:
+    st.session_state.setdefault(STATE_KEY, {})[scope] = types
+
+
+def render_column_types(
+    studio: Studio, plan: RunPlan, request: AutopilotRequest, scope: str
+) -> None:
+    """The column table and the controls that change a column's type."""
+    if error := st.session_state.pop("auto_type_error", None):
+        st.error(error)
+    choices = plan.columns.choices
+    mine = [c for c in choices if c.inferred]
+    title = f"Column types: {len(plan.columns.features)} used as features"
+    title += f", {len(plan.unused)} left out by Studio" if plan.unused else ""
+    title += f", {len(mine)} set by you" if mine else ""
+    with st.expander(title, expanded=bool(plan.unused or mine)):
+        st.dataframe(column_table(plan), hide_index=True, width="stretch")
+        _use_buttons(studio, plan, request, scope)
+        _set_control(studio, plan, request, scope)
+
+
+def column_table(plan: RunPlan) -> pd.DataFrame:
+    """Column, type (marked when set by you), how it is used, and why: what Studio saw in the
+    column (or that you set it) and what that means for the model. One row per column."""
+    choices, profile = plan.columns.choices, plan.dataset.profile
+    return pd.DataFrame(
+        {
+            "Column": [c.name for c in choices],
+            "Type": [_type(c, profile.column(c.name).kind) for c in choices],
+            "Used as": [c.treatment.replace("_", " ") for c in choices],
+            "Why": [_why(c, profile.column(c.name).reason) for c in choices],
+        }
+    )
+
+
+def _type(choice: ColumnChoice, inferred: str) -> str:
+    return f"{choice.kind} (set by you)" if choice.inferred else inferred
+
+
+def _why(choice: ColumnChoice, seen: str) -> str:
+    if choice.inferred or not seen or choice.reason.endswith(seen):
+        return choice.reason
+    return f"{seen} → {choice.reason}"
+
+
+def _alternative(plan: RunPlan, choice: ColumnChoice) -> str:
+    """The type that makes a left-out column a feature ("" when none would help)."""
+    if choice.kind not in ("identifier", "text"):
+        return ""  # empty or constant: no type makes it useful
+    dtype = plan.dataset.profile.column(choice.name).dtype
+    return "numeric" if dtype.startswith(NUMBER_DTYPES) else "categorical"
+
+
+def _use_buttons(studio: Studio, plan: RunPlan, request: AutopilotRequest, scope: str) -> None:
+    offers = [(c.name, alt) for c in plan.unused if (alt := _alternative(plan, c))]
+    offers += [
+        (c.name, "categorical")
+        for c in plan.dataset.profile.column_profiles
+        if c.suggested_kind == "categorical"
+        and c.name != plan.target
+        and c.name not in plan.column_types
+    ]
+    if not offers:
+        return
+    st.caption("Left out or maybe mistyped: one click uses the column as shown.")
+    cols = st.columns(min(3, len(offers)))
+    for i, (name, kind) in enumerate(offers[:MAX_BUTTONS]):
+        if cols[i % len(cols)].button(f"Use '{name}' as {kind}", key=f"auto_use_{i}"):
+            _apply(studio, request, scope, {name: kind})
+    if len(offers) > MAX_BUTTONS:
+        st.caption(f"{len(offers) - MAX_BUTTONS} more: set their type below.")
+
+
+def _set_control(studio: Studio, plan: RunPlan, request: AutopilotRequest, scope: str) -> None:
+    names = [c.name for c in plan.columns.choices]
+    left, middle, right = st.columns([3, 2, 2], vertical_alignment="bottom")
+    name = left.selectbox("Column", names, key="auto_type_column")
+    current = next(c.kind for c in plan.columns.choices if c.name == name)
+    index = COLUMN_TYPES.index(current) if current in COLUMN_TYPES else 0
+    kind = middle.selectbox("Type", COLUMN_TYPES, index=index, key=f"auto_type_kind_{name}")
+    if right.button("Set type", key="auto_type_set"):
+        _apply(studio, request, scope, {name: kind})
+    if plan.column_types and st.button(
+        "Use Studio's types for every column", key="auto_type_reset"
+    ):
+        _keep(scope, {})
+        st.rerun()
+
+
+def _apply(studio: Studio, request: AutopilotRequest, scope: str, change: dict[str, str]) -> None:
+    """Keep ``change`` if the core accepts it (planning checks the values fit), then rerun."""
+    types = set_types(scope) | change
+    try:
+        plan = plan_run(studio, replace(request, column_types=types))
+    except InvalidInputError as error:
+        st.session_state["auto_type_error"] = str(error)
+    else:
+        _keep(scope, plan.column_types)
+    st.rerun()
