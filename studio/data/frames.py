@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pandas as pd
 import pyarrow as pa
@@ -25,6 +26,28 @@ def read_header(sample: str, delimiter: str) -> tuple[int, list[str]]:
     except csv.Error as exc:
         raise InvalidInputError(f"The header row could not be read: {exc}.") from exc
     raise InvalidInputError("The file contains only blank lines; it has no header or rows.")
+
+
+_LEADING_ZERO = re.compile(r"0\d+")
+
+
+def leading_zero_columns(
+    sample: str, delimiter: str, header_lines: int, names: list[str]
+) -> tuple[str, ...]:
+    """Columns whose sampled cells are digits, some with a leading zero (``02134``): a CSV
+    parser would read them as integers and drop the zeros, so they are read as text."""
+    reader = csv.reader(io.StringIO(sample), delimiter=delimiter)
+    rows = [row for i, row in enumerate(reader) if i >= header_lines][:-1]  # last may be cut
+    found = []
+    for j, name in enumerate(names):
+        cells = [row[j].strip() for row in rows if j < len(row) and row[j].strip()]
+        if (
+            cells
+            and all(c.isdigit() and c.isascii() for c in cells)
+            and any(_LEADING_ZERO.fullmatch(c) for c in cells)
+        ):
+            found.append(name)
+    return tuple(found)
 
 
 def unique_names(names: list[str], notes: list[str]) -> list[str]:

@@ -155,7 +155,11 @@ def _parse_text(  # noqa: PLR0913
             "columns or raise STUDIO_MAX_COLUMNS."
         )
     names = frames.unique_names(names, notes.items)
-    as_text = tuple(n for n in names if hints.get(n, {}).get("as") == "number")
+    as_text = tuple(n for n in names if hints.get(n, {}).get("as") in ("number", "text"))
+    as_text += tuple(
+        n for n in frames.leading_zero_columns(sample, layout.delimiter, header_line, names)
+        if n not in as_text and n not in hints
+    )  # fmt: skip
     csv = _CsvLayout(
         data, layout.delimiter, layout.decimal, names, header_line, b'"' in content, as_text
     )

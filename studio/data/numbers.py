@@ -1,4 +1,5 @@
-"""Numbers written as text with thousands separators or a decimal comma, decided per column.
+"""Numbers written as text with thousands separators, a decimal comma, or a currency or percent
+sign, decided per column; and digit codes whose leading zeros must stay (``02134``).
 
 A column is read as numbers only when every value (missing markers aside) fits ONE format: a
 decimal mark (``.`` or ``,``) and at most one thousands separator (``,`` ``.`` space, no-break
@@ -42,14 +43,78 @@ class NumberFormat:
         """The JSON form stored with a dataset version and a model's schema."""
         return {"as": "number", "decimal": self.decimal, "group": self.group}
 
-    def describe(self, example: str) -> str:
+    def describe(self, example: str, unit: Unit | None = None) -> str:
         """A few words for the column's reason, e.g. "numbers with thousands separators"."""
+        if unit is not None:
+            what = "percentages without the % sign" if unit.symbol == "%" else (
+                f"amounts in {unit.symbol}"
+            )  # fmt: skip
+            if not (self.group or self.decimal == ","):
+                return f"{what} ({example})"
+            return f"{what}, {self.describe(example).removeprefix('numbers written with ')}"
         parts = []
         if self.group:
             parts.append(f"thousands separated by {_GROUP_NAMES[self.group]}")
         if self.decimal == ",":
             parts.append("a decimal comma")
         return f"numbers written with {' and '.join(parts)} ({example})"
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A currency or percent sign written before (``$1,234``) or after (``12%``) each number."""
+
+    symbol: str
+    side: str  # "prefix" | "suffix"
+
+
+# Signs written before or after amounts; the longer spellings first ("US$" before "$").
+PREFIX_UNITS = ("US$", "HK$", "NT$", "R$", "A$", "C$", "$", "€", "£", "¥", "￥", "₹", "₽", "₩")
+SUFFIX_UNITS = ("%", "€", "元", "円", "₽", "£", "$", "¥", "￥")
+UNIT_SHARE = 0.5  # at least this share of the values carry the sign (the rest: bare numbers)
+_LEADING_ZERO = re.compile(r"^0\d+$")
+_DIGITS = re.compile(r"^\d+$")
+
+
+def detect_unit(values: pd.Series) -> Unit | None:
+    """The sign most values carry on one side (None if none does); ``values`` are distinct."""
+    stripped = values.head(2000).str.lstrip("+-").str.strip()
+    for side, units in (("prefix", PREFIX_UNITS), ("suffix", SUFFIX_UNITS)):
+        for symbol in units:
+            has = stripped.str.startswith(symbol) if side == "prefix" else stripped.str.endswith(
+                symbol
+            )  # fmt: skip
+            if has.mean() >= UNIT_SHARE:
+                return Unit(symbol, side)
+    return None
+
+
+def without_unit(values: pd.Series, unit: Unit) -> pd.Series:
+    """``values`` without ``unit`` (a sign before it kept: "-$5" is "-5")."""
+    sign = values.str.extract(r"^\s*([+-]?)", expand=False).fillna("")
+    body = values.str.strip().str.lstrip("+-").str.strip()
+    if unit.side == "prefix":
+        body = body.str.removeprefix(unit.symbol)
+    else:
+        body = body.str.removesuffix(unit.symbol)
+    return sign + body.str.strip()
+
+
+def unit_hint(unit: Unit | None) -> dict[str, str]:
+    """The unit's part of a stored hint ({} when none)."""
+    return {} if unit is None else {"unit": unit.symbol, "unit_side": unit.side}
+
+
+def from_hint_unit(hint: dict[str, str]) -> Unit | None:
+    """The unit a stored hint names, if any."""
+    return Unit(hint["unit"], hint.get("unit_side", "prefix")) if hint.get("unit") else None
+
+
+def leading_zero_codes(values: pd.Series) -> bool:
+    """True when the values are digit strings and some start with 0 (zip codes such as 02134,
+    account codes such as 0042): as numbers their zeros, and so their meaning, would be lost."""
+    sample = values.head(5000)
+    return bool(sample.str.fullmatch(_DIGITS).all() and sample.str.match(_LEADING_ZERO).any())
 
 
 def candidate_formats(preferred_decimal: str) -> list[NumberFormat]:

@@ -137,6 +137,9 @@ def read_text(series: pd.Series, *, decimal: str = ".", hint: Hint | None = None
     notes: list[str] = []
     present = distinct[~missing]
     typed = _typed(str(series.name), present, decimal, hint, notes)
+    text_hint = None
+    if typed is not None and typed[0] == "text":
+        typed, text_hint = None, typed[2]
     if typed is not None:
         converted, parsed, new_hint, markers = typed
         missing = missing | distinct.isin(markers).to_numpy()
@@ -149,9 +152,9 @@ def read_text(series: pd.Series, *, decimal: str = ".", hint: Hint | None = None
     notes = _missing_note(series.name, distinct, rows, missing) + notes
     if not missing.any():
         same = series.dtype == "str"
-        return ColumnRead(series if same else series.astype("str"), None, tuple(notes))
+        return ColumnRead(series if same else series.astype("str"), text_hint, tuple(notes))
     mask = np.append(missing, True)[codes]  # code -1 (already missing) stays missing
-    return ColumnRead(series.astype("str").mask(mask), None, tuple(notes))
+    return ColumnRead(series.astype("str").mask(mask), text_hint, tuple(notes))
 
 
 def _typed(
@@ -166,6 +169,8 @@ def _typed(
         return "boolean", present.str.lower() == _TRUE, None, ()
     if not _digits_in_sample(present):
         return None  # words: neither numbers nor dates (a cheap test before the costly ones)
+    if wanted == "text" or (wanted is None and numbers.leading_zero_codes(present)):
+        return "text", present, _codes_note(name, present, notes), ()
     if wanted in (None, "number"):
         found = _numbers(name, present, decimal, hint, notes)
         if found is not None:
@@ -184,6 +189,15 @@ def _typed(
                 notes.append(_offsets_note(name, read))
             return "datetime", read.values, new_hint, ()
     return None
+
+
+def _codes_note(name: str, present: pd.Series, notes: list[str]) -> Hint:
+    """Codes with leading zeros stay text (a note, and a hint so scoring keeps them too)."""
+    example = next((v for v in present.tolist() if v.startswith("0") and len(v) > 1), "")
+    if example:
+        notes.append(f"Column '{name}' holds codes with leading zeros ({example}); it was kept "
+                     "as text so they are not lost.")  # fmt: skip
+    return {"as": "text", "reason": "codes with leading zeros"}
 
 
 def _digits_in_sample(present: pd.Series, size: int = 20) -> bool:
@@ -205,15 +219,17 @@ def _numbers(
     candidates = present[~present.isin(NUMBER_MISSING_MARKERS)]
     if candidates.empty:
         return None
-    fmt = numbers.from_hint(hint) if hint else numbers.detect_format(candidates, decimal)
-    parsed = None if fmt is None else numbers.parse(candidates, fmt)
+    unit = numbers.from_hint_unit(hint) if hint else numbers.detect_unit(candidates)
+    written = numbers.without_unit(candidates, unit) if unit else candidates
+    fmt = numbers.from_hint(hint) if hint else numbers.detect_format(written, decimal)
+    parsed = None if fmt is None else numbers.parse(written, fmt)
     if fmt is None or parsed is None:
         return None
     new_hint = None
-    if fmt.group or fmt.decimal == ",":
-        reason = fmt.describe(str(candidates.iloc[0]))
-        new_hint = fmt.to_hint() | {"reason": reason}
-        if fmt.group or fmt.decimal != decimal:
+    if fmt.group or fmt.decimal == "," or unit:
+        reason = fmt.describe(str(candidates.iloc[0]), unit)
+        new_hint = fmt.to_hint() | {"reason": reason} | numbers.unit_hint(unit)
+        if fmt.group or fmt.decimal != decimal or unit:
             notes.append(f"Column '{name}' was read as {reason}.")
     return "number", parsed, new_hint, tuple(markers.unique())
 

@@ -228,3 +228,55 @@ def code_shapes() -> Iterator[Shape]:
         kind="numeric",
         reason="whole numbers",
     )
+
+
+def unit_shapes() -> Iterator[Shape]:
+    """Currency and percent signs, and codes whose leading zeros carry meaning."""
+    rng = seeded("units")
+    cents = [rng.randrange(100, 900_000) for _ in range(N)]
+    amounts = [c / 100 for c in cents]
+    yield csv_shape(
+        "currency-dollar-commas", "price", [f"${a:,.2f}" for a in amounts], kind="numeric",
+        reason="amounts in $, thousands separated by commas", notice="amounts in $",
+        expected=tuple(amounts),
+    )  # fmt: skip
+    negative = [f"-${a:,.2f}" if i % 4 == 0 else f"${a:,.2f}" for i, a in enumerate(amounts)]
+    yield csv_shape(
+        "currency-negative", "balance", negative, kind="numeric", reason="amounts in $",
+        notice="amounts in $",
+        expected=tuple(-a if i % 4 == 0 else a for i, a in enumerate(amounts)),
+    )  # fmt: skip
+    euros = [f"{a:.2f}".replace(".", ",") + " €" for a in amounts]
+    yield csv_shape(
+        "currency-euro-suffix-semicolon", "Preis", blanks(euros), delimiter=";", kind="numeric",
+        reason="amounts in €", notice="amounts in €",
+        expected=tuple(None if v == "" else a for v, a in zip(blanks(euros), amounts,
+                                                              strict=True)),
+    )  # fmt: skip
+    yuan = [f"¥{c // 100:,}" for c in cents]
+    yield csv_shape(
+        "currency-yuan", "金额", yuan, kind="numeric", reason="amounts in ¥",
+        notice="amounts in ¥", expected=tuple(c // 100 for c in cents),
+    )  # fmt: skip
+    shares = [rng.randrange(0, 100) for _ in range(N)]
+    yield csv_shape(
+        "percent", "discount", [f"{s}%" for s in shares], kind="numeric",
+        reason="percentages without the % sign", notice="percentages",
+        expected=tuple(shares),
+    )  # fmt: skip
+    zips = [f"{rng.choice([2134, 2139, 1002, 7030, 8540]):05d}" for _ in range(N)]
+    yield csv_shape(
+        "zip-leading-zeros", "zip", zips, kind="categorical", reason="text with",
+        notice="leading zeros", expected=tuple(zips),
+    )  # fmt: skip
+    mixed = [z if i % 2 else f"{90210 + i % 3}" for i, z in enumerate(zips)]
+    yield csv_shape(
+        "zip-some-leading-zeros-blanks", "postcode", blanks(mixed), kind="categorical",
+        reason="text with", notice="leading zeros",
+        expected=tuple(None if v == "" else v for v in blanks(mixed)),
+    )  # fmt: skip
+    accounts = [f"{i:06d}" for i in range(N)]
+    yield csv_shape(
+        "account-codes-leading-zeros", "account", accounts, kind="identifier",
+        reason="fixed-width codes", notice="leading zeros", expected=tuple(accounts),
+    )  # fmt: skip
