@@ -105,7 +105,7 @@ def _with_oof(session: SearchSession, top: list[FrozenTrial]) -> list[FrozenTria
     """The trials whose out-of-fold outputs are on disk (a store from before they were kept
     for stopped runs may have lost some); the others are left out of the ensemble, saying so."""
     present = [t for t in top if _oof_file(session, t.number).is_file()]
-    missing = [_name(t) for t in top if t not in present]
+    missing = [_name(t) for t in top if all(t.number != p.number for p in present)]
     if missing:
         session.event(
             f"Out-of-fold outputs of {', '.join(missing)} are missing; the ensemble is chosen "
@@ -146,9 +146,8 @@ def _refit(
         job.path.parent.mkdir(parents=True, exist_ok=True)
     ensemble = None
     if weights:
-        files = {name: saved.file(name) for name in weights if saved.file(name)}
-        temp = store.path_of(_temp(session, "ensemble"))
-        ensemble = EnsembleJob(weights, temp, files, store)  # type: ignore[arg-type]
+        files = {name: file for name in weights if (file := saved.file(name))}
+        ensemble = EnsembleJob(weights, store.path_of(_temp(session, "ensemble")), files, store)
     group = refit_group(session.data, jobs, hard_end, ensemble)
     out = []
     for trial, job in zip(trials, jobs, strict=True):
@@ -276,7 +275,8 @@ def discard(session: SearchSession, candidates: list[FinalCandidate]) -> None:
 
 
 def remove_oof(session: SearchSession) -> None:
-    """Out-of-fold files are only needed until the ensemble is built."""
+    """Out-of-fold files are needed until the run ends for good (a stopped run keeps them: its
+    next round's ensemble reads them)."""
     folder = session.studio.artifacts.path_of(f"runs/{session.run_id}/oof")
     if folder.exists():
         for path in folder.iterdir():

@@ -162,12 +162,16 @@ def _record(
 
 
 def _summary(db: Session, run: Run, round_: int, added: int) -> str:
-    """ "3 candidates; best hgb-t4." (a later round also says what it added)."""
+    """The run's message, e.g. 3 candidates; best hgb-t4 (a resumed run says what it added)."""
     board = db.exec(leaderboard_query(run.id, run.metric)).all()
     if not board:
         return "Stopped before any trial finished; resume it to continue."
     text = f"{len(board)} candidates; best {board[0].name}."
-    return text if round_ == 1 else f"{text} Round {round_} added {added}."
+    if round_ == 1:
+        return text
+    if not added:
+        return f"{text} No new candidate: the best trials were refit in earlier rounds."
+    return f"{text} Round {round_} added {added}."
 
 
 def help_search(studio: Studio, run_id: int, worker_id: str) -> None:

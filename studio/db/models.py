@@ -112,8 +112,8 @@ class RunEvent(SQLModel, table=True):
 # A finalised candidate of a run: refit on all training rows, scored on the holdout, saved.
 # Immutable once created (see ``_refuse_candidate_changes``): a resumed run adds a new round of
 # candidates and never rewrites one, so a registered version's lineage always names its model.
-# ``rank`` is its place on the run's leaderboard when it was created; ``round`` the finalising
-# session (1, 2, ... for each resume) that created it.
+# ``round`` is the finalising session that created it (1, then 2, ... after resumes) and
+# ``rank`` its place among that round's candidates; the leaderboard orders every round by CV.
 class Candidate(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("run_id", "name"),)
 

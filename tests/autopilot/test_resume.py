@@ -65,7 +65,10 @@ def test_stop_resume_stop_resume_adds_rounds_and_never_rewrites(churn_studio: St
     _stop_after(studio, run_id, 2)
     first = {c.id: _fingerprint(studio, c) for c in get_run(studio, run_id).leaderboard}
     assert first and {f[-1] for f in first.values()} == {1}
+    oof = studio.artifacts.path_of(f"runs/{run_id}/oof")
+    kept = sorted(oof.iterdir())
     sweep_orphans(studio, grace_seconds=0)  # a stopped run's out-of-fold files are kept
+    assert kept and sorted(oof.iterdir()) == kept
     resume_run(studio, run_id, actor="tester")
     _stop_after(studio, run_id, _trials(studio, run_id) + 2)
     _same_candidates_kept(studio, run_id, first)
