@@ -60,6 +60,8 @@ def test_a_direct_browser_naming_itself_bob_is_anonymous(
         f"(roles come from {behind_proxy.settings.home / 'roles.toml'})."
     ]
     assert [e.actor for e in history(behind_proxy, "m")] == ["tester"]
+    logged = (behind_proxy.settings.home / "logs" / "studio.log").read_text()
+    assert "STUDIO_TRUSTED_PROXY_SECRET is not, so the X-Forwarded-User header" in logged
 
 
 def test_a_wrong_secret_is_anonymous_and_the_proxy_signs_bob_in(
@@ -71,6 +73,8 @@ def test_a_wrong_secret_is_anonymous_and_the_proxy_signs_bob_in(
     _as_request(monkeypatch, [("X-Forwarded-User", "bob"), ("X-Studio-Proxy-Secret", "guess")])
     at = _approve(model="m")
     assert any("anonymous may not approve" in e.value for e in at.error)
+    logged = (behind_proxy.settings.home / "logs" / "studio.log").read_text()
+    assert "A request came with a wrong X-Studio-Proxy-Secret header" in logged
     _as_request(monkeypatch, [("X-Forwarded-User", "bob"), ("X-Studio-Proxy-Secret", SECRET)])
     at = _approve(model="m")
     assert not at.exception and not at.error
