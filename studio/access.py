@@ -1,9 +1,9 @@
 """Who may do what: roles from a config file, checked by the core before every change.
 
 Roles: ``viewer`` (reads), ``analyst`` (launches runs, annotates, registers models, moves them
-between none, staging and archived, scores data) and ``approver`` (approves or rejects versions
-and promotes to production). The file is ``STUDIO_ROLES_FILE`` (default
-``$STUDIO_HOME/roles.toml``)::
+between none, staging and archived, scores data) and ``approver`` (approves or rejects versions,
+promotes to production and moves a version out of production). The file is
+``STUDIO_ROLES_FILE`` (default ``$STUDIO_HOME/roles.toml``)::
 
     default = ["viewer"]          # roles of users the file does not name
     [users]
@@ -30,6 +30,7 @@ PERMISSIONS = {
     "stage": ("analyst", "approver"),
     "approve": ("approver",),
     "production": ("approver",),
+    "leave_production": ("approver",),
     "edit_card": ("analyst", "approver"),
     "score": ("analyst", "approver"),
     "monitor_config": ("analyst", "approver"),
@@ -41,6 +42,7 @@ WHAT = {
     "stage": "change a model's stage",
     "approve": "approve or reject model versions",
     "production": "promote a version to production",
+    "leave_production": "move a version out of production",
     "edit_card": "edit model cards",
     "score": "score data",
     "monitor_config": "change monitoring settings",

@@ -80,9 +80,15 @@ class ArtifactStore:
         return StoredFile(relative, digest, final.stat().st_size, True)
 
     def adopt(self, temp_relative: str, relative: str) -> StoredFile:
-        """Move a finished temporary file (written by another process) into place atomically."""
+        """Move a finished temporary file (written by another process) into place atomically.
+
+        Raises StorageError if a file is already at ``relative``: artifact files are never
+        replaced, so a row that points at one always finds the bytes it recorded.
+        """
         temp, final = self.path_of(temp_relative), self.path_of(relative)
         final.parent.mkdir(parents=True, exist_ok=True)
+        if final.exists():
+            raise StorageError(f"Refusing to replace the artifact {relative}: it is immutable.")
         digest = sha256_file(temp)
         os.replace(temp, final)
         return StoredFile(relative, digest, final.stat().st_size, True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import getpass
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 DEFAULT_MAX_COLUMNS = 2_000
@@ -23,7 +23,10 @@ class Settings:
     - ``STUDIO_ROLES_FILE`` (default ``$STUDIO_HOME/roles.toml``): who has which role; without
       the file every user has every role.
     - ``STUDIO_TRUSTED_USER_HEADER``: the request header a trusted proxy sets to the signed-in
-      user (for example ``X-Forwarded-User``); used when Streamlit's own login is not set up.
+      user (for example ``X-Forwarded-User``); used when Streamlit's own login is not set up,
+      and only on requests that carry the proxy's secret (``studio.identity``).
+    - ``STUDIO_TRUSTED_PROXY_SECRET``: the secret the proxy sends in ``X-Studio-Proxy-Secret``
+      to prove it set the user header; without it the user header is never trusted.
     """
 
     home: Path
@@ -34,6 +37,7 @@ class Settings:
     user: str = "local"
     roles_file: Path | None = None
     trusted_user_header: str = ""
+    trusted_proxy_secret: str = field(default="", repr=False)
 
     @property
     def is_sqlite(self) -> bool:
@@ -64,5 +68,6 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         * 1024,
         user=env.get("STUDIO_USER") or _local_user(),
         roles_file=Path(env.get("STUDIO_ROLES_FILE") or home / "roles.toml").expanduser(),
-        trusted_user_header=env.get("STUDIO_TRUSTED_USER_HEADER", ""),
+        trusted_user_header=env.get("STUDIO_TRUSTED_USER_HEADER", "").strip(),
+        trusted_proxy_secret=env.get("STUDIO_TRUSTED_PROXY_SECRET", ""),
     )

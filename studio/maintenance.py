@@ -18,6 +18,7 @@ from studio.db import session_scope
 from studio.db.models import Run, RunAnalysis
 
 ACTIVE = ("queued", "running", "stopping", "finalizing")
+RESUMABLE = ("stopped", "failed")  # their out-of-fold files feed the next round's ensemble
 
 
 def artifact_columns() -> list[Column]:
@@ -42,20 +43,28 @@ def referenced_files(studio: Studio) -> set[str]:
 
 
 def _busy_folders(studio: Studio) -> list[str]:
-    """Folders still being written: a working run's, and a run's analysis being computed."""
+    """Folders still in use: a working run's, the out-of-fold outputs of a run that can
+    resume (its next round's ensemble reads them), and a run's analysis being computed."""
     with session_scope(studio.engine) as session:
         runs = session.execute(select(Run.id).where(Run.status.in_(ACTIVE))).scalars().all()
+        resumable = select(Run.id).where(Run.status.in_(RESUMABLE))
+        paused = session.execute(resumable).scalars().all()
         pending = select(RunAnalysis.run_id).where(RunAnalysis.status == "pending")
         analyses = session.execute(pending).scalars().all()
-    return [f"runs/{i}/" for i in runs] + [f"runs/{i}/analysis/" for i in analyses]
+    return (
+        [f"runs/{i}/" for i in runs]
+        + [f"runs/{i}/oof/" for i in paused]
+        + [f"runs/{i}/analysis/" for i in analyses]
+    )
 
 
 def sweep_orphans(studio: Studio, grace_seconds: float = SWEEP_GRACE_SECONDS) -> list[str]:
     """Delete orphaned and half-written artifact files older than ``grace_seconds``; returns
     the relative paths removed.
 
-    Kept: every file any row points at (see :func:`referenced_files`), and everything under the
-    folder of a run that is still working or whose analysis is being computed.
+    Kept: every file any row points at (see :func:`referenced_files`), everything under the
+    folder of a run that is still working or whose analysis is being computed, and the
+    out-of-fold outputs of a stopped or failed run (it may resume).
     """
     return studio.artifacts.sweep(
         referenced_files(studio), grace_seconds=grace_seconds, keep_prefixes=_busy_folders(studio)

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlmodel import col, select
+from sqlmodel.sql.expression import Select
 
 from studio.autopilot.metrics import METRICS, metric_label
 from studio.context import Studio
@@ -19,7 +20,8 @@ TERMINAL = ("finished", "stopped", "failed")
 
 @dataclass(frozen=True)
 class CandidateInfo:
-    """A finalised candidate on a run's leaderboard."""
+    """A finalised candidate on a run's leaderboard: ``rank`` is its place on the leaderboard
+    now (every round, best CV score first), ``round`` the finalising session that made it."""
 
     id: int
     name: str
@@ -36,11 +38,13 @@ class CandidateInfo:
     artifact: str
     artifact_sha256: str
     is_baseline: bool
+    round: int = 1
 
     def to_json(self) -> dict[str, Any]:
         """The CLI's leaderboard entry."""
         return {
-            "rank": self.rank, "candidate": self.name, "family": self.family,
+            "rank": self.rank, "id": self.id, "round": self.round, "candidate": self.name,
+            "family": self.family,
             "cv_score": self.cv_score, "cv_std": self.cv_std, "holdout": self.holdout,
             "fit_seconds": self.fit_seconds, "predict_ms_per_1k": self.predict_ms_per_1k,
             "size_bytes": self.size_bytes, "baseline": self.is_baseline,
@@ -82,6 +86,11 @@ class RunInfo:
         """The human name of the run's metric."""
         return metric_label(self.metric)
 
+    @property
+    def rounds(self) -> int:
+        """How many finalising sessions added candidates (more than 1 once resumed)."""
+        return max((c.round for c in self.leaderboard), default=0)
+
     def elapsed_seconds(self) -> float:
         """Seconds since this session started (to the end when finished)."""
         if self.started_at is None:
@@ -102,11 +111,24 @@ class RunInfo:
         }  # fmt: skip
 
 
-def _candidate(c: Candidate) -> CandidateInfo:
+def leaderboard_query(run_id: int, metric: str) -> Select:
+    """A run's candidates of every round, best first: by CV score in the direction of the
+    run's metric, then by round and by their rank in it (the one ordering every reader uses)."""
+    best = col(Candidate.cv_score)
+    higher = METRICS[metric].greater_is_better if metric in METRICS else True
+    return (
+        select(Candidate)
+        .where(Candidate.run_id == run_id)
+        .order_by(best.desc() if higher else best.asc(), col(Candidate.round),
+                  col(Candidate.rank), col(Candidate.id))
+    )  # fmt: skip
+
+
+def _candidate(c: Candidate, place: int) -> CandidateInfo:
     return CandidateInfo(
-        c.id, c.name, c.rank, c.family, c.trial_number, dict(c.params), c.cv_score, c.cv_std,
+        c.id, c.name, place, c.family, c.trial_number, dict(c.params), c.cv_score, c.cv_std,
         dict(c.holdout), c.fit_seconds, c.predict_ms_per_1k, c.size_bytes, c.artifact,
-        c.artifact_sha256, c.is_baseline,
+        c.artifact_sha256, c.is_baseline, c.round,
     )  # fmt: skip
 
 
@@ -118,9 +140,7 @@ def get_run(studio: Studio, run_id: int, events: int = 30) -> RunInfo:
             raise NotFoundError(f"There is no run {run_id}; 'studio runs list' shows them.")
         version = session.get(DatasetVersion, run.dataset_version_id)
         dataset = session.get(Dataset, version.dataset_id)
-        board = session.exec(
-            select(Candidate).where(Candidate.run_id == run_id).order_by(col(Candidate.rank))
-        ).all()
+        board = session.exec(leaderboard_query(run_id, run.metric)).all()
         log = session.exec(
             select(RunEvent)
             .where(RunEvent.run_id == run_id)
@@ -132,7 +152,7 @@ def get_run(studio: Studio, run_id: int, events: int = 30) -> RunInfo:
             run.status, dict(run.config), run.created_at, run.created_by, run.started_at,
             run.finished_at, run.search_deadline, run.trials_done, run.best_score,
             run.baseline_score, list(run.best_history), run.message, run.study_name,
-            tuple(_candidate(c) for c in board),
+            tuple(_candidate(c, place) for place, c in enumerate(board, start=1)),
             tuple((e.at, e.level, e.message) for e in log),
         )  # fmt: skip
 

@@ -90,3 +90,62 @@ def test_errors_and_roles(trained: dict[str, str], tmp_path: Path) -> None:
     allowed = run("models", "approve", "churn", "1", "--comment", "ok",
                   env=viewer | {"STUDIO_USER": "boss"})  # fmt: skip
     assert allowed.returncode == 0, allowed.stderr
+
+
+def _scoring_rows(tmp_path: Path) -> Path:
+    batch = tmp_path / "batch.csv"
+    churn_like(20, seed=3).drop(columns=["churn"]).to_csv(batch, index=False)
+    return batch
+
+
+def test_approve_reject_staging(trained: dict[str, str], tmp_path: Path) -> None:
+    """approve → staging → reject: the version leaves staging (audited), `predict @staging`
+    names no version, and it cannot go back to staging while rejected."""
+    env, batch, out = trained, _scoring_rows(tmp_path), str(tmp_path / "o.csv")
+    for args in (
+        ("models", "register", "--run", "1", "--name", "churn"),
+        ("models", "approve", "churn", "1", "--comment", "ok"),
+        ("models", "promote", "churn", "1", "--stage", "staging", "--comment", "try it"),
+    ):
+        assert run(*args, env=env).returncode == 0
+    assert run("predict", "churn@staging", str(batch), "--out", out, env=env).returncode == 0
+
+    rejected = run("models", "reject", "churn", "1", "--comment", "leaks the target", env=env)
+
+    assert rejected.returncode == 0, rejected.stderr
+    shown = json.loads(run("models", "show", "churn@1", "--json", env=env).stdout)["versions"]
+    assert (shown[0]["stage"], shown[0]["approval"]) == ("archived", "rejected")
+    events = json.loads(run("models", "history", "churn", "--json", env=env).stdout)["events"]
+    assert [(e["action"], e["from"], e["to"], e["actor"]) for e in events[:2]] == [
+        ("stage", "staging", "archived", "cli"), ("approval", "approved", "rejected", "cli"),
+    ]  # fmt: skip
+    scored = run("predict", "churn@staging", str(batch), "--out", out, env=env)
+    assert scored.returncode == 2
+    assert scored.stderr == "error: Model 'churn' has no staging version; name a version number.\n"
+    back = run("models", "promote", "churn", "1", "--stage", "staging", "--comment", "", env=env)
+    assert back.returncode == 2 and "was rejected; an approver must approve it" in back.stderr
+    listed = json.loads(run("models", "list", "--json", env=env).stdout)["models"]
+    assert listed[0]["staging"] == []
+
+
+@pytest.mark.parametrize("stage", ["archived", "none", "staging"])
+def test_an_analyst_cannot_take_production_away(
+    prepared: Callable[..., StoreCopy], tmp_path: Path, stage: str
+) -> None:
+    """Moving the production version out of production needs an approver, like moving one
+    in: the analyst gets one sentence and exit 2, and production is unchanged."""
+    roles = tmp_path / "roles.toml"
+    roles.write_text('[users]\nana = ["analyst"]\nbob = ["approver"]\n')
+    env = prepared("shipped_churn").env("ana") | {"STUDIO_ROLES_FILE": str(roles)}
+    moved = run("models", "promote", "churn", "1", "--stage", stage, "--comment", "oops", env=env)
+    assert moved.returncode == 2
+    assert moved.stderr == (
+        "error: ana may not move a version out of production: that needs the approver role "
+        f"(roles come from {roles}).\n"
+    )
+    assert (
+        json.loads(run("models", "list", "--json", env=env).stdout)["models"][0]["production"] == 1
+    )
+    approver = env | {"STUDIO_USER": "bob"}
+    kept = run("models", "promote", "churn", "1", "--stage", stage, "--comment", "x", env=approver)
+    assert kept.returncode == 0, kept.stderr

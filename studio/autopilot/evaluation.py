@@ -13,11 +13,13 @@ import pandas as pd
 import skops.io as sio
 from threadpoolctl import threadpool_limits
 
+from studio.artifacts import ArtifactStore
 from studio.autopilot.ensemble import voting_model
 from studio.autopilot.isolated import Outcome, Send, run_isolated
 from studio.autopilot.metrics import Metric, score
 from studio.autopilot.pipeline import CandidateSpec, build_pipeline, model_output
 from studio.autopilot.prepare import ColumnPlan
+from studio.modelio import load_model
 
 LATENCY_ROWS = 1_000
 THREADED_ROWS = (
@@ -115,25 +117,42 @@ class RefitJob:
     path: Path
 
 
+@dataclass(frozen=True)
+class EnsembleJob:
+    """A soft-voting ensemble to save at ``path``: member weights by candidate name, and the
+    members an earlier round already saved (name -> (artifact, SHA-256)), loaded not refit."""
+
+    weights: dict[str, float]
+    path: Path
+    saved: dict[str, tuple[str, str]] = field(default_factory=dict)
+    store: ArtifactStore | None = None
+
+    def load(self, name: str) -> object:
+        """The saved member ``name``; StorageError if its file is missing or altered."""
+        artifact, sha256 = self.saved[name]
+        return load_model(self.store, artifact, sha256)
+
+
 @dataclass(frozen=True, eq=False)
 class RefitGroup:
-    """What a group refit achieved before it ended or was stopped."""
+    """What a group refit achieved before it ended or was stopped: per-job results and, when
+    an ensemble was saved, its (predict ms per 1,000 rows, holdout output)."""
 
     outcome: Outcome
     results: dict[str, RefitResult]
-    ensemble_ms_per_1k: float | None
+    ensemble: tuple[float, np.ndarray] | None
 
 
 def refit_group(
     data: TrainingData,
     jobs: list[RefitJob],
     deadline: float,
-    ensemble: tuple[dict[str, float], Path] | None = None,
+    ensemble: EnsembleJob | None = None,
 ) -> RefitGroup:
     """Refit ``jobs`` in order in one child (each saved as soon as it is fitted), then, if
-    ``ensemble`` (member weights, path) is given and every weighted member was fitted, save
-    the soft-voting ensemble built from the fitted members. What finished before the
-    deadline is kept."""
+    ``ensemble`` is given, save the soft-voting ensemble built from its members: those fitted
+    here and those loaded (checksum verified) from earlier rounds' files. What finished before
+    the deadline is kept."""
 
     def work(send: Send) -> None:
         threadpool_limits(fit_threads(len(data.X)), user_api="openmp")
@@ -153,25 +172,29 @@ def refit_group(
             )
             fitted[job.name] = model
         if ensemble is not None:
-            weights, path = ensemble
-            members = [(name, fitted[name]) for name in weights]
-            voting = voting_model(members, list(weights.values()), data.task, data.n_classes)
-            sio.dump(voting, path)
-            send(("ensemble", predict_latency_ms(voting, data.X)))
+            members = [
+                (name, fitted[name] if name in fitted else ensemble.load(name))
+                for name in ensemble.weights
+            ]
+            weights = list(ensemble.weights.values())
+            voting = voting_model(members, weights, data.task, data.n_classes)
+            sio.dump(voting, ensemble.path)
+            holdout = model_output(voting, data.X_holdout)
+            send(("ensemble", (predict_latency_ms(voting, data.X), holdout)))
 
     results: dict[str, RefitResult] = {}
-    ensemble_ms: list[float] = []
+    saved_ensemble: list[tuple[float, np.ndarray]] = []
 
     def collect(message: tuple) -> bool:
         kind, payload = message
         if kind == "refit":
             results[payload[0]] = payload[1]
         else:
-            ensemble_ms.append(payload)
+            saved_ensemble.append(payload)
         return True
 
     outcome = run_isolated(work, deadline, collect)
-    return RefitGroup(outcome, results, ensemble_ms[0] if ensemble_ms else None)
+    return RefitGroup(outcome, results, saved_ensemble[0] if saved_ensemble else None)
 
 
 def predict_latency_ms(model: object, frame: pd.DataFrame) -> float:

@@ -3,6 +3,12 @@ add a greedy ensemble when it beats the best single model, and save every candid
 
 The ensemble's weights come from out-of-fold outputs before any refit; the members are then
 refit once, in one child process that also saves the ensemble built from them in memory.
+
+Candidates are immutable. A resumed run finalises again as a new *round*: a trial an earlier
+round refit keeps its candidate (it is not refit, renamed or replaced), an ensemble with the
+same members and weights as a saved one is that one, and only what is new is refit and saved,
+each under a file name of its own. Members saved earlier are loaded from their files (checksum
+verified) to build a new round's ensemble.
 """
 
 from __future__ import annotations
@@ -21,10 +27,17 @@ from optuna.trial import FrozenTrial, TrialState
 
 from studio.artifacts import ArtifactStore
 from studio.autopilot import ensemble as ens
-from studio.autopilot.evaluation import RefitJob, TrainingData, refit_group
+from studio.autopilot.evaluation import (
+    EnsembleJob,
+    RefitGroup,
+    RefitJob,
+    TrainingData,
+    refit_group,
+)
 from studio.autopilot.families import unprefix
 from studio.autopilot.metrics import LEADERBOARD_METRICS, METRICS, score, search_value
 from studio.autopilot.pipeline import CandidateSpec
+from studio.autopilot.rounds import Saved, saved_candidates
 from studio.autopilot.search import SearchSession, oof_path
 
 log = logging.getLogger(__name__)
@@ -80,14 +93,31 @@ def _temp(session: SearchSession, name: str) -> str:
     return f"runs/{session.run_id}/candidates/.{name}.{uuid.uuid4().hex}.partial"
 
 
+def _oof_file(session: SearchSession, trial_number: int) -> Path:
+    return session.studio.artifacts.path_of(oof_path(session.run_id, trial_number))
+
+
 def _load_oof(session: SearchSession, trial_number: int) -> np.ndarray:
-    path = session.studio.artifacts.path_of(oof_path(session.run_id, trial_number))
-    return np.load(io.BytesIO(path.read_bytes()))
+    return np.load(io.BytesIO(_oof_file(session, trial_number).read_bytes()))
+
+
+def _with_oof(session: SearchSession, top: list[FrozenTrial]) -> list[FrozenTrial]:
+    """The trials whose out-of-fold outputs are on disk (a store from before they were kept
+    for stopped runs may have lost some); the others are left out of the ensemble, saying so."""
+    present = [t for t in top if _oof_file(session, t.number).is_file()]
+    missing = [_name(t) for t in top if all(t.number != p.number for p in present)]
+    if missing:
+        session.event(
+            f"Out-of-fold outputs of {', '.join(missing)} are missing; the ensemble is chosen "
+            "without them.", "warning",
+        )  # fmt: skip
+    return present
 
 
 def ensemble_weights(session: SearchSession, top: list[FrozenTrial]) -> dict[str, float] | None:
     """Greedy weights over the top trials' out-of-fold outputs, if the blend beats the best."""
     data = session.data
+    top = _with_oof(session, top)
     if len(top) < 2:
         return None
     oofs = [_load_oof(session, t.number) for t in top]
@@ -105,18 +135,20 @@ def _refit(
     session: SearchSession,
     trials: list[FrozenTrial],
     hard_end: float,
+    saved: Saved,
     weights: dict[str, float] | None = None,
 ) -> list[FinalCandidate]:
     """Refit ``trials`` (and the ensemble of ``weights``) and adopt what finished in time."""
-    store, data = session.studio.artifacts, session.data
+    store = session.studio.artifacts
     jobs = [RefitJob(_name(t), _spec(session, t), store.path_of(_temp(session, _name(t))))
             for t in trials]  # fmt: skip
-    ensemble_temp = _temp(session, "ensemble")
     for job in jobs:
         job.path.parent.mkdir(parents=True, exist_ok=True)
-    group = refit_group(
-        data, jobs, hard_end, (weights, store.path_of(ensemble_temp)) if weights else None
-    )
+    ensemble = None
+    if weights:
+        files = {name: file for name in weights if (file := saved.file(name))}
+        ensemble = EnsembleJob(weights, store.path_of(_temp(session, "ensemble")), files, store)
+    group = refit_group(session.data, jobs, hard_end, ensemble)
     out = []
     for trial, job in zip(trials, jobs, strict=True):
         result = group.results.get(job.name)
@@ -144,8 +176,8 @@ def _refit(
                 is_baseline=trial.number == 0,
             )  # fmt: skip
         )
-    if weights:
-        extra = _ensemble_candidate(session, out, weights, group.ensemble_ms_per_1k, ensemble_temp)
+    if ensemble is not None:
+        extra = _ensemble_candidate(session, out, saved, ensemble, group)
         out += [extra] if extra else []
     return out
 
@@ -155,33 +187,45 @@ def _temp_rel(store: ArtifactStore, path: Path) -> str:
 
 
 def _final(session: SearchSession, name: str) -> str:
-    return f"runs/{session.run_id}/candidates/{name}.skops"
+    """A file name of the candidate's own: never one an earlier candidate had."""
+    return f"runs/{session.run_id}/candidates/{name}-{uuid.uuid4().hex[:8]}.skops"
 
 
 def _ensemble_candidate(
     session: SearchSession,
     singles: list[FinalCandidate],
-    weights: dict[str, float],
-    latency: float | None,
-    temp: str,
+    saved: Saved,
+    job: EnsembleJob,
+    group: RefitGroup,
 ) -> FinalCandidate | None:
     store, data = session.studio.artifacts, session.data
-    members = [c for c in singles if c.name in weights]
-    if latency is None or len(members) != len(weights):
+    weights, temp = job.weights, _temp_rel(store, job.path)
+    fitted = {c.name: c for c in singles}
+    trial_of = {c.name: c.trial_number for c in saved.by_trial.values()}
+    trial_of |= {c.name: c.trial_number for c in singles}
+    fit_seconds = {c.name: c.fit_seconds for c in saved.by_trial.values()}
+    fit_seconds |= {c.name: c.fit_seconds for c in singles}
+    if group.ensemble is None:
         store.path_of(temp).unlink(missing_ok=True)
-        why = "saving it" if len(members) == len(weights) else "refitting its members"
-        session.event(f"The ensemble was dropped: {why} did not finish in time.", "warning")
+        ready = all(name in fitted or name in job.saved for name in weights)
+        why = "refitting its members did not finish in time"
+        if ready:
+            failed = group.outcome.status == "error"
+            why = "building it failed" if failed else "saving it did not finish in time"
+        session.event(f"The ensemble was dropped: {why}.", "warning")
+        log.warning("ensemble: %s %s", group.outcome.status, group.outcome.error)
         return None
-    stored = store.adopt(temp, _final(session, "ensemble"))
-    w = np.array([weights[c.name] for c in members])
-    oof = ens.blend([_load_oof(session, c.trial_number) for c in members], w)
-    mix = ", ".join(f"{c.name} x{int(weights[c.name])}" for c in members)
-    session.event(f"Greedy ensemble added: {mix}.")
+    name = saved.ensemble_name()
+    stored = store.adopt(temp, _final(session, name))
+    w = np.array(list(weights.values()))
+    oof = ens.blend([_load_oof(session, trial_of[m]) for m in weights], w)
+    mix = ", ".join(f"{m} x{int(weights[m])}" for m in weights)
+    session.event(f"Greedy ensemble added as {name}: {mix}.")
+    latency, holdout = group.ensemble
     return FinalCandidate(
-        "ensemble", "ensemble", None, {"members": {c.name: weights[c.name] for c in members}},
-        ens.fold_scores(oof, data.y, data.folds, data.metric),
-        ens.blend([c.holdout_output for c in members], w),
-        sum(c.fit_seconds for c in members), latency, stored.path, stored.sha256,
+        name, "ensemble", None, {"members": dict(weights)},
+        ens.fold_scores(oof, data.y, data.folds, data.metric), holdout,
+        sum(fit_seconds[m] for m in weights), latency, stored.path, stored.sha256,
         stored.size_bytes,
     )  # fmt: skip
 
@@ -194,19 +238,31 @@ def score_holdout(data: TrainingData, candidate: FinalCandidate) -> dict[str, fl
     }
 
 
-def finalize(session: SearchSession, hard_end: float) -> list[FinalCandidate]:
-    """Refit, ensemble and score; candidates come back ranked by CV score."""
+def finalize(session: SearchSession, hard_end: float) -> tuple[int, list[FinalCandidate]]:
+    """Refit, ensemble and score what earlier rounds did not save; returns this round's number
+    and its new candidates, ranked by CV score."""
+    saved = saved_candidates(session)
     top, baseline = candidate_trials(session)
-    everything = _refit(session, top, hard_end, ensemble_weights(session, top))
-    if baseline is not None and time.monotonic() < hard_end:
-        everything += _refit(session, [baseline], hard_end)  # it shows what tuning bought
-    elif baseline is not None:
-        session.event("No time was left to refit the baseline (trial 0).", "warning")
+    weights = ensemble_weights(session, top)
+    same = next((e for e in saved.ensembles if e.params.get("members") == weights), None)
+    if weights and same is not None:
+        session.event(f"The greedy ensemble is {same.name}, saved in round {same.round}.")
+        weights = None
+    kept = [saved.by_trial[t.number].name for t in top if t.number in saved.by_trial]
+    if kept:
+        session.event(f"Kept from earlier rounds, not refit: {', '.join(kept)}.")
+    fresh = [t for t in top if t.number not in saved.by_trial]
+    everything = _refit(session, fresh, hard_end, saved, weights) if fresh or weights else []
+    if baseline is not None and baseline.number not in saved.by_trial:
+        if time.monotonic() < hard_end:
+            everything += _refit(session, [baseline], hard_end, saved)  # what tuning bought
+        else:
+            session.event("No time was left to refit the baseline (trial 0).", "warning")
     sign = 1 if session.data.metric.greater_is_better else -1
     everything.sort(key=lambda c: -sign * float(np.mean(c.cv_scores)))
     for candidate in everything:
         candidate.holdout = score_holdout(session.data, candidate)
-    return everything
+    return saved.round, everything
 
 
 def discard(session: SearchSession, candidates: list[FinalCandidate]) -> None:
@@ -219,7 +275,8 @@ def discard(session: SearchSession, candidates: list[FinalCandidate]) -> None:
 
 
 def remove_oof(session: SearchSession) -> None:
-    """Out-of-fold files are only needed until the ensemble is built."""
+    """Out-of-fold files are needed until the run ends for good (a stopped run keeps them: its
+    next round's ensemble reads them)."""
     folder = session.studio.artifacts.path_of(f"runs/{session.run_id}/oof")
     if folder.exists():
         for path in folder.iterdir():

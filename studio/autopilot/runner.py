@@ -11,7 +11,7 @@ from datetime import timedelta
 
 import numpy as np
 from optuna.trial import TrialState
-from sqlmodel import or_, select
+from sqlmodel import Session, or_, select
 
 from studio.autopilot.data import prepare_training_data
 from studio.autopilot.failures import no_model_reason
@@ -22,6 +22,7 @@ from studio.context import Studio
 from studio.db import session_scope
 from studio.db.models import Candidate, Run, RunAnalysis, RunEvent, utcnow
 from studio.experiments.analysis import analyze_run
+from studio.tracking import leaderboard_query
 
 log = logging.getLogger(__name__)
 
@@ -68,9 +69,10 @@ def run_autopilot_job(studio: Studio, run_id: int, worker_id: str) -> None:
         _set_status(studio, run_id, "finalizing", f"Search ended ({reason}); refitting.")
         budget = config.get("budget_seconds")
         hard_end = started + budget * (1 + BUDGET_TOLERANCE) if budget else float("inf")
-        candidates = finalize(session, hard_end)
-        _record(session, candidates, reason, time.monotonic() - started)
-        remove_oof(session)
+        round_, candidates = finalize(session, hard_end)
+        _record(session, round_, candidates, reason, time.monotonic() - started)
+        if reason != "stopped":  # a stopped run may resume; its next round needs them
+            remove_oof(session)
     except Exception as exc:  # the failure is recorded before it propagates
         log.exception("run %s failed", run_id)
         _set_status(studio, run_id, "failed", f"The run failed: {exc}"[:1000], level="error")
@@ -113,20 +115,23 @@ def _set_status(studio: Studio, run_id: int, status: str, text: str, level: str 
 
 
 def _record(
-    session: SearchSession, candidates: list[FinalCandidate], reason: str, seconds: float
+    session: SearchSession,
+    round_: int,
+    candidates: list[FinalCandidate],
+    reason: str,
+    seconds: float,
 ) -> None:
+    """Add this round's candidates (earlier rounds' stay as they are) and end the session."""
     studio, run_id = session.studio, session.run_id
     try:
         with session_scope(studio.engine) as db:
-            for old in db.exec(select(Candidate).where(Candidate.run_id == run_id)).all():
-                db.delete(old)
-            db.flush()
             for rank, c in enumerate(candidates, start=1):
                 db.add(
                     Candidate(
                         run_id=run_id,
                         name=c.name,
                         rank=rank,
+                        round=round_,
                         family=c.family,
                         trial_number=c.trial_number,
                         params=c.params,
@@ -141,6 +146,7 @@ def _record(
                         is_baseline=c.is_baseline,
                     )  # fmt: skip
                 )
+            db.flush()
             analysis = db.get(RunAnalysis, run_id) or RunAnalysis(run_id=run_id)
             analysis.status = "pending"  # in the same commit: an ended run is never "missing"
             db.add(analysis)
@@ -148,15 +154,24 @@ def _record(
             run.status = "stopped" if reason == "stopped" else "finished"
             run.finished_at = utcnow()
             run.search_seconds += seconds
-            run.message = (
-                f"{len(candidates)} candidates; best {candidates[0].name}."
-                if candidates
-                else "Stopped before any trial finished; resume it to continue."
-            )
+            run.message = _summary(db, run, round_, len(candidates))
             db.add(RunEvent(run_id=run_id, message=f"Finished in {seconds:.1f} s. {run.message}"))
     except BaseException:
         discard(session, candidates)
         raise
+
+
+def _summary(db: Session, run: Run, round_: int, added: int) -> str:
+    """The run's message, e.g. 3 candidates; best hgb-t4 (a resumed run says what it added)."""
+    board = db.exec(leaderboard_query(run.id, run.metric)).all()
+    if not board:
+        return "Stopped before any trial finished; resume it to continue."
+    text = f"{len(board)} candidates; best {board[0].name}."
+    if round_ == 1:
+        return text
+    if not added:
+        return f"{text} No new candidate: the best trials were refit in earlier rounds."
+    return f"{text} Round {round_} added {added}."
 
 
 def help_search(studio: Studio, run_id: int, worker_id: str) -> None:

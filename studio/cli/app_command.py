@@ -10,6 +10,7 @@ from pathlib import Path
 from studio.cli.output import command
 from studio.context import Studio
 from studio.errors import UserError
+from studio.identity import setup_problem
 
 PACKAGE = Path(__file__).resolve().parents[1]
 # A wheel carries the app inside the package (setup.py copies it to studio/_app/); a checkout,
@@ -30,8 +31,11 @@ def find_app() -> Path:
     )
 
 
-def _app(_studio: Studio, args: argparse.Namespace) -> int:
+def _app(studio: Studio, args: argparse.Namespace) -> int:
     script = find_app()
+    problem = setup_problem(studio.settings)
+    if problem:
+        print(f"warning: {problem}", file=sys.stderr)
     command_line = [
         sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(args.port),
         "--server.address", args.host,

@@ -93,14 +93,19 @@ def _leaderboard_text(info) -> str:  # noqa: ANN001 (a RunInfo)
     lines = [f"Run {info.id}: {info.status}. {info.message}".strip()]
     if info.leaderboard:
         metrics = list(info.leaderboard[0].holdout)
+        rounds = info.rounds > 1  # a resumed run: say which round made each candidate
         lines.append(
-            f"{'RANK':>4} {'CANDIDATE':<22} {'CV':>14} "
+            f"{'RANK':>4} "
+            + ("ROUND " if rounds else "")
+            + f"{'CANDIDATE':<22} {'CV':>14} "
             + " ".join(f"{m.upper():>9}" for m in metrics)
             + f" {'FIT S':>7} {'MS/1K':>7}"
         )
         for c in info.leaderboard:
             lines.append(
-                f"{c.rank:>4} {c.name + (' (baseline)' if c.is_baseline else ''):<22} "
+                f"{c.rank:>4} "
+                + (f"{c.round:>5} " if rounds else "")
+                + f"{c.name + (' (baseline)' if c.is_baseline else ''):<22} "
                 f"{c.cv_score:>7.4f}±{c.cv_std:<6.4f} "
                 + " ".join(f"{c.holdout[m]:>9.4f}" for m in metrics)
                 + f" {c.fit_seconds:>7.2f} {c.predict_ms_per_1k:>7.1f}"

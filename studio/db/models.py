@@ -11,8 +11,20 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, ForeignKey, Index, Integer, UniqueConstraint, text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    UniqueConstraint,
+    event,
+    text,
+)
 from sqlmodel import Field, SQLModel
+
+from studio.errors import StorageError
 
 
 def utcnow() -> datetime:
@@ -98,6 +110,10 @@ class RunEvent(SQLModel, table=True):
 
 
 # A finalised candidate of a run: refit on all training rows, scored on the holdout, saved.
+# Immutable once created (see ``_refuse_candidate_changes``): a resumed run adds a new round of
+# candidates and never rewrites one, so a registered version's lineage always names its model.
+# ``round`` is the finalising session that created it (1, then 2, ... after resumes) and
+# ``rank`` its place among that round's candidates; the leaderboard orders every round by CV.
 class Candidate(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("run_id", "name"),)
 
@@ -119,7 +135,21 @@ class Candidate(SQLModel, table=True):
     artifact: str = Field(max_length=255)
     artifact_sha256: str = Field(max_length=64)
     is_baseline: bool = False
+    round: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
     created_at: datetime = Field(default_factory=utcnow)
+
+
+@event.listens_for(Candidate, "before_update")
+def _refuse_candidate_changes(_mapper: Any, _connection: Any, target: Candidate) -> None:
+    """A candidate row never changes once written (its run's deletion cascades in the
+    database, not here)."""
+    raise StorageError(f"Candidate {target.id} is immutable; a resumed run adds new candidates.")
+
+
+@event.listens_for(Candidate, "before_delete")
+def _refuse_candidate_deletion(_mapper: Any, _connection: Any, target: Candidate) -> None:
+    """Deleting a candidate would orphan the versions and links that name it."""
+    raise StorageError(f"Candidate {target.id} is immutable and is never deleted.")
 
 
 # What a finished run's analysis produced: the trial table and Optuna's views, saved once.

@@ -285,6 +285,6 @@ def comparable_candidates(studio: Studio, run_id: int) -> list[tuple[int, str]]:
                 Run.target == run.target,
                 Run.task == run.task,
             )
-            .order_by(col(Run.id).desc(), col(Candidate.rank))
+            .order_by(col(Run.id).desc(), col(Candidate.round), col(Candidate.rank))
         ).all()
         return [(cid, f"run {rid} · {name}") for cid, name, rid in rows]

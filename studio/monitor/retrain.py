@@ -26,7 +26,7 @@ from studio.context import Studio
 from studio.data.versions import add_dataset_version, load_frame
 from studio.data.versions import get_version as get_dataset
 from studio.db import session_scope
-from studio.db.models import Candidate, Retrain, Run
+from studio.db.models import Retrain, Run
 from studio.errors import ConflictError, InvalidInputError, NotFoundError
 from studio.experiments.bootstrap import bootstrap_metrics
 from studio.modelio import load_model
@@ -34,6 +34,7 @@ from studio.monitor.performance import MIN_LABELLED, encode_labels
 from studio.registry.outputs import output_frame, proba_column
 from studio.registry.schema import check_batch
 from studio.registry.versions import VersionInfo, get_version, list_versions
+from studio.tracking import leaderboard_query
 
 HELD_BACK = 1 / 3
 
@@ -162,9 +163,7 @@ def challenger_report(studio: Studio, retrain_id: int) -> ChallengerReport:
         if retrain is None:
             raise NotFoundError(f"There is no retraining {retrain_id}.")
         run = session.get(Run, retrain.run_id)
-        best = session.exec(
-            select(Candidate).where(Candidate.run_id == run.id).order_by(col(Candidate.rank))
-        ).first()
+        best = session.exec(leaderboard_query(run.id, run.metric)).first()
         champion_id, status = retrain.champion_version_id, run.status
         compare = (retrain.compare_artifact, retrain.compare_sha256)
         model_name, run_id = retrain.model_name, run.id

@@ -2,6 +2,10 @@
 
 Rules: only an approved version can go to production; a model has one production version, and
 promoting another archives it; rollback is promoting an archived (still approved) version back.
+Moving a version into or out of production needs an approver, so an analyst can never leave a
+model without its production version. Rejecting a version takes it out of staging (to archived,
+audited), and a rejected version cannot go back to staging until it is approved: ``@staging``
+never names a rejected version.
 The model's row is locked for the transaction (PostgreSQL ``SELECT ... FOR UPDATE``; SQLite
 allows one writer), and a partial unique index keeps a second production version out even if
 two changes race.
@@ -103,6 +107,9 @@ def decide(
             )
         _event(session, row, actor, ("approval", row.approval, wanted), text)
         row.approval = wanted
+        if not approve and row.stage == "staging":  # a rejected version is not a candidate
+            _event(session, row, actor, ("stage", "staging", "archived"), f"rejected. {text}")
+            row.stage = "archived"
         session.add(row)
 
     return _transaction(studio, name, version, change)
@@ -121,10 +128,17 @@ def promote(
     def change(session: Session, row: ModelVersion) -> None:
         if row.stage == stage:
             raise ConflictError(f"{row.model_name} v{row.version} is already in {stage}.")
+        if row.stage == "production":  # the model would be left without production
+            require(studio.settings, actor, "leave_production")
         if stage == "production" and row.approval != "approved":
             raise ConflictError(
                 f"{row.model_name} v{row.version} is {row.approval}; only an approved version "
                 "can go to production."
+            )
+        if stage == "staging" and row.approval == "rejected":
+            raise ConflictError(
+                f"{row.model_name} v{row.version} was rejected; an approver must approve it "
+                "before it goes back to staging."
             )
         if stage == "production":
             current = session.exec(

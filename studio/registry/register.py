@@ -13,7 +13,7 @@ import uuid
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlmodel import col, func, select
+from sqlmodel import func, select
 
 from studio.access import require
 from studio.activity import record_event
@@ -27,6 +27,7 @@ from studio.modelio import load_model
 from studio.registry.outputs import frame_summary, output_frame
 from studio.registry.schema import build_schema
 from studio.registry.versions import VersionInfo, check_name, to_info
+from studio.tracking import leaderboard_query
 
 REFERENCE_ROWS = 50_000
 
@@ -47,9 +48,9 @@ def _source(studio: Studio, run_id: int, candidate: str | None) -> _Source:
         run = session.get(Run, run_id)
         if run is None:
             raise NotFoundError(f"There is no run {run_id}; 'studio runs list' shows them.")
-        query = select(Candidate).where(Candidate.run_id == run_id)
+        query = leaderboard_query(run_id, run.metric)
         query = query.where(Candidate.name == candidate) if candidate else query
-        row = session.exec(query.order_by(col(Candidate.rank))).first()
+        row = session.exec(query).first()
         if row is None:
             what = f"no candidate '{candidate}'" if candidate else "no candidates yet"
             raise NotFoundError(

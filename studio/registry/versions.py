@@ -158,14 +158,13 @@ def _model_or_raise(session: Session, name: str) -> RegisteredModel:
 
 def find_version(session: Session, name: str, which: str | int | None) -> ModelVersion:
     """The version row named by ``which``: a number, 'production', 'staging', or None
-    (production)."""
+    (production); a stage names its newest version that was not rejected."""
     _model_or_raise(session, name)
     query = select(ModelVersion).where(ModelVersion.model_name == name)
     which = "production" if which is None else str(which).lower().removeprefix("v")
-    if which in ("production", "staging"):
-        row = session.exec(
-            query.where(ModelVersion.stage == which).order_by(col(ModelVersion.version).desc())
-        ).first()
+    if which in ("production", "staging"):  # a rejected version is never a stage's model
+        staged = query.where(ModelVersion.stage == which, ModelVersion.approval != "rejected")
+        row = session.exec(staged.order_by(col(ModelVersion.version).desc())).first()
         if row is None:
             raise NotFoundError(f"Model '{name}' has no {which} version; name a version number.")
         return row
@@ -225,7 +224,8 @@ def list_models(studio: Studio) -> list[ModelSummary]:
             latest = max(rows, key=lambda r: r.version) if rows else None
             out.append(ModelSummary(
                 model.name, model.description, len(rows), production,
-                tuple(sorted(r.version for r in rows if r.stage == "staging")),
+                tuple(sorted(r.version for r in rows
+                             if r.stage == "staging" and r.approval != "rejected")),
                 latest.version if latest else 0, latest.task if latest else "",
                 latest.target if latest else "", last or model.created_at,
             ))  # fmt: skip

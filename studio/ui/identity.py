@@ -1,12 +1,19 @@
-"""The acting user in the app: Streamlit's login, else a trusted proxy's header, else the local
-user name. The core checks roles for this name on every change."""
+"""The acting user in the app: Streamlit's login, else the user a proxy names in a trusted
+header (only on requests that prove they came through it, see ``studio.identity``), else the
+local user name. The core checks roles for this name on every change."""
 
 from __future__ import annotations
+
+import logging
 
 import streamlit as st
 
 from studio.access import roles_of
 from studio.config import Settings
+from studio.identity import identity_from_headers
+
+log = logging.getLogger(__name__)
+_LOGGED = "identity_problem_logged"  # once per browser session: reruns would repeat it
 
 
 def _logged_in_user() -> str | None:
@@ -18,14 +25,23 @@ def _logged_in_user() -> str | None:
     return None
 
 
-def _header_user(settings: Settings) -> str | None:
-    if not settings.trusted_user_header:
-        return None
+def _request_headers() -> list[tuple[str, str]]:
+    """The headers of the request that opened this session, every repeated value kept."""
     try:
-        value = st.context.headers.get(settings.trusted_user_header)
-    except Exception:  # noqa: BLE001 (no request context, e.g. in tests)
+        headers = st.context.headers
+        return [(name, value) for name in headers for value in headers.get_all(name)]
+    except Exception:  # noqa: BLE001 (no request context)
+        return []
+
+
+def _header_user(settings: Settings) -> str | None:
+    identity = identity_from_headers(settings, _request_headers())
+    if identity is None:
         return None
-    return value.strip() or None if value else None
+    if identity.problem and not st.session_state.get(_LOGGED):
+        st.session_state[_LOGGED] = True
+        log.warning(identity.problem)
+    return identity.user
 
 
 def current_user(settings: Settings) -> str:

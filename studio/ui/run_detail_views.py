@@ -133,7 +133,8 @@ def _leaderboard(studio: Studio, detail: RunDetail, frame: pd.DataFrame) -> None
         st.info("This run has no candidates yet.")
         return
     rows = [
-        {"Rank": c.rank, "Candidate": c.name + (" (baseline)" if c.is_baseline else ""),
+        {"Rank": c.rank, **({"Round": c.round} if run.rounds > 1 else {}),
+         "Candidate": c.name + (" (baseline)" if c.is_baseline else ""),
          "Family": c.family, f"CV {run.metric_label}": round(c.cv_score, 4),
          "CV ±": round(c.cv_std, 4),
          **{f"Holdout {METRICS[k].label}": round(v, 4) for k, v in c.holdout.items()},

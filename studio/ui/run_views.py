@@ -95,10 +95,14 @@ def _status(studio: Studio, info: RunInfo) -> None:
 
 def _leaderboard(studio: Studio, info: RunInfo) -> None:
     if info.leaderboard:
-        st.markdown("**Leaderboard** (holdout scores of models refit on all training rows)")
+        rounds = "; every round, best first" if info.rounds > 1 else ""
+        st.markdown(
+            f"**Leaderboard** (holdout scores of models refit on all training rows{rounds})"
+        )
         rows = [
             {
                 "Rank": c.rank,
+                **({"Round": c.round} if info.rounds > 1 else {}),
                 "Candidate": c.name + (" (baseline)" if c.is_baseline else ""),
                 "Family": c.family,
                 f"CV {info.metric_label}": f"{c.cv_score:.4f} ± {c.cv_std:.4f}",

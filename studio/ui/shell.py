@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -11,6 +12,7 @@ from studio.access import load_roles, roles_of
 from studio.config import Settings, load_settings
 from studio.context import Studio
 from studio.errors import UserError
+from studio.identity import setup_problem
 from studio.logs import configure_logging, log_failure
 from studio.ui.identity import current_user
 
@@ -31,6 +33,9 @@ def _open_studio(_settings: Settings, key: str) -> Studio:
     """One Studio per store location (``key``) for the whole server process."""
     studio = Studio.open(_settings)
     configure_logging(_settings.home)
+    problem = setup_problem(_settings)
+    if problem:  # once per server process, in the log
+        logging.getLogger(__name__).warning(problem)
     return studio
 
 

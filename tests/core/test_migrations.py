@@ -255,6 +255,19 @@ def test_an_open_store_at_head_costs_one_query(url: str) -> None:
 # --- stores made before Alembic -----------------------------------------------------------
 
 
+# Columns the revisions after the baseline add: (table, column, type, nullable).
+LATER_COLUMNS = [("candidate", "round", "INTEGER", False)]
+
+
+def with_later_columns(snapshot: dict[str, object]) -> dict[str, object]:
+    """``snapshot`` (of a baseline store) as it looks once every later revision has run."""
+    out = dict(snapshot)
+    for table, name, kind, nullable in LATER_COLUMNS:
+        columns, indexes, rows = out[table]  # type: ignore[misc]
+        out[table] = ([*columns, (name, kind, nullable)], indexes, rows)
+    return out
+
+
 def test_a_store_made_by_main_30049da_is_adopted_and_keeps_every_row(
     tmp_path: Path, request: pytest.FixtureRequest, raw: Callable[[str], Engine]
 ) -> None:
@@ -286,7 +299,8 @@ def test_a_store_made_by_main_30049da_is_adopted_and_keeps_every_row(
     ]  # fmt: skip
     assert [e.kind for e in recent_activity(studio)] == ["dataset.version_added"]
     after = schema_snapshot(check)
-    assert {k: v for k, v in after.items() if k != VERSION_TABLE} == before
+    assert {k: v for k, v in after.items() if k != VERSION_TABLE} == with_later_columns(before)
+    assert [c.round for c in run.leaderboard] == [1, 1]  # 0002: earlier candidates are round 1
 
     dispose_engine(url)
     with statements() as seen:
@@ -329,7 +343,8 @@ def extra_revision(
         shutil.copytree(
             migrate.MIGRATIONS_DIR, scripts, ignore=shutil.ignore_patterns("__pycache__")
         )
-        source = "from alembic import op\n\nrevision = '0002_test'\ndown_revision = '0001'\n\n"
+        head = migrate.head_revision()  # the test's revision comes after Studio's own
+        source = f"from alembic import op\n\nrevision = '0002_test'\ndown_revision = '{head}'\n\n"
         source += "def upgrade():\n" + "".join(f"    {line}\n" for line in body.splitlines())
         (scripts / "versions" / "0002_test.py").write_text(source)
         monkeypatch.setattr(migrate, "MIGRATIONS_DIR", scripts)
@@ -340,7 +355,8 @@ def extra_revision(
 
 
 def store_at_baseline_with_rows(url: str, raw: Callable[[str], Engine]) -> Engine:
-    """A store at revision 0001 holding a dataset, a model version, a run and its candidate."""
+    """A store at Studio's head revision holding a dataset, a model version, a run and its
+    candidate, written as the baseline's tables had them."""
     create_studio_engine(url).dispose()
     engine = raw(url)
     with engine.begin() as conn:
@@ -352,7 +368,7 @@ def store_at_baseline_with_rows(url: str, raw: Callable[[str], Engine]) -> Engin
 def test_an_older_revision_is_upgraded_by_a_table_rebuild_that_keeps_child_rows(
     url: str, raw: Callable[[str], Engine], extra_revision: Callable[[str], None]
 ) -> None:
-    """A store at 0001 runs a later revision that rebuilds ``run``; its cascading candidates
+    """A store runs a later revision that rebuilds ``run``; its cascading candidates
     survive (SQLite would delete them on the rebuild's DROP TABLE with foreign keys on)."""
     engine = store_at_baseline_with_rows(url, raw)
     extra_revision(RENAME_IN_BATCH)
@@ -371,10 +387,11 @@ def test_a_revision_that_orphans_rows_is_rolled_back(
     fails with a StorageError and the store stays at its old revision with its rows."""
     url = fresh_database_url("sqlite", tmp_path, request)
     engine = store_at_baseline_with_rows(url, raw)
+    old = version_rows(engine, VERSION_TABLE)
     extra_revision('op.execute("DELETE FROM run")')
     with pytest.raises(StorageError, match="row 1 of candidate pointing at a missing run"):
         create_studio_engine(url)
-    assert version_rows(engine, VERSION_TABLE) == ["0001"]
+    assert version_rows(engine, VERSION_TABLE) == old
     with engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM run")).scalar() == 1
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from studio.context import Studio
 from studio.registry.versions import get_version, history
 from tests.autopilot.conftest import churn_like
@@ -96,3 +98,28 @@ def test_the_model_card_report_is_offered_as_a_file(run_home: Studio) -> None:
     assert not at.exception
     download = at.get("download_button")
     assert len(download) == 1 and "model card report" in download[0].proto.label
+
+
+def test_an_analyst_archiving_production_gets_one_sentence(
+    run_home: Studio, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The page shows the core's refusal as one sentence; production stays where it was."""
+    from studio.registry.lifecycle import decide, promote
+    from studio.registry.register import register_candidate
+
+    register_candidate(run_home, 1, "m", "tester")
+    decide(run_home, "m", 1, True, "ok", "tester")
+    promote(run_home, "m", 1, "production", "ship", "tester")
+    roles = run_home.settings.home / "roles.toml"
+    roles.write_text('[users]\nana = ["analyst"]\nbob = ["approver"]\n')
+    monkeypatch.setenv("STUDIO_USER", "ana")
+    at = _open("pages/4_Models.py", model="m")
+    at.selectbox(key="mdl_stage_pick_1").set_value("archived")
+    at.text_input(key="mdl_stage_comment_1").set_value("clean up")
+    at.button(key="FormSubmitter:mdl_stage_1-Move").click().run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        "ana may not move a version out of production: that needs the approver role "
+        f"(roles come from {roles})."
+    ]
+    assert get_version(run_home, "m@production").version == 1

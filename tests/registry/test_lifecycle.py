@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from sqlmodel import select
 
+from studio.db import session_scope
+from studio.db.models import ModelVersion
 from studio.errors import ConflictError, InvalidInputError, NotFoundError
 from studio.registry.lifecycle import decide, edit_card, promote
 from studio.registry.register import register_candidate
@@ -103,3 +106,23 @@ def test_staging_cards_and_references(finished_run) -> None:  # noqa: ANN001
         register_candidate(studio, run_id, "m", "ana", candidate="nope")
     with pytest.raises(NotFoundError, match="There is no model 'other'"):
         promote(studio, "other", 1, "staging", "", "ana")
+
+
+def test_a_stage_never_names_a_rejected_version(finished_run) -> None:  # noqa: ANN001
+    """Rejecting moves a staged version to archived with an event; and a store where an older
+    Studio left a rejected version in staging still never scores with it."""
+    studio, run_id = finished_run
+    for number in (1, 2):
+        register_candidate(studio, run_id, "m", "ana")
+        promote(studio, "m", number, "staging", "", "ana")
+    decide(studio, "m", 2, False, "worse on recent rows", "bob")
+    assert (get_version(studio, "m", 2).stage, get_version(studio, "m@staging").version) == (
+        "archived", 1,
+    )  # fmt: skip
+    assert history(studio, "m")[0].comment == "rejected. worse on recent rows"
+    with session_scope(studio.engine) as session:  # as an older Studio left it
+        row = session.exec(select(ModelVersion).where(ModelVersion.version == 1)).one()
+        row.approval = "rejected"
+    with pytest.raises(NotFoundError, match="has no staging version"):
+        get_version(studio, "m@staging")
+    assert list_models(studio)[0].staging == ()
