@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 from sklearn import metrics as skm
 
 from studio.errors import InvalidInputError
@@ -67,9 +68,31 @@ METRICS: dict[str, Metric] = {
 DEFAULT_METRIC = {"binary": "roc_auc", "multiclass": "accuracy", "regression": "r2"}
 LEADERBOARD_METRICS = {
     "binary": ("roc_auc", "accuracy", "f1", "log_loss"),
-    "multiclass": ("accuracy", "f1_macro", "roc_auc", "log_loss"),
+    "multiclass": ("accuracy", "balanced_accuracy", "f1_macro", "roc_auc", "log_loss"),
     "regression": ("r2", "rmse", "mae"),
 }
+
+
+RARE_CLASS_SHARE = 0.10  # a multiclass target with a class this rare defaults to balanced accuracy
+
+
+def default_metric(task: str, y: pd.Series) -> tuple[str, str]:
+    """The task's default metric for the target ``y`` and why, in a sentence ("" if plain).
+
+    A multiclass target with a class under ``RARE_CLASS_SHARE`` of the rows gets balanced
+    accuracy (the mean of per-class recalls, scikit-learn's ``balanced_accuracy_score``):
+    plain accuracy there rewards a model that never predicts the rare class.
+    """
+    if task != "multiclass":
+        return DEFAULT_METRIC[task], ""
+    shares = y.dropna().astype(str).value_counts(normalize=True)
+    if shares.empty or shares.iloc[-1] >= RARE_CLASS_SHARE:
+        return DEFAULT_METRIC[task], ""
+    return "balanced_accuracy", (
+        f"Class '{shares.index[-1]}' is only {shares.iloc[-1]:.1%} of the rows, so the default "
+        "metric is balanced accuracy, which weighs every class equally (accuracy would reward "
+        "predicting the common classes)."
+    )
 
 
 def metric_label(name: str) -> str:

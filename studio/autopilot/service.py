@@ -14,7 +14,7 @@ from studio.access import require
 from studio.activity import record_event
 from studio.autopilot.column_types import check_column_types
 from studio.autopilot.families import DEFAULT_FAMILIES, prefixed_defaults, resolve_families
-from studio.autopilot.metrics import LEADERBOARD_METRICS, metric_for
+from studio.autopilot.metrics import LEADERBOARD_METRICS, default_metric, metric_for
 from studio.autopilot.prepare import ColumnChoice, ColumnPlan, plan_columns
 from studio.autopilot.study import create_study, delete_study
 from studio.autopilot.tasks import check_target, detect_task
@@ -106,11 +106,13 @@ def plan_run(studio: Studio, request: AutopilotRequest) -> RunPlan:
         f"{decision.reason} You chose {task} instead."
     )  # fmt: skip
     check_target(y, task, request.folds, request.holdout)
-    metric = metric_for(task, request.metric)
+    default, metric_reason = default_metric(task, y)
+    metric = metric_for(task, request.metric or default)
     missing = int(y.isna().sum())
     rows = len(y) - missing
     notes = [f"{missing:,} rows with no '{request.target}' will be left out."] if missing else []
     notes += _small_holdout_notes(y.dropna(), task, request.holdout)
+    notes += [metric_reason] if metric_reason and not request.metric else []
     return RunPlan(
         dataset=version, target=request.target, task=task, task_reason=reason,
         metric=metric.name, leaderboard_metrics=LEADERBOARD_METRICS[task],

@@ -122,3 +122,33 @@ def test_a_small_holdout_is_cautioned_at_launch(churn_studio: Studio, tmp_path) 
 def test_suggested_target(columns: list[str], expected: str) -> None:
     """The form starts on a conventionally named target, else on the last column."""
     assert suggest_target(columns) == expected
+
+
+@pytest.mark.parametrize(
+    ("counts", "metric"),
+    [
+        ({"a": 45, "b": 45, "c": 10}, "accuracy"),  # 10%: not rare
+        ({"a": 50, "b": 45, "c": 5}, "balanced_accuracy"),
+        ({"a": 78, "b": 12, "c": 6, "d": 4}, "balanced_accuracy"),
+    ],
+)
+def test_a_rare_class_makes_balanced_accuracy_the_multiclass_default(
+    studio: Studio, counts: dict[str, int], metric: str
+) -> None:
+    """With a class under 10% of rows the launch form says why it optimises balanced accuracy
+    (accuracy would reward a model that never predicts it); a metric the user chose stays."""
+    labels = [label for label, n in counts.items() for _ in range(n)]
+    frame = pd.DataFrame(
+        {"x": range(len(labels)), "y": labels, "z": [i % 7 for i in range(len(labels))]}
+    )
+    add_dataset_version(studio, frame.to_csv(index=False).encode(), "rare.csv", actor="t")
+    plan = plan_run(studio, AutopilotRequest(dataset="rare", target="y", folds=2))
+    assert plan.metric == metric
+    said = [n for n in plan.notes if "balanced accuracy" in n]
+    assert bool(said) == (metric == "balanced_accuracy")
+    if said:
+        rarest = min(counts, key=counts.get)
+        assert said[0].startswith(f"Class '{rarest}' is only {counts[rarest] / len(labels):.1%}")
+    chosen = plan_run(studio, AutopilotRequest(dataset="rare", target="y", folds=2,
+                                               metric="accuracy"))  # fmt: skip
+    assert chosen.metric == "accuracy" and not [n for n in chosen.notes if "balanced" in n]
