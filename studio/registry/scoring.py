@@ -17,11 +17,11 @@ import pandas as pd
 from studio.access import require
 from studio.activity import record_event
 from studio.context import Studio
-from studio.data.export import to_safe_csv
 from studio.data.ingest import read_table
 from studio.db import session_scope
 from studio.db.models import ScoredBatch
 from studio.errors import InvalidInputError
+from studio.escaping import to_safe_csv
 from studio.modelio import load_version_model
 from studio.registry.outputs import frame_summary, output_frame
 from studio.registry.schema import check_batch, read_hints
