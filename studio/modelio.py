@@ -6,12 +6,18 @@ that skops does not trust by default is on ``TRUSTED_TYPES``.
 
 from __future__ import annotations
 
-from typing import Any
+import logging
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import skops.io as sio
 
-from studio.artifacts import ArtifactStore
-from studio.errors import StorageError
+from studio.artifacts import ArtifactStore, sha256_file
+from studio.errors import RefusedModelError
+
+if TYPE_CHECKING:
+    from studio.registry.versions import VersionInfo
+
+logger = logging.getLogger(__name__)
 
 # Types beyond skops' defaults that Studio's own pipelines contain (checked by a test that
 # saves every family, encoder and ensemble and compares with this list).
@@ -40,14 +46,67 @@ TRUSTED_TYPES = frozenset(
 )
 
 
-def load_model(artifacts: ArtifactStore, relative: str, sha256: str) -> Any:
-    """Load a saved model after checking its checksum and the types it contains."""
-    path = artifacts.verified_path(relative, sha256)
-    untrusted = sio.get_untrusted_types(file=path)
+def load_model(
+    artifacts: ArtifactStore,
+    relative: str,
+    sha256: str,
+    subject: str = "The model",
+    remedy: str = "save it again",
+) -> Any:
+    """Load a saved model after checking its checksum and the types it contains.
+
+    ``subject`` names the model in the refusal ("Model churn v2") and ``remedy`` says what to
+    do ("re-register it from its run"). Raises ``RefusedModelError`` ("Model churn v2 was
+    refused: its file does not match the checksum recorded when it was saved; re-register it
+    from its run.") for a file that is missing, altered, not a skops file, holding untrusted
+    types or unreadable; every front door shows that sentence (CLI exit 2, the page's error).
+    """
+    path = artifacts.path_of(relative)
+    if not path.is_file():
+        _refuse(subject, relative, "its file is missing from the artifact folder", remedy)
+    if sha256_file(path) != sha256:
+        why = "its file does not match the checksum recorded when it was saved"
+        _refuse(subject, relative, why, remedy)
+    try:
+        untrusted = sio.get_untrusted_types(file=path)
+    except Exception as exc:  # a zip without a skops schema, or no zip at all
+        _refuse(subject, relative, "its file is not a skops model file", remedy, exc)
     refused = sorted(set(untrusted) - TRUSTED_TYPES)
     if refused:
-        raise StorageError(
-            f"The model file {relative} contains types Studio does not trust: "
-            f"{', '.join(refused[:5])}; it was not loaded."
-        )
-    return sio.load(path, trusted=list(untrusted))
+        shown = ", ".join(refused[:5]) + (" and more" if len(refused) > 5 else "")
+        _refuse(subject, relative, f"its file holds types Studio does not trust ({shown})", remedy)
+    try:
+        return sio.load(path, trusted=list(untrusted))
+    except Exception as exc:  # e.g. a class this installation's libraries no longer have
+        why = f"its file could not be read by this installation ({type(exc).__name__})"
+        _refuse(subject, relative, why, remedy, exc)
+
+
+def _refuse(
+    subject: str, relative: str, why: str, remedy: str, cause: BaseException | None = None
+) -> NoReturn:
+    """Log the refusal (with the cause's traceback) and raise it as one sentence."""
+    logger.warning("refused model file %s: %s", relative, why, exc_info=cause)
+    raise RefusedModelError(f"{subject} was refused: {why}; {remedy}.") from cause
+
+
+def load_version_model(artifacts: ArtifactStore, version: VersionInfo) -> Any:
+    """A registered version's model; ``RefusedModelError`` names it ("Model churn v2 was
+    refused: ...; re-register it from its run.")."""
+    return load_model(
+        artifacts,
+        version.artifact,
+        version.artifact_sha256,
+        subject=f"Model {version.name} v{version.version}",
+        remedy="re-register it from its run",
+    )
+
+
+def load_candidate_model(artifacts: ArtifactStore, run_id: int, name: str, relative: str,
+                         sha256: str) -> Any:  # fmt: skip
+    """A run's candidate model; ``RefusedModelError`` names it ("Candidate ensemble of run 3
+    was refused: ...; run the autopilot again for a new one.")."""
+    return load_model(
+        artifacts, relative, sha256, subject=f"Candidate {name} of run {run_id}",
+        remedy="run the autopilot again for a new one",
+    )  # fmt: skip

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -79,11 +80,39 @@ def _demo_cancer(env: dict[str, str], work: Path) -> dict:
     return {"run_id": 1, "export": "export.csv"}
 
 
+IMG = "<img src=x onerror=alert(1)>"
+FORMULA = '=HYPERLINK("http://x","y")'
+
+
+def hostile_like(n: int = 400, seed: int = 0) -> pd.DataFrame:
+    """churn whose names and values are hostile text: the target is named ``IMG`` and its
+    classes are ``IMG`` and ``FORMULA``; the plan column is named ``FORMULA`` and holds
+    formulas."""
+    frame = churn_like(n, seed).rename(columns={"churn": IMG, "plan": FORMULA})
+    frame[IMG] = frame[IMG].map({"Yes": IMG, "No": FORMULA})
+    frame[FORMULA] = "=" + frame[FORMULA] + "()"
+    return frame
+
+
+def _hostile_churn(env: dict[str, str], work: Path) -> dict:
+    """``hostile_like`` (400 rows) as dataset 'hostile', a finished run of linear candidates
+    on it and model 'm' v1 with ``IMG`` as its description and ``FORMULA`` as a comment."""
+    hostile_like(400).to_csv(work / "hostile.csv", index=False)
+    _ok("data", "add", str(work / "hostile.csv"), env=env)
+    _ok("autopilot", "run", "--dataset", "hostile", "--target", IMG, "--max-trials", "3",
+        "--top-k", "2", "--families", "linear", "--no-budget", "--wait-analysis",
+        env=env)  # fmt: skip
+    _ok("models", "register", "--run", "1", "--name", "m", "--description", IMG, env=env)
+    _ok("models", "approve", "m", "1", "--comment", FORMULA, env=env)
+    return {"run_id": 1, "model": "m"}
+
+
 RECIPES: dict[str, Recipe] = {
     "linear_churn": _linear_churn,
     "mixed_churn": _mixed_churn,
     "shipped_churn": _shipped_churn,
     "demo_cancer": _demo_cancer,
+    "hostile_churn": _hostile_churn,
 }
 
 

@@ -2,12 +2,71 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from sqlmodel import func, select
+
 from studio.business.summary import BusinessView, build_view
 from studio.business.value import CostMatrix
 from studio.context import Studio
-from studio.errors import InvalidInputError
+from studio.db import session_scope
+from studio.db.models import Candidate
+from studio.errors import ConflictError, InvalidInputError, NotFoundError
 from studio.experiments.compare import check_comparable, load_entries
+from studio.experiments.runs import RunFilter, list_runs
 from studio.registry.versions import get_version
+from studio.tracking import get_run
+
+VALUED_STATUSES = ("finished", "stopped")  # a stopped run keeps its candidates
+
+
+@dataclass(frozen=True)
+class ValuedRun:
+    """A run whose candidates the Business page can value."""
+
+    id: int
+    dataset: str
+    target: str
+    task: str
+    status: str
+
+    @property
+    def label(self) -> str:
+        """``run 3 · churn@1 → churn`` (with the status when it did not finish)."""
+        status = "" if self.status == "finished" else f" ({self.status})"
+        return f"run {self.id} · {self.dataset} → {self.target}{status}"
+
+
+def valued_runs(studio: Studio, asked: int | None = None) -> list[ValuedRun]:
+    """Finished and stopped runs, newest first (at most 100), plus the run ``asked`` (a link's
+    ``?run=``) when it is another one that has candidates.
+
+    Raises NotFoundError ("Run 99 does not exist.") or ConflictError ("Run 4 has no candidates
+    yet.") when ``asked`` names a run that cannot be shown, so a link never shows another run.
+    """
+    page = list_runs(studio, RunFilter(statuses=VALUED_STATUSES, page_size=100))
+    runs = [ValuedRun(r.id, r.dataset, r.target, r.task, r.status) for r in page.rows]
+    if asked is None or any(r.id == asked for r in runs):
+        return runs
+    try:
+        run = get_run(studio, asked, events=0)
+    except NotFoundError:
+        raise NotFoundError(f"Run {asked} does not exist.") from None
+    if not _candidate_count(studio, asked):
+        if run.is_active:
+            why = (
+                f"yet: it is {run.status}, and its candidates can be valued once it has made them"
+            )
+        else:
+            why = f"({run.status}), so there is nothing to value"
+        raise ConflictError(f"Run {asked} has no candidates {why}.")
+    return [ValuedRun(run.id, run.dataset, run.target, run.task, run.status), *runs]
+
+
+def _candidate_count(studio: Studio, run_id: int) -> int:
+    with session_scope(studio.engine) as session:
+        query = select(func.count()).select_from(Candidate).where(Candidate.run_id == run_id)
+        return int(session.exec(query).one())
 
 
 def business_view(

@@ -29,6 +29,11 @@ from studio.errors import InvalidInputError
 from studio.experiments.compare import Entry, difference_interval
 
 DEFAULT_FALSE_ALARM = 0.10
+NO_VALUES = (
+    "No money values were given, so no money figures are shown and the advice rests on the "
+    "holdout metric alone; give the value of each outcome per case (on the Business page, or "
+    "with --tp, --fp, --fn and --tn) to see what each candidate is worth."
+)
 
 
 @dataclass(frozen=True, eq=False)
@@ -49,6 +54,7 @@ class BusinessView:
     positive_label: str | None
     recommendation: str
     sentences: tuple[str, ...]
+    priced: bool = True  # False: no money values were given (binary views show no money)
 
     @property
     def metric_label(self) -> str:
@@ -244,7 +250,12 @@ def build_view(
     names: list[str] | None = None,
 ) -> BusinessView:
     """The business view of ``entries`` (one candidate, or comparable ones, best first in the
-    sentences); ``names`` overrides the candidates' display names."""
+    sentences); ``names`` overrides the candidates' display names.
+
+    Without a ``matrix`` no money values were given: a binary view then says so and ranks by
+    the holdout metric (``priced`` is False); it never prices with defaults nobody entered.
+    """
+    priced = matrix is not None
     matrix = matrix or CostMatrix()
     names = names or display_names(entries)
     _needs_diagnostics(entries, names)
@@ -276,8 +287,10 @@ def build_view(
         )
         sentences.append(text)
         ties[i] = tie
-    if binary:
+    if binary and priced:
         recommendation, more = _binary_sentences(view)
+    elif binary:
+        recommendation, more = _recommend_by_metric(names, order, ties, metric), []
     else:
         more = (
             _regression_sentences(view, order, entries[0].target)
@@ -293,7 +306,7 @@ def build_view(
         ),
         view["gains"],
         view["regression"], view["classes"], view["positive_label"], recommendation,
-        tuple(sentences + more),
+        tuple(sentences + more), priced or not binary,
     )  # fmt: skip
 
 

@@ -109,8 +109,8 @@ def _data_delete(studio: Studio, args: argparse.Namespace) -> int:
 
 
 def _data_export(studio: Studio, args: argparse.Namespace) -> int:
-    from studio.data.export import to_safe_csv
     from studio.data.versions import get_version, load_frame
+    from studio.escaping import to_safe_csv
 
     info = get_version(studio, args.ref)
     Path(args.out).write_bytes(to_safe_csv(load_frame(studio, info)))

@@ -12,9 +12,14 @@ from studio.errors import InvalidInputError
 
 
 def _matrix(args: argparse.Namespace) -> Any:
+    """The values given (the unset ones at CostMatrix's defaults, as --help says), or None when
+    none was given: the report then shows no money rather than pricing with defaults."""
     from studio.business.value import CostMatrix
 
-    return CostMatrix(args.tp, args.fp, args.fn, args.tn, args.population, args.unit)
+    given = {k: getattr(args, k) for k in ("tp", "fp", "fn", "tn", "population", "unit")}
+    if all(v is None for v in given.values()):
+        return None
+    return CostMatrix(**{k: v for k, v in given.items() if v is not None})
 
 
 def _target(args: argparse.Namespace) -> Path:
@@ -64,13 +69,16 @@ def _drift(studio: Studio, args: argparse.Namespace) -> int:
 
 
 def _values(cmd: argparse.ArgumentParser) -> None:
-    group = cmd.add_argument_group("business values (binary: per case; regression: tolerance)")
-    group.add_argument("--tp", type=float, default=100.0, help="value of a true positive")
-    group.add_argument("--fp", type=float, default=-20.0, help="value of a false positive")
-    group.add_argument("--fn", type=float, default=0.0, help="value of a false negative")
-    group.add_argument("--tn", type=float, default=0.0, help="value of a true negative")
-    group.add_argument("--population", type=int, default=10_000, help="cases the model decides")
-    group.add_argument("--unit", default="$", help="currency or unit, e.g. EUR or hours")
+    group = cmd.add_argument_group(
+        "business values (binary: per case; without any of them a report shows no money; "
+        "regression: tolerance)"
+    )
+    group.add_argument("--tp", type=float, help="value of a true positive (default 100)")
+    group.add_argument("--fp", type=float, help="value of a false positive (default -20)")
+    group.add_argument("--fn", type=float, help="value of a false negative (default 0)")
+    group.add_argument("--tn", type=float, help="value of a true negative (default 0)")
+    group.add_argument("--population", type=int, help="cases the model decides (default 10000)")
+    group.add_argument("--unit", help="currency or unit, e.g. EUR or hours (default $)")
     group.add_argument("--tolerance", type=float, default=0.1,
                        help="regression: share of the actual value (0.1 = ±10%%)")  # fmt: skip
     group.add_argument("--absolute", action="store_true",

@@ -100,7 +100,8 @@ def _compute(studio: Studio, target: _Target, send: Send) -> None:
     threadpool_limits(fit_threads(len(data.X)), user_api="openmp")  # many small predictions
     labels, seed = list(data.labels), int(config["seed"])
     for candidate_id, artifact, sha in target.candidates:
-        model = load_model(studio.artifacts, artifact, sha)
+        model = load_model(studio.artifacts, artifact, sha, subject=f"A candidate of run "
+                           f"{target.run_id}", remedy="run the autopilot again")  # fmt: skip
         output = model_output(model, data.X_holdout)
         result = holdout_diagnostics(data.task, labels, data.y_holdout, output, seed)
         result["explain"] = explain(model, data.X_holdout, data.y_holdout, metric, labels, seed)

@@ -14,9 +14,9 @@ import pandas as pd
 from sqlmodel import col, select
 
 from studio.context import Studio
-from studio.data.export import to_safe_csv
 from studio.db import session_scope
 from studio.db.models import Candidate, CandidateDiagnostics, RunAnalysis
+from studio.escaping import to_safe_csv
 from studio.experiments.annotations import note_of, tags_of
 from studio.tracking import RunInfo, get_run, run_trials
 

@@ -29,7 +29,7 @@ from studio.db import session_scope
 from studio.db.models import Retrain, Run
 from studio.errors import ConflictError, InvalidInputError, NotFoundError
 from studio.experiments.bootstrap import bootstrap_metrics
-from studio.modelio import load_model
+from studio.modelio import load_candidate_model, load_version_model
 from studio.monitor.performance import MIN_LABELLED, encode_labels
 from studio.registry.outputs import output_frame, proba_column
 from studio.registry.schema import check_batch
@@ -145,11 +145,8 @@ class ChallengerReport:
         return dict(self.__dict__)
 
 
-def _scores(
-    studio: Studio, model_file: tuple[str, str], features: pd.DataFrame, version: VersionInfo
-) -> np.ndarray:
+def _scores(model: Any, features: pd.DataFrame, version: VersionInfo) -> np.ndarray:
     """The model's outputs (class probabilities in the champion's class order, or values)."""
-    model = load_model(studio.artifacts, *model_file)
     outputs = output_frame(model, features, version.labels)
     if version.labels:
         return outputs[[proba_column(label) for label in version.labels]].to_numpy()
@@ -199,8 +196,9 @@ def _compare(
         raise ConflictError("The recent rows hold classes the champion never saw.")
     old_features = check_batch(frame, champion.input_schema).features
     new_features = _like(frame, load_frame(studio, get_dataset(studio, trained_on)))
-    old = _scores(studio, (champion.artifact, champion.artifact_sha256), old_features, champion)
-    new = _scores(studio, (challenger[1], challenger[2]), new_features, champion)
+    old = _scores(load_version_model(studio.artifacts, champion), old_features, champion)
+    challenger_model = load_candidate_model(studio.artifacts, base.run_id, *challenger)
+    new = _scores(challenger_model, new_features, champion)
     names = (champion.metric,)
     a = bootstrap_metrics(champion.task, names, y, old, seed=1)[champion.metric]
     b = bootstrap_metrics(champion.task, names, y, new, seed=1)[champion.metric]

@@ -21,7 +21,7 @@ from studio.context import Studio
 from studio.db import session_scope
 from studio.db.models import DriftResult, ModelVersion
 from studio.errors import InvalidInputError
-from studio.modelio import load_model
+from studio.modelio import load_version_model
 from studio.monitor.config import feature_kinds, get_settings
 from studio.monitor.drift import DriftReport, drift_report
 from studio.monitor.performance import Performance, performance
@@ -131,7 +131,7 @@ def monitor_frame(
     reference = reference_frame(studio, version)
     features = [f["name"] for f in version.input_schema.get("features", [])]
     checked = check_batch(frame, version.input_schema)
-    model = load_model(studio.artifacts, version.artifact, version.artifact_sha256)
+    model = load_version_model(studio.artifacts, version)
     outputs = output_frame(model, checked.features, version.labels)
     current = pd.concat([checked.features, outputs], axis=1)
     output_names = list(outputs.columns)

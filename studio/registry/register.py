@@ -23,7 +23,7 @@ from studio.data.versions import get_version as get_dataset_version
 from studio.db import session_scope
 from studio.db.models import Candidate, ModelEvent, ModelVersion, RegisteredModel, Run
 from studio.errors import ConflictError, NotFoundError
-from studio.modelio import load_model
+from studio.modelio import load_candidate_model
 from studio.registry.outputs import frame_summary, output_frame
 from studio.registry.schema import build_schema
 from studio.registry.versions import VersionInfo, check_name, to_info
@@ -86,7 +86,7 @@ def register_candidate(
     source = _source(studio, run_id, candidate)
     data = prepare_training_data(studio, source.config["dataset"], source.config)
     c = source.candidate
-    model = load_model(studio.artifacts, c.artifact, c.artifact_sha256)
+    model = load_candidate_model(studio.artifacts, run_id, c.name, c.artifact, c.artifact_sha256)
     sample = data.X.sample(min(len(data.X), REFERENCE_ROWS), random_state=0).sort_index()
     outputs = output_frame(model, sample, list(data.labels))
     reference = pd.concat([sample.reset_index(drop=True), outputs.reset_index(drop=True)], axis=1)

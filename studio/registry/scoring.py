@@ -17,12 +17,12 @@ import pandas as pd
 from studio.access import require
 from studio.activity import record_event
 from studio.context import Studio
-from studio.data.export import to_safe_csv
 from studio.data.ingest import read_table
 from studio.db import session_scope
 from studio.db.models import ScoredBatch
 from studio.errors import InvalidInputError
-from studio.modelio import load_model
+from studio.escaping import to_safe_csv
+from studio.modelio import load_version_model
 from studio.registry.outputs import frame_summary, output_frame
 from studio.registry.schema import check_batch, read_hints
 from studio.registry.versions import VersionInfo, get_version
@@ -75,7 +75,7 @@ def score_frame(
     require(studio.settings, actor, "score")
     version = get_version(studio, ref)
     checked = check_batch(frame, version.input_schema)
-    model = load_model(studio.artifacts, version.artifact, version.artifact_sha256)
+    model = load_version_model(studio.artifacts, version)
     outputs = output_frame(model, checked.features, version.labels)
     result = pd.concat([checked.identifiers, outputs], axis=1)
     kept = pd.concat([checked.identifiers, _keys(frame, version)], axis=1)

@@ -38,7 +38,8 @@ def compare_report(
     tolerance: float = 0.1,
     relative: bool = True,
 ) -> Report:
-    """A comparison of candidates (or one candidate) in business terms."""
+    """A comparison of candidates (or one candidate) in business terms; without ``matrix`` (no
+    money values given) it shows no money figures and says so."""
     view = business_view(studio, refs, matrix, tolerance, relative)
     first = view.entries[0]
     sections = [
@@ -87,7 +88,7 @@ def _card_section(version: VersionInfo) -> Section:
     for key, title in (("description", "What it does"), ("intended_use", "Intended use"),
                        ("limitations", "Limitations")):  # fmt: skip
         if card.get(key):
-            blocks.append(Paragraph(f"**{title}.** {card[key]}"))
+            blocks.append(Paragraph(str(card[key]), lead=f"{title}."))
     labels = f" (classes: {', '.join(version.labels)})" if version.labels else ""
     blocks.append(
         Paragraph(
@@ -147,7 +148,9 @@ def model_report(
     studio: Studio, ref: str, actor: str, matrix: CostMatrix | None = None,
     tolerance: float = 0.1, relative: bool = True,
 ) -> Report:  # fmt: skip
-    """A registered version's card: what it does, its value, its quality, inputs, history."""
+    """A registered version's card: what it does, its value, its quality, inputs, history.
+
+    Without ``matrix`` (no money values given) it shows no money figures and says so."""
     version = get_version(studio, ref)
     sections = [_card_section(version)]
     if version.candidate_id:

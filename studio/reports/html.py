@@ -14,12 +14,10 @@ import base64
 import contextlib
 import functools
 import gzip
-import html
 import itertools
 import logging
 import math
 import os
-import re
 import tempfile
 import time
 from collections.abc import Iterator
@@ -33,6 +31,7 @@ import plotly.graph_objects as go
 import plotly.offline
 
 from studio.errors import InvalidInputError
+from studio.escaping import html_text
 
 logger = logging.getLogger(__name__)
 
@@ -45,9 +44,11 @@ TONES = ("info", "good", "warning", "bad")
 # Blocks: the things a section is made of.
 @dataclass(frozen=True)
 class Paragraph:
-    """Plain text (escaped); ``**bold**`` spans are shown bold."""
+    """Plain text, shown literally (user names and notes may hold ``**`` or ``<``); an
+    optional ``lead`` is shown bold before it."""
 
     text: str
+    lead: str = ""
 
 
 @dataclass(frozen=True)
@@ -207,7 +208,8 @@ def _section_html(section: Section, counter: Iterator[int]) -> str:
 def _block_html(block: Block, counter: Iterator[int]) -> str:
     """The HTML of one block (charts take a fresh number from ``counter``)."""
     if isinstance(block, Paragraph):
-        return f"<p>{_bold(_text(block.text))}</p>"
+        lead = f"<strong>{_text(block.lead)}</strong> " if block.lead else ""
+        return f"<p>{lead}{_text(block.text)}</p>"
     if isinstance(block, Metrics):
         return _metrics_html(block)
     if isinstance(block, Table):
@@ -326,17 +328,10 @@ def _cell(value: object, decimals: int | None) -> str:
     return _text(str(value))
 
 
-def _bold(escaped: str) -> str:
-    """Escaped text with ``**bold**`` spans turned into <strong> elements."""
-    return _BOLD.sub(r"<strong>\1</strong>", escaped)
-
-
 def _text(value: str) -> str:
-    """Text escaped for HTML content and attributes."""
-    return html.escape(value, quote=True)
+    """Text escaped for HTML content and attributes (the one helper, ``html_text``)."""
+    return html_text(value)
 
-
-_BOLD = re.compile(r"\*\*(.+?)\*\*")
 
 # No network at all: 'none' for everything, then only what the page itself needs (checked in
 # Chromium with every common trace type; a directive left out made charts fail).

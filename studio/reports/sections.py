@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 
 from studio.autopilot.metrics import LEADERBOARD_METRICS, METRICS
-from studio.business.summary import BusinessView
+from studio.business.summary import NO_VALUES, BusinessView
 from studio.business.value import within_curve
 from studio.charts import diagnostics as diag
 from studio.charts.business import (
@@ -22,8 +22,11 @@ from studio.reports.html import Chart, Metrics, Note, Paragraph, Section, Table
 
 
 def answer_section(view: BusinessView) -> Section:
-    """The recommendation and the generated summary."""
+    """The recommendation and the generated summary (and, when no money values were given, a
+    note saying so)."""
     blocks = [Note(view.recommendation, "good"), *[Paragraph(s) for s in view.sentences]]
+    if not view.priced:
+        blocks.append(Note(NO_VALUES, "info"))
     return Section("The answer", tuple(blocks))
 
 
@@ -53,6 +56,15 @@ def _binary_blocks(view: BusinessView) -> list:
         Metrics(cards),
         Table(values, f"Values per case used; population {matrix.population:,} cases."),
         Chart(profit_figure(view.names, view.curves, matrix), "Diamonds: each best threshold."),
+        Chart(gains_figure(view.names, view.gains, positive)),
+        Chart(lift_figure(view.names, view.gains)),
+    ]
+
+
+def _unpriced_blocks(view: BusinessView) -> list:
+    """Without money values: who the model finds (gains and lift), no money at all."""
+    positive = view.positive_label or "positive"
+    return [
         Chart(gains_figure(view.names, view.gains, positive)),
         Chart(lift_figure(view.names, view.gains)),
     ]
@@ -88,12 +100,12 @@ def value_section(view: BusinessView) -> Section:
     """Value in the user's units (binary), error within a tolerance (regression), or quality
     per class (multiclass)."""
     if view.task == "binary":
-        blocks = _binary_blocks(view)
+        blocks = _binary_blocks(view) if view.priced else _unpriced_blocks(view)
     elif view.task == "regression":
         blocks = _regression_blocks(view)
     else:
         blocks = _multiclass_blocks(view)
-    return Section("Business value", tuple(blocks))
+    return Section("Business value" if view.priced else "Who it finds", tuple(blocks))
 
 
 def metrics_table(names: tuple[str, ...], entries: tuple[Entry, ...]) -> Table:

@@ -12,6 +12,7 @@ from studio.autopilot.service import AutopilotRequest, RunPlan, launch_run, plan
 from studio.autopilot.tasks import suggest_target
 from studio.context import Studio
 from studio.data.versions import list_datasets
+from studio.escaping import markdown_text as md
 from studio.jobs.launcher import ensure_local_worker
 from studio.tracking import list_run_ids
 from studio.ui.column_type_views import render_column_types, set_types
@@ -100,12 +101,13 @@ def _options(ref: str, target: str) -> AutopilotRequest:
 
 
 def _render_plan(plan: RunPlan) -> None:
+    metric = METRICS[plan.metric].label
     st.markdown(
-        f"**Task: {plan.task}** — {plan.task_reason} Optimising **{METRICS[plan.metric].label}** "
+        f"**Task: {plan.task}** — {md(plan.task_reason)} Optimising **{metric}** "
         f"over {plan.rows:,} rows with {', '.join(FAMILIES[f].label for f in plan.families)}."
     )
     for note in plan.notes:
-        st.warning(note)
+        st.warning(md(note))
 
 
 def _render_recent(studio: Studio) -> None:

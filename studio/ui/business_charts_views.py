@@ -14,6 +14,7 @@ from studio.charts.business import (
     profit_figure,
     tolerance_figure,
 )
+from studio.escaping import markdown_text as md
 
 PER_ROW = 4
 
@@ -38,22 +39,26 @@ def render_numbers(view: BusinessView, big: bool = False) -> None:
 def _binary_card(view: BusinessView, i: int, big: bool) -> None:
     curve, matrix = view.curves[i], view.matrix
     st.metric(
-        f"{view.names[i]}: value per 1,000 cases",
+        md(f"{view.names[i]}: value per 1,000 cases"),
         matrix.money(curve.best_value),
-        help=f"At threshold {curve.best_threshold:.2f}; for {matrix.population:,} cases: "
-        f"{matrix.money(curve.for_population(matrix.population))}.",
+        help=md(
+            f"At threshold {curve.best_threshold:.2f}; for {matrix.population:,} cases: "
+            f"{matrix.money(curve.for_population(matrix.population))}."
+        ),
     )
     low, high = view.value_intervals[i]
     st.caption(
-        f"95% interval {matrix.money(low)} to {matrix.money(high)} · "
-        f"threshold {curve.best_threshold:.2f} · acts on {curve.flagged[curve.best]:.0%} · "
-        f"catches {curve.recall[curve.best]:.0%} of '{view.positive_label}' · "
-        f"{matrix.money(curve.for_population(matrix.population))} for "
-        f"{matrix.population:,} cases"
+        md(
+            f"95% interval {matrix.money(low)} to {matrix.money(high)} · "
+            f"threshold {curve.best_threshold:.2f} · acts on {curve.flagged[curve.best]:.0%} · "
+            f"catches {curve.recall[curve.best]:.0%} of '{view.positive_label}' · "
+            f"{matrix.money(curve.for_population(matrix.population))} for "
+            f"{matrix.population:,} cases"
+        )
     )
     if big:
         st.metric(
-            f"for {matrix.population:,} cases",
+            md(f"for {matrix.population:,} cases"),
             matrix.money(curve.for_population(matrix.population)),
         )
 
@@ -61,18 +66,20 @@ def _binary_card(view: BusinessView, i: int, big: bool) -> None:
 def _regression_card(view: BusinessView, i: int) -> None:
     value = view.regression[i]
     band = f"±{value.tolerance:.0%}" if value.relative else f"±{value.tolerance:,.4g}"
-    st.metric(f"{view.names[i]}: predictions within {band}", f"{value.within:.0%}")
+    st.metric(md(f"{view.names[i]}: predictions within {band}"), f"{value.within:.0%}")
     st.caption(
-        f"off by {value.mean_absolute_error:,.4g} on average (median "
-        f"{value.median_absolute_error:,.4g}) in '{view.entries[i].target}'"
+        md(
+            f"off by {value.mean_absolute_error:,.4g} on average (median "
+            f"{value.median_absolute_error:,.4g}) in '{view.entries[i].target}'"
+        )
     )
 
 
 def _multiclass_card(view: BusinessView, i: int) -> None:
     accuracy = view.entries[i].holdout.get("accuracy")
-    st.metric(f"{view.names[i]}: right", "—" if accuracy is None else f"{accuracy:.0%}")
+    st.metric(md(f"{view.names[i]}: right"), "—" if accuracy is None else f"{accuracy:.0%}")
     worst = min(view.classes[i], key=lambda q: q.recall if q.recall is not None else 1)
-    st.caption(f"weakest class: '{worst.label}' ({worst.recall or 0:.0%} found)")
+    st.caption(md(f"weakest class: '{worst.label}' ({worst.recall or 0:.0%} found)"))
 
 
 def render_charts(view: BusinessView, key: str, compact: bool = False) -> None:

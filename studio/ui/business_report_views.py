@@ -31,8 +31,12 @@ def offer_download(label: str, key: str, identity: object, make: Callable[[], by
         st.caption("A standalone HTML file: it opens offline in any browser; figures only.")
 
 
-def offer_report(studio: Studio, candidates: bool, picked: list[int] | str, values: tuple) -> None:
-    """The comparison report (candidates) or the model card report (a registered model)."""
+def offer_report(
+    studio: Studio, candidates: bool, picked: list[int] | str, values: tuple, subject: str
+) -> None:
+    """The comparison report (candidates) or the business report of a registered model
+    (``subject`` is its ``name@N``), both with the values set on the page. The Models page's
+    model card report has no values and its own file name (``-card.html``)."""
     matrix, tolerance, relative = values
     actor = current_user(studio.settings)
     identity = (candidates, tuple(picked) if candidates else picked, _matrix_key(matrix),
@@ -46,9 +50,9 @@ def offer_report(studio: Studio, candidates: bool, picked: list[int] | str, valu
         )  # fmt: skip
     else:
         offer_download(
-            "the model card report", "biz_report", identity,
+            "the business report of this model", "biz_report", identity,
             lambda: model_html(studio, str(picked), actor, matrix, tolerance, relative),
-            f"studio-{str(picked).replace('@', '-v')}.html",
+            f"studio-{subject.replace('@', '-v')}-business.html",
         )  # fmt: skip
 
 

@@ -18,6 +18,7 @@ from studio.autopilot.prepare import NUMBER_DTYPES, ColumnChoice
 from studio.autopilot.service import AutopilotRequest, RunPlan, plan_run
 from studio.context import Studio
 from studio.errors import InvalidInputError
+from studio.escaping import markdown_text as md
 
 STATE_KEY = "auto_column_types"
 MAX_BUTTONS = 6
@@ -37,13 +38,13 @@ def render_column_types(
 ) -> None:
     """The column table and the controls that change a column's type."""
     if error := st.session_state.pop("auto_type_error", None):
-        st.error(error)
+        st.error(md(error))
     choices = plan.columns.choices
     mine = [c for c in choices if c.inferred]
     title = f"Column types: {len(plan.columns.features)} used as features"
     title += f", {len(plan.unused)} left out by Studio" if plan.unused else ""
     title += f", {len(mine)} set by you" if mine else ""
-    with st.expander(title, expanded=bool(plan.unused or mine)):
+    with st.expander(md(title), expanded=bool(plan.unused or mine)):
         st.dataframe(column_table(plan), hide_index=True, width="stretch")
         _use_buttons(studio, plan, request, scope)
         _set_control(studio, plan, request, scope)
@@ -95,7 +96,7 @@ def _use_buttons(studio: Studio, plan: RunPlan, request: AutopilotRequest, scope
     st.caption("Left out or maybe mistyped: one click uses the column as shown.")
     cols = st.columns(min(3, len(offers)))
     for i, (name, kind) in enumerate(offers[:MAX_BUTTONS]):
-        if cols[i % len(cols)].button(f"Use '{name}' as {kind}", key=f"auto_use_{i}"):
+        if cols[i % len(cols)].button(md(f"Use '{name}' as {kind}"), key=f"auto_use_{i}"):
             _apply(studio, request, scope, {name: kind})
     if len(offers) > MAX_BUTTONS:
         st.caption(f"{len(offers) - MAX_BUTTONS} more: set their type below.")

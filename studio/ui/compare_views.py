@@ -9,6 +9,7 @@ from studio.charts import diagnostics as charts
 from studio.charts.experiments import metric_interval_figure
 from studio.context import Studio
 from studio.errors import InvalidInputError
+from studio.escaping import markdown_text as md
 from studio.experiments.compare import Comparison, MetricRow, compare
 from studio.ui.run_detail_views import back_to_list, parse_id
 
@@ -22,7 +23,7 @@ def render_compare(studio: Studio, raw: str) -> None:
     result = compare(studio, [parse_id(r, "candidate") for r in refs])
     first = result.entries[0]
     st.subheader(
-        f"Comparing {len(result.entries)} candidates: {result.data_label} → {first.target}"
+        f"Comparing {len(result.entries)} candidates: {md(result.data_label)} → {md(first.target)}"
     )
     st.caption(
         f"{result.task} · holdout scores; the first candidate ({first.ref}) is the reference "
@@ -121,7 +122,7 @@ def _back() -> None:
     run = st.query_params.get("run")
     if run is None:
         back_to_list()
-    elif st.button(f"← Run {run}", key="cmp_back_run"):
+    elif st.button(f"← Run {md(run)}", key="cmp_back_run"):
         del st.query_params["compare"]
         st.rerun()
 

@@ -6,7 +6,6 @@ import pandas as pd
 import streamlit as st
 
 from studio.context import Studio
-from studio.data.export import to_safe_csv
 from studio.data.sniff import SUPPORTED_EXTENSIONS
 from studio.data.versions import (
     DatasetVersionInfo,
@@ -18,6 +17,9 @@ from studio.data.versions import (
     load_frame,
     preview_frame,
 )
+from studio.errors import NotFoundError
+from studio.escaping import markdown_text as md
+from studio.escaping import to_safe_csv
 from studio.ui.identity import current_user
 from studio.ui.profile_views import render_columns, render_profile
 from studio.ui.shell import error_boundary
@@ -31,7 +33,7 @@ def render_data_page(studio: Studio) -> None:
     st.title("Data")
     with error_boundary("data.flash"):
         if flash := st.session_state.pop("data_flash", None):
-            st.success(flash)
+            st.success(md(flash))
     datasets = list_datasets(studio)
     with st.expander("Add data", expanded=not datasets), error_boundary("data.upload"):
         _render_upload(studio)
@@ -95,14 +97,20 @@ def show_version(name: str, version: int) -> None:
 
 
 def _render_selector(studio: Studio, names: list[str]) -> DatasetVersionInfo:
+    """The dataset and version the URL names (``?dataset=NAME&version=N``), else the first;
+    NotFoundError for a link to one that does not exist (never another one shown instead)."""
     wanted = st.query_params.get("dataset")
+    if wanted and wanted not in names:
+        raise NotFoundError(f"There is no dataset '{wanted}'.")
     left, right = st.columns([3, 1])
     name = left.selectbox(
-        "Dataset", names, index=names.index(wanted) if wanted in names else 0, key="data_dataset"
+        "Dataset", names, index=names.index(wanted) if wanted else 0, key="data_dataset"
     )
     versions = [v.version for v in list_versions(studio, name)]
-    wanted_version = st.query_params.get("version")
-    index = versions.index(int(wanted_version)) if _is_in(wanted_version, versions) else 0
+    wanted_version = st.query_params.get("version") if name == wanted else None
+    if wanted_version and not _is_in(wanted_version, versions):
+        raise NotFoundError(f"Dataset {name} has no version {wanted_version}.")
+    index = versions.index(int(wanted_version)) if wanted_version else 0
     version = right.selectbox(
         "Version", versions, index=index, key=f"data_version_{name}",
         format_func=lambda v: f"v{v} (latest)" if v == versions[0] else f"v{v}",
@@ -117,18 +125,18 @@ def _is_in(value: str | None, versions: list[int]) -> bool:
 
 def _render_header(info: DatasetVersionInfo) -> None:
     ingest = info.ingest
-    parts = [f"**{info.ref}**", f"from `{info.source_name}`", info.file_format.upper()]
+    parts = [f"**{md(info.ref)}**", f"from {md(info.source_name)}", info.file_format.upper()]
     if ingest.get("encoding"):
         delimiter = DELIMITER_NAMES.get(ingest["delimiter"], repr(ingest["delimiter"]))
         decimal = "decimal comma" if ingest["decimal"] == "," else "decimal point"
         parts.append(f"{ingest['encoding']}, {delimiter}-separated, {decimal}")
-    parts.append(f"added by {info.created_by} on {info.created_at:%Y-%m-%d %H:%M} UTC")
+    parts.append(f"added by {md(info.created_by)} on {info.created_at:%Y-%m-%d %H:%M} UTC")
     st.markdown(" · ".join(parts))
     # what reading changed (renamed headers, values read as missing, number and date formats,
     # UTC): shown in the header of the version, so right after an upload too; the profile's
     # warnings follow in the Overview tab
     for notice in info.notices:
-        st.info(notice)
+        st.info(md(notice))
 
 
 def _render_preview(studio: Studio, info: DatasetVersionInfo) -> None:
@@ -163,7 +171,7 @@ def _render_manage(studio: Studio, info: DatasetVersionInfo) -> None:
     )  # fmt: skip
     st.divider()
     st.markdown("**Delete** this version. Refused while a run or a model uses it.")
-    confirm = st.checkbox(f"I want to delete {info.ref} for good", key="data_confirm_delete")
+    confirm = st.checkbox(f"I want to delete {md(info.ref)} for good", key="data_confirm_delete")
     if st.button("Delete version", disabled=not confirm, key="data_delete"):
         delete_version(studio, info.ref, actor=current_user(studio.settings))
         st.session_state["data_flash"] = f"Deleted {info.ref}."

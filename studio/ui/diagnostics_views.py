@@ -7,6 +7,7 @@ from typing import Any
 import streamlit as st
 
 from studio.charts import diagnostics as charts
+from studio.escaping import markdown_text as md
 
 
 def render_diagnostics(data: dict[str, Any], metric_label: str, key: str) -> None:
@@ -19,7 +20,7 @@ def render_diagnostics(data: dict[str, Any], metric_label: str, key: str) -> Non
         figures.append(charts.importance_figure(explain["importance"], metric_label))
     figures += [charts.dependence_figure(entry) for entry in explain.get("dependence", [])]
     for problem in explain.get("problems", []):
-        st.caption(problem)
+        st.caption(md(problem))
     for start in range(0, len(figures), 2):
         cols = st.columns(2)
         for offset, figure in enumerate(figures[start : start + 2]):

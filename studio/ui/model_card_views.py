@@ -10,6 +10,7 @@ from studio.autopilot.metrics import metric_label
 from studio.charts.diagnostics import importance_figure
 from studio.charts.registry import metric_evolution_figure
 from studio.context import Studio
+from studio.escaping import markdown_text as md
 from studio.experiments.detail import diagnostics_for
 from studio.registry.card import version_diff
 from studio.registry.lifecycle import edit_card
@@ -24,22 +25,22 @@ def render_card(studio: Studio, v: VersionInfo) -> None:
     """The model card of version ``v``."""
     card = v.card
     if card.get("description"):
-        st.markdown(card["description"])
-    what = f"**Predicts** '{v.target}' ({v.task})"
+        st.markdown(md(card["description"]))
+    what = f"**Predicts** '{md(v.target)}' ({v.task})"
     if v.labels:
-        what += " — classes: " + ", ".join(f"`{label}`" for label in v.labels)
+        what += " — classes: " + ", ".join(f"'{md(label)}'" for label in v.labels)
     st.markdown(what)
     features = v.input_schema.get("features", [])
     rows = v.baseline.get("training_rows")
     st.markdown(
-        f"**Trained on** {v.dataset}"
+        f"**Trained on** {md(v.dataset)}"
         + (f" ({rows:,} training rows)" if rows else "")
         + f" · {len(features)} input columns"
     )
     dataset, version = v.dataset.split("@")
     st.page_link(
         "pages/1_Data.py",
-        label=f"Profile of {v.dataset}",
+        label=f"Profile of {md(v.dataset)}",
         query_params={"dataset": dataset, "version": version},
     )
     left, right = st.columns(2, gap="large")
@@ -67,7 +68,7 @@ def render_card(studio: Studio, v: VersionInfo) -> None:
     offer_download(
         "the model card report", f"card_report_{v.id}", (v.id, v.stage, v.approval,
         repr(v.card)), lambda: model_html(studio, v.ref, actor),
-        f"studio-{v.name}-v{v.version}.html",
+        f"studio-{v.name}-v{v.version}-card.html",
     )  # fmt: skip
 
 
@@ -98,7 +99,7 @@ def _lineage(studio: Studio, v: VersionInfo) -> None:
         for e in events
         if e.action in ("stage", "approval")
     ]
-    st.markdown(" → ".join(steps))
+    st.markdown(" → ".join(md(step) for step in steps))
     if v.run_id:
         st.page_link(
             "pages/3_Experiments.py",

@@ -1,33 +1,54 @@
-"""Choosing a registered model and its stage or version (Predict and Monitor pages)."""
+"""Choosing a registered model and its stage or version (Predict, Monitor and Business pages).
+
+The choice lives in the URL (``?model=NAME&version=production|staging|N``): a link opens the
+model and version it names, and a link to one that does not exist says so in one sentence
+instead of showing another.
+"""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from studio.context import Studio
+from studio.errors import NotFoundError
 from studio.registry.versions import VersionInfo, list_models, list_versions
+from studio.ui.links import keep_in_link
 
 
 def pick_version(studio: Studio, prefix: str, empty: str) -> tuple[str, VersionInfo] | None:
-    """A model (``?model=`` preselects it) and a stage or version: the reference
-    (``name@production``, ``name@3``) and the version it names; None, with ``empty`` shown,
-    when no model has a version."""
+    """A model and a stage or version: the reference (``name@production``, ``name@3``) and
+    the version it names; None, with ``empty`` shown, when no model has a version.
+
+    Raises NotFoundError when the link's ``model`` or ``version`` names nothing that exists.
+    """
     names = [m.name for m in list_models(studio) if m.versions]
+    wanted, asked = st.query_params.get("model"), st.query_params.get("version")
+    if wanted and wanted not in names:
+        raise NotFoundError(f"There is no model '{wanted}' with a version to show.")
     if not names:
         st.info(empty)
         return None
-    wanted = st.query_params.get("model")
     left, right = st.columns([2, 1])
-    index = names.index(wanted) if wanted in names else 0
+    index = names.index(wanted) if wanted else 0
     name = left.selectbox("Model", names, key=f"{prefix}_model", index=index)
     versions = list_versions(studio, name)
     options = [s for s in ("production", "staging") if any(v.stage == s for v in versions)]
     options += [str(v.version) for v in versions]
+    if asked and name == wanted and asked.removeprefix("v") not in options:
+        raise NotFoundError(f"Model {name} has no {_which(asked)}.")
     which = right.selectbox(
         "Stage or version",
         options,
+        index=options.index(asked.removeprefix("v")) if asked and name == wanted else 0,
         key=f"{prefix}_which_{name}",
         format_func=lambda o: o if not o.isdigit() else f"v{o}",
     )
+    keep_in_link({"model": name, "version": which})
     chosen = next(v for v in versions if v.stage == which or str(v.version) == which)
     return f"{name}@{which}", chosen
+
+
+def _which(asked: str) -> str:
+    """How a sentence names a stage or a version."""
+    number = asked.removeprefix("v")
+    return f"version {number}" if number.isdigit() else f"{asked} version"

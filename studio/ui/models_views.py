@@ -7,6 +7,8 @@ import pandas as pd
 import streamlit as st
 
 from studio.context import Studio
+from studio.errors import NotFoundError
+from studio.escaping import markdown_text as md
 from studio.experiments.runs import RunFilter, list_runs
 from studio.registry.lifecycle import decide, promote
 from studio.registry.register import register_candidate
@@ -116,7 +118,7 @@ def _register(studio: Studio, run_id: int, candidate: str, name: str, descriptio
         info = register_candidate(
             studio, run_id, name, user, candidate=candidate, description=description
         )
-        st.success(f"Registered {info.ref}; it awaits approval.")
+        st.success(f"Registered {md(info.ref)}; it awaits approval.")
         st.page_link(
             "pages/4_Models.py",
             label=f"Open {info.name}",
@@ -127,9 +129,9 @@ def _register(studio: Studio, run_id: int, candidate: str, name: str, descriptio
 def render_model(studio: Studio, name: str) -> None:
     """One model: versions, the selected version's actions, card, history and comparison."""
     versions = list_versions(studio, name)
-    st.subheader(f"{name}")
+    st.subheader(md(name))
     st.caption(
-        f"predicts '{versions[0].target}' ({versions[0].task}) · {len(versions)} version(s)"
+        f"predicts '{md(versions[0].target)}' ({versions[0].task}) · {len(versions)} version(s)"
         if versions
         else ""
     )
@@ -169,7 +171,9 @@ def _selected(versions: list[VersionInfo]) -> VersionInfo:
     numbers = [v.version for v in versions]
     production = next((v.version for v in versions if v.stage == "production"), None)
     raw = st.query_params.get("version", "")
-    default = int(raw) if raw.isdigit() and int(raw) in numbers else (production or numbers[0])
+    if raw and not (raw.isdigit() and int(raw) in numbers):  # a link to what is not there
+        raise NotFoundError(f"Model {versions[0].name} has no version {raw}.")
+    default = int(raw) if raw else (production or numbers[0])
     chosen = st.selectbox(
         "Version",
         numbers,
@@ -221,5 +225,5 @@ def _history(studio: Studio, name: str) -> None:
             "registered": "registered",
             "card": "card edited",
         }.get(e.action, e.action)
-        line = f"**{e.at:%Y-%m-%d %H:%M}** · {e.actor} · v{e.version} · {label} {change}"
-        st.markdown(line + (f"  \n> {e.comment}" if e.comment else ""))
+        line = f"**{e.at:%Y-%m-%d %H:%M}** · {md(e.actor)} · v{e.version} · {label} {change}"
+        st.markdown(line + (f"  \n> {md(e.comment)}" if e.comment else ""))

@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from studio.context import Studio
+from studio.escaping import markdown_text as md
 from studio.monitor.batches import (
     BatchInfo,
     attach_labels,
@@ -100,7 +101,7 @@ def render_labels(studio: Studio, version: VersionInfo) -> None:
         "Batch", list(by_id), format_func=lambda i: _describe(by_id[i]), key="mon_lab_batch"
     )
     upload = st.file_uploader(
-        f"Labels: a file with an id column and '{version.target}'", key="mon_lab_upload"
+        f"Labels: a file with an id column and '{md(version.target)}'", key="mon_lab_upload"
     )
     key = st.selectbox("Join on", list(by_id[batch_id].keys), key="mon_lab_key")
     if upload is not None and st.button("Join labels", key="mon_lab_go", type="primary"):

@@ -8,6 +8,7 @@ import streamlit as st
 
 from studio.charts.monitor import distribution_overlay_figure
 from studio.context import Studio
+from studio.escaping import markdown_text as md
 from studio.monitor.drift import column_kind
 from studio.monitor.performance import Performance
 from studio.monitor.retrain import start_retrain
@@ -27,7 +28,7 @@ def show_report(studio: Studio, result: MonitorResult, frame: pd.DataFrame, key:
         ("Dataset drift: " if report.dataset_drift else "No dataset drift: ") + text
     )
     for problem in report.problems:
-        st.warning(problem)
+        st.warning(md(problem))
     if result.performance is not None:
         show_performance(result.performance)
         offer_retrain(studio, result.version.ref, frame, key)
@@ -49,7 +50,7 @@ def show_report(studio: Studio, result: MonitorResult, frame: pd.DataFrame, key:
         column_config={"Statistic": st.column_config.NumberColumn(format="%.4g")},
     )
     prediction = [f for f in result.predictions.features if f.drifted]
-    st.caption("Prediction drift: " + (", ".join(f.name for f in prediction) or "none") + ".")
+    st.caption("Prediction drift: " + (", ".join(md(f.name) for f in prediction) or "none") + ".")
     tested = [f.name for f in report.features if f.status == "ok"]
     if tested:
         name = st.selectbox("Feature", tested, key=f"{key}_feature")

@@ -11,6 +11,7 @@ from studio.charts.monitor import (
     feature_over_time_figure,
 )
 from studio.context import Studio
+from studio.escaping import markdown_text as md
 from studio.monitor.history import drift_history
 from studio.monitor.retrain import challenger_report, list_retrains
 from studio.monitor.service import WINDOWS, monitor_frame
@@ -117,7 +118,7 @@ def _retrains(studio: Studio, version: VersionInfo) -> None:
     for retrain_id in ids[:5]:
         report = challenger_report(studio, retrain_id)
         st.markdown(
-            f"**Retraining {retrain_id}** · champion {report.champion} · run "
+            f"**Retraining {retrain_id}** · champion {md(report.champion)} · run "
             f"{report.run_id} ({report.run_status})"
         )
         if report.challenger_score is None:
@@ -131,7 +132,7 @@ def _retrains(studio: Studio, version: VersionInfo) -> None:
             f"{report.difference:+.4f}",
         )
         cols[2].metric("95% interval of the difference", f"{low:+.4f} to {high:+.4f}")
-        st.markdown(report.recommendation)
+        st.markdown(md(report.recommendation))
         st.page_link(
             "pages/3_Experiments.py",
             label=f"Run {report.run_id} (register the challenger from there)",
@@ -145,7 +146,7 @@ def _history(studio: Studio, version: VersionInfo) -> None:
         st.info("No drift results yet for this version: check a batch first.")
         return
     for alert in history.alerts[:8]:
-        (st.error if alert.severity == "high" else st.warning)(f"{alert.window}: {alert.text}")
+        (st.error if alert.severity == "high" else st.warning)(md(f"{alert.window}: {alert.text}"))
     st.plotly_chart(
         drift_share_figure(history.windows, history.shares, history.share_threshold),
         width="stretch",

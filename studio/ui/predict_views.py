@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from studio.context import Studio
+from studio.escaping import markdown_text as md
 from studio.registry.scoring import ScoreResult, read_batch, score_frame
 from studio.ui.identity import current_user
 from studio.ui.model_picker import pick_version
@@ -44,17 +45,17 @@ def _choose_model(studio: Studio) -> str | None:
         return None
     ref, chosen = picked
     st.caption(
-        f"{chosen.name} v{chosen.version} ({chosen.stage}, {chosen.approval}) predicts "
-        f"'{chosen.target}' from {len(chosen.input_schema.get('features', []))} columns."
+        f"{md(chosen.name)} v{chosen.version} ({chosen.stage}, {chosen.approval}) predicts "
+        f"'{md(chosen.target)}' from {len(chosen.input_schema.get('features', []))} columns."
     )
     return ref
 
 
 def _show(result: ScoreResult, files: dict[str, bytes]) -> None:
     v = result.version
-    st.success(f"Scored {len(result.output):,} rows with {v.ref} ({v.stage}).")
+    st.success(f"Scored {len(result.output):,} rows with {md(v.ref)} ({v.stage}).")
     for notice in result.notices:
-        st.info(notice)
+        st.info(md(notice))
     st.dataframe(result.output.head(200), hide_index=True, width="stretch")
     stem = f"scores_{v.name}_v{v.version}"
     left, right, _rest = st.columns([1, 1, 4])

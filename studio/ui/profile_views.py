@@ -10,6 +10,7 @@ from studio.context import Studio
 from studio.data.profile import ColumnProfile
 from studio.data.versions import DatasetVersionInfo, warnings_for_target
 from studio.data.warnings import ProfileWarning
+from studio.escaping import markdown_text as md
 
 STAT_LABELS = {
     "mean": "Mean", "std": "Standard deviation", "min": "Minimum", "p05": "5th percentile",
@@ -55,7 +56,7 @@ def render_profile(studio: Studio, info: DatasetVersionInfo) -> None:
     if not warnings:
         st.success("No data-quality problems found.")
     for warning in warnings:
-        st.markdown(f"{BADGES[warning.severity]} {warning.message}")
+        st.markdown(f"{BADGES[warning.severity]} {md(warning.message)}")
     st.subheader("Columns")
     st.dataframe(
         column_table(profile.column_profiles), hide_index=True, width="stretch",
@@ -110,11 +111,11 @@ def render_columns(info: DatasetVersionInfo) -> None:
     column = info.profile.column(name)
     left, right = st.columns([1, 2], gap="large")
     with left:
-        st.markdown(f"**{column.name}** · {column.kind} · `{column.dtype}`")
+        st.markdown(f"**{md(column.name)}** · {column.kind} · `{column.dtype}`")
         if column.reason:
-            st.caption(f"Why {column.kind}: {column.reason}.")
+            st.caption(f"Why {column.kind}: {md(column.reason)}.")
         if column.suggested_kind:
-            st.caption(f"Maybe {column.suggested_kind}: {column.suggestion_reason}.")
+            st.caption(f"Maybe {column.suggested_kind}: {md(column.suggestion_reason)}.")
         st.markdown(
             f"{column.missing:,} missing ({column.missing_share:.1%}) · "
             f"{column.distinct:,} distinct values"

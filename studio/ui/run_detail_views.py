@@ -9,6 +9,7 @@ from studio.autopilot.metrics import METRICS
 from studio.charts.experiments import family_best_figure, optuna_figure
 from studio.context import Studio
 from studio.errors import InvalidInputError
+from studio.escaping import markdown_text as md
 from studio.experiments.analysis import request_analysis
 from studio.experiments.annotations import all_tags, set_note, set_tags
 from studio.experiments.compare import comparable_candidates
@@ -49,12 +50,12 @@ def render_run_detail(studio: Studio, raw_id: str) -> None:
     back_to_list()
     detail = run_detail(studio, parse_id(raw_id, "run"))
     run = detail.run
-    st.subheader(f"Run {run.id}: {run.dataset} → {run.target}")
-    st.caption(
+    st.subheader(f"Run {run.id}: {md(run.dataset)} → {md(run.target)}")
+    st.caption(md(
         f"{run.task} · {run.metric_label} · launched by {run.created_by} on "
         f"{run.created_at:%Y-%m-%d %H:%M} UTC" + (f" · tags: {', '.join(detail.tags)}"
                                                    if detail.tags else "")
-    )  # fmt: skip
+    ))  # fmt: skip
     _summary(detail)
     _annotations(studio, detail)
     if run.is_active:

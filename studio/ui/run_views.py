@@ -10,6 +10,7 @@ from studio.autopilot.metrics import METRICS
 from studio.autopilot.service import request_stop, resume_run
 from studio.charts.autopilot import best_so_far_figure
 from studio.context import Studio
+from studio.escaping import markdown_text as md
 from studio.jobs.launcher import ensure_local_worker
 from studio.jobs.queue import sweep_stale_jobs
 from studio.tracking import RunInfo, get_run, run_trials
@@ -25,14 +26,14 @@ def render_run(studio: Studio, run_id: int) -> None:
     if info.is_active:  # no worker may be alive (app restarted, worker killed): mend that
         sweep_stale_jobs(studio)
         ensure_local_worker(studio)
-    st.subheader(f"Run {info.id}: {info.dataset} → {info.target}")
-    st.caption(
+    st.subheader(f"Run {info.id}: {md(info.dataset)} → {md(info.target)}")
+    st.caption(md(
         f"{info.task} · {info.metric_label} · launched by {info.created_by} on "
         f"{info.created_at:%Y-%m-%d %H:%M} UTC · {info.config.get('task_reason', '')}"
-    )
+    ))  # fmt: skip
     if types := info.config.get("column_types"):
-        st.caption("Column types set at launch: "
-                   + ", ".join(f"{name} → {kind}" for name, kind in types.items()))  # fmt: skip
+        shown = ", ".join(f"{name} → {kind}" for name, kind in types.items())
+        st.caption(md(f"Column types set at launch: {shown}"))
     _live(studio, run_id)
 
 
@@ -53,7 +54,7 @@ def _live(studio: Studio, run_id: int) -> None:
             st.markdown("**Events**")
             for at, level, text in info.events[:12]:
                 icon = {"error": "✖", "warning": "!"}.get(level, "·")
-                st.caption(f"{icon} {at:%H:%M:%S} {text}")
+                st.caption(f"{icon} {at:%H:%M:%S} {md(text)}")
 
 
 def summary_cards(info: RunInfo, time_label: str, time_text: str) -> None:

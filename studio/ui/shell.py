@@ -12,6 +12,7 @@ from studio.access import load_roles, roles_of
 from studio.config import Settings, load_settings
 from studio.context import Studio
 from studio.errors import UserError
+from studio.escaping import markdown_text
 from studio.identity import setup_problem
 from studio.logs import configure_logging, log_failure
 from studio.ui.identity import current_user
@@ -55,9 +56,9 @@ def setup_page(title: str) -> Studio:
             configured = load_roles(settings.roles_file) is not None
             roles = ", ".join(roles_of(settings, user)) if configured else "every role"
         except UserError as exc:
-            st.error(str(exc))
+            st.error(markdown_text(exc))
             roles = "no role until the roles file is fixed"
-        st.caption(f"Signed in as **{user}** ({roles}) · store: {where}")
+        st.caption(f"Signed in as **{markdown_text(user)}** ({roles}) · store: {where}")
     return studio
 
 
@@ -65,12 +66,14 @@ def setup_page(title: str) -> Studio:
 def error_boundary(context: str) -> Iterator[None]:
     """Show user errors as one sentence and unexpected ones as a short message with a reference.
 
-    Streamlit's own control-flow exceptions (rerun, stop) derive from BaseException and pass.
+    A user error's sentence is plain text that may hold user names, so it is shown literally
+    (``markdown_text``). Streamlit's own control-flow exceptions (rerun, stop) derive from
+    BaseException and pass.
     """
     try:
         yield
     except UserError as exc:
-        st.error(str(exc))
+        st.error(markdown_text(exc))
     except Exception as exc:  # the UI's one boundary for unexpected failures
         ref = log_failure(exc, context)
         st.error(

@@ -15,7 +15,7 @@ from studio.autopilot.families import FAMILIES
 from studio.autopilot.pipeline import CandidateSpec, build_pipeline
 from studio.autopilot.prepare import plan_columns
 from studio.data.profile import profile_frame
-from studio.errors import StorageError
+from studio.errors import RefusedModelError
 from studio.modelio import TRUSTED_TYPES, load_model
 
 TASKS = {"binary": 2, "multiclass": 3, "regression": 0}
@@ -79,7 +79,7 @@ def test_tampered_model_is_refused_and_never_unpickled(tmp_path: Path) -> None:
     sio.dump(model, path)
     digest = sha256_file(path)
     path.write_bytes(path.read_bytes() + b"\x00")
-    with pytest.raises(StorageError, match="does not match its recorded checksum"):
+    with pytest.raises(RefusedModelError, match="does not match the checksum recorded"):
         load_model(ArtifactStore(tmp_path), "m.skops", digest)
 
 
@@ -91,5 +91,5 @@ def test_untrusted_types_are_refused(tmp_path: Path) -> None:
 
     path = tmp_path / "evil.skops"
     sio.dump(FunctionTransformer(func=os.system), path)  # would run shell commands
-    with pytest.raises(StorageError, match="does not trust"):
+    with pytest.raises(RefusedModelError, match="does not trust"):
         load_model(ArtifactStore(tmp_path), "evil.skops", sha256_file(path))

@@ -42,8 +42,8 @@ def test_business_page_presentation_and_offline_reports(
     _cli(env, "report", "model", f"{MODEL}@1", "--html", str(reports["model"]))
     _cli(env, "report", "drift", f"{MODEL}@1", "--html", str(reports["drift"]))
     try:
-        reports["compare"] = _business_page(page, app_url, tmp_path)
-        _presentation(page, app_url)
+        reports["compare"], link, value = _business_page(page, app_url, tmp_path)
+        _presentation(browser, page, link, value)
     except Exception:
         screenshot(page, "business-failure")
         raise
@@ -52,7 +52,9 @@ def test_business_page_presentation_and_offline_reports(
         _open_offline(browser, path, f"report-{name}")
 
 
-def _business_page(page: Page, app_url: str, tmp_path: Path) -> Path:
+def _business_page(page: Page, app_url: str, tmp_path: Path) -> tuple[Path, str, str]:
+    """The comparison report downloaded after a costlier false positive, the page's URL then
+    and the top candidate's value per 1,000 cases it shows."""
     page.goto(f"{app_url}/Business?run=1")
     wait_idle(page)
     page.get_by_test_id("stAlert").first.wait_for()
@@ -67,6 +69,8 @@ def _business_page(page: Page, app_url: str, tmp_path: Path) -> Path:
     false_positive.press("Enter")
     wait_idle(page, after_action=True)
     _assert_no_exception(page)
+    assert "fp=-60" in page.url  # the values are part of the link
+    value = page.get_by_test_id("stMetricValue").first.inner_text()
     screenshot(page, "business")
     page.get_by_role("button", name="Prepare the comparison report").click()
     wait_idle(page, after_action=True)
@@ -77,17 +81,25 @@ def _business_page(page: Page, app_url: str, tmp_path: Path) -> Path:
     caught.value.save_as(saved)
     text = saved.read_text(encoding="utf-8")
     assert "-60" in text  # the values the user set are in the report
-    return saved
+    return saved, page.url, value
 
 
-def _presentation(page: Page, app_url: str) -> None:
-    page.goto(f"{app_url}/Business?run=1&present=true")
-    wait_idle(page)
-    page.locator(".js-plotly-plot").nth(1).wait_for()
-    assert not page.get_by_test_id("stSidebar").is_visible()
-    assert page.get_by_text("Technical detail").count() == 1
-    _assert_no_exception(page)
-    screenshot(page, "business-presentation")
+def _presentation(browser: Browser, page: Page, link: str, value: str) -> None:
+    """The page's link with ``present=true``, opened in a new tab of a new browser session,
+    presents the same analysis: the same top value per 1,000 cases."""
+    context = browser.new_context(viewport=page.viewport_size)
+    tab = context.new_page()
+    try:
+        tab.goto(f"{link}&present=true")
+        wait_idle(tab)
+        tab.locator(".js-plotly-plot").nth(1).wait_for()
+        assert not tab.get_by_test_id("stSidebar").is_visible()
+        assert tab.get_by_text("Technical detail").count() == 1
+        assert tab.get_by_test_id("stMetricValue").first.inner_text() == value
+        _assert_no_exception(tab)
+        screenshot(tab, "business-presentation")
+    finally:
+        context.close()
 
 
 def _open_offline(browser: Browser, path: Path, name: str) -> None:

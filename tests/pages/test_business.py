@@ -56,4 +56,4 @@ def test_a_registered_model_and_a_model_without_a_run(run_home: Studio) -> None:
 def test_no_finished_run_says_where_to_start(home_env) -> None:  # noqa: ANN001
     at = _open("pages/7_Business.py")
     assert not at.exception
-    assert any("No finished run yet" in i.value for i in at.info)
+    assert any("No finished or stopped run yet" in i.value for i in at.info)

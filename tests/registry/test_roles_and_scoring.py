@@ -15,7 +15,12 @@ from studio.autopilot.service import AutopilotRequest, launch_run
 from studio.context import Studio
 from studio.db import session_scope
 from studio.db.models import ScoredBatch
-from studio.errors import ConflictError, InvalidInputError, PermissionDeniedError, StorageError
+from studio.errors import (
+    ConflictError,
+    InvalidInputError,
+    PermissionDeniedError,
+    RefusedModelError,
+)
 from studio.experiments.annotations import set_note
 from studio.registry.lifecycle import decide, promote
 from studio.registry.register import register_candidate
@@ -118,7 +123,7 @@ def test_tampered_model_is_refused(production: Studio) -> None:
     version = get_version(production, "m@production")
     path = production.artifacts.path_of(version.artifact)
     path.write_bytes(path.read_bytes() + b"tampered")
-    with pytest.raises(StorageError, match="does not match its recorded checksum"):
+    with pytest.raises(RefusedModelError, match="Model m v1 was refused: its file does not match"):
         score_frame(production, "m", churn_like(30).drop(columns=["churn"]), "x", "ana")
 
 

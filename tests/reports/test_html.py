@@ -78,7 +78,7 @@ def _report(title: str = "Churn model: monthly check", **texts: str) -> Report:
                 ("Drifted features", "2 of 5", "PSI above 0.2"),
             )
         ),
-        Paragraph(texts.get("paragraph", "The model is **stable**; two features moved.")),
+        Paragraph(texts.get("paragraph", "The model is stable; two features moved.")),
         Note(texts.get("note", "Age drifted; check the new sign-up campaign."), "warning"),
         Note("Quality is within the agreed band.", "good"),
     )
@@ -187,10 +187,11 @@ def test_table_cells_and_metrics_are_escaped() -> None:
     assert document.count("&lt;script&gt;alert(1)&lt;/script&gt;") == 7
 
 
-def test_paragraph_bold_markup() -> None:
-    """**bold** becomes <strong>, and markup inside it is still escaped."""
-    report = Report("t", "", (Section("s", (Paragraph("a **b<i>** c"),)),), AT)
-    assert b"<p>a <strong>b&lt;i&gt;</strong> c</p>" in render_html(report)
+def test_paragraph_text_is_literal_and_its_lead_bold() -> None:
+    """A paragraph's text is shown as typed (``**`` stays ``**``, markup is escaped); only its
+    lead is bold."""
+    report = Report("t", "", (Section("s", (Paragraph("a **b<i>** c", lead="Use."),)),), AT)
+    assert b"<p><strong>Use.</strong> a **b&lt;i&gt;** c</p>" in render_html(report)
 
 
 def test_script_end_tag_inside_a_figure_cannot_break_out() -> None:
