@@ -9,6 +9,7 @@ from pathlib import Path
 
 DEFAULT_MAX_COLUMNS = 2_000
 DEFAULT_MAX_UPLOAD_MB = 2_048
+DEFAULT_WORKER_STALE_SECONDS = 20.0
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,9 @@ class Settings:
       the file every user has every role.
     - ``STUDIO_TRUSTED_USER_HEADER``: the request header a trusted proxy sets to the signed-in
       user (for example ``X-Forwarded-User``); used when Streamlit's own login is not set up.
+    - ``STUDIO_WORKER_STALE_SECONDS`` (default 20): a worker whose last heartbeat is older is
+      dead; any live worker then fails its run (resumable). Workers beat every tenth of it, at
+      most every 2 s.
     """
 
     home: Path
@@ -34,6 +38,7 @@ class Settings:
     user: str = "local"
     roles_file: Path | None = None
     trusted_user_header: str = ""
+    worker_stale_seconds: float = DEFAULT_WORKER_STALE_SECONDS
 
     @property
     def is_sqlite(self) -> bool:
@@ -65,4 +70,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         user=env.get("STUDIO_USER") or _local_user(),
         roles_file=Path(env.get("STUDIO_ROLES_FILE") or home / "roles.toml").expanduser(),
         trusted_user_header=env.get("STUDIO_TRUSTED_USER_HEADER", ""),
+        worker_stale_seconds=float(
+            env.get("STUDIO_WORKER_STALE_SECONDS") or DEFAULT_WORKER_STALE_SECONDS
+        ),
     )

@@ -34,3 +34,12 @@ class PermissionDeniedError(UserError):
 
 class StorageError(StudioError):
     """The database or the artifact folder failed underneath an operation."""
+
+
+class Interrupted(KeyboardInterrupt):
+    """The process was told to end (SIGTERM) in the middle of its work.
+
+    Like ``KeyboardInterrupt`` (Ctrl-C), which it extends, it is no ``Exception``, so no
+    ``except Exception`` swallows it: whoever owns the work in progress records it as
+    interrupted (a run becomes resumable) and re-raises; the worker then exits cleanly.
+    """
