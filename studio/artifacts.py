@@ -3,6 +3,9 @@
 A file is written under a temporary name in its final folder, flushed, and moved into place
 with ``os.replace`` before the database row that points at it commits. If the commit fails the
 caller deletes the new file; if the process dies in between, ``sweep`` removes the orphan.
+
+A write the file system refuses (a full disk, a read-only folder, no permission, a file where a
+folder should be) raises ``NotWritableError``: one sentence naming the folder; reads go on.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from studio.errors import StorageError
+from studio.errors import StorageError, writing
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +46,14 @@ def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
     return digest.hexdigest()
 
 
+def _remove(path: Path) -> None:
+    """Delete a temporary file, quietly: it may never have been created."""
+    try:
+        path.unlink(missing_ok=True)
+    except OSError:
+        log.warning("could not remove the temporary file %s", path)
+
+
 class ArtifactStore:
     """A folder of immutable files addressed by POSIX-style relative paths."""
 
@@ -60,23 +71,25 @@ class ArtifactStore:
         """Write a file via ``writer(temp_path)`` and move it into place atomically.
 
         If the target already exists (content-addressed paths), the new copy is discarded and
-        the existing file is reported with ``created=False``.
+        the existing file is reported with ``created=False``. Raises ``NotWritableError`` when
+        the file system refuses the write.
         """
         final = self.path_of(relative)
-        final.parent.mkdir(parents=True, exist_ok=True)
         temp = final.with_name(f".{final.name}.{uuid.uuid4().hex}{TEMP_SUFFIX}")
-        try:
-            writer(temp)
-            with temp.open("rb") as handle:
-                os.fsync(handle.fileno())
-            if final.exists():
-                temp.unlink()
-                return StoredFile(relative, sha256_file(final), final.stat().st_size, False)
-            digest = sha256_file(temp)
-            os.replace(temp, final)
-        except BaseException:
-            temp.unlink(missing_ok=True)
-            raise
+        with writing(self.root):
+            try:
+                final.parent.mkdir(parents=True, exist_ok=True)
+                writer(temp)
+                with temp.open("rb") as handle:
+                    os.fsync(handle.fileno())
+                if final.exists():
+                    _remove(temp)
+                    return StoredFile(relative, sha256_file(final), final.stat().st_size, False)
+                digest = sha256_file(temp)
+                os.replace(temp, final)
+            except BaseException:
+                _remove(temp)
+                raise
         return StoredFile(relative, digest, final.stat().st_size, True)
 
     def adopt(self, temp_relative: str, relative: str) -> StoredFile:
@@ -86,16 +99,18 @@ class ArtifactStore:
         replaced, so a row that points at one always finds the bytes it recorded.
         """
         temp, final = self.path_of(temp_relative), self.path_of(relative)
-        final.parent.mkdir(parents=True, exist_ok=True)
-        if final.exists():
-            raise StorageError(f"Refusing to replace the artifact {relative}: it is immutable.")
-        digest = sha256_file(temp)
-        os.replace(temp, final)
+        with writing(self.root):
+            final.parent.mkdir(parents=True, exist_ok=True)
+            if final.exists():
+                raise StorageError(f"Refusing to replace the artifact {relative}: immutable.")
+            digest = sha256_file(temp)
+            os.replace(temp, final)
         return StoredFile(relative, digest, final.stat().st_size, True)
 
     def delete(self, relative: str) -> None:
         """Remove a file if it exists."""
-        self.path_of(relative).unlink(missing_ok=True)
+        with writing(self.root):
+            self.path_of(relative).unlink(missing_ok=True)
 
     def verified_path(self, relative: str, sha256: str) -> Path:
         """The path of a file whose SHA-256 is ``sha256``; refuses missing or altered files."""

@@ -9,6 +9,7 @@ from pathlib import Path
 
 DEFAULT_MAX_COLUMNS = 2_000
 DEFAULT_MAX_UPLOAD_MB = 2_048
+DEFAULT_WORKER_STALE_SECONDS = 20.0
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,9 @@ class Settings:
       and only on requests that carry the proxy's secret (``studio.identity``).
     - ``STUDIO_TRUSTED_PROXY_SECRET``: the secret the proxy sends in ``X-Studio-Proxy-Secret``
       to prove it set the user header; without it the user header is never trusted.
+    - ``STUDIO_WORKER_STALE_SECONDS`` (default 20): a worker whose last heartbeat is older is
+      dead; any live worker then fails its run (resumable). Workers beat every tenth of it, at
+      most every 2 s.
     """
 
     home: Path
@@ -38,6 +42,7 @@ class Settings:
     roles_file: Path | None = None
     trusted_user_header: str = ""
     trusted_proxy_secret: str = field(default="", repr=False)
+    worker_stale_seconds: float = DEFAULT_WORKER_STALE_SECONDS
 
     @property
     def is_sqlite(self) -> bool:
@@ -70,4 +75,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         roles_file=Path(env.get("STUDIO_ROLES_FILE") or home / "roles.toml").expanduser(),
         trusted_user_header=env.get("STUDIO_TRUSTED_USER_HEADER", "").strip(),
         trusted_proxy_secret=env.get("STUDIO_TRUSTED_PROXY_SECRET", ""),
+        worker_stale_seconds=float(
+            env.get("STUDIO_WORKER_STALE_SECONDS") or DEFAULT_WORKER_STALE_SECONDS
+        ),
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from sqlalchemy.engine import Engine
@@ -9,6 +10,8 @@ from sqlalchemy.engine import Engine
 from studio.artifacts import ArtifactStore
 from studio.config import Settings, load_settings
 from studio.db import get_engine
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -21,9 +24,16 @@ class Studio:
 
     @classmethod
     def open(cls, settings: Settings | None = None) -> Studio:
-        """Open (and on first use create) the store named by ``settings`` or the environment."""
+        """Open (and on first use create) the store named by ``settings`` or the environment.
+
+        An artifact folder that cannot be created is no reason to refuse reading: the first
+        write there raises ``NotWritableError`` saying why.
+        """
         settings = settings or load_settings()
-        settings.artifacts_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            settings.artifacts_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            log.warning("cannot create the artifact folder %s: %s", settings.artifacts_dir, exc)
         return cls(
             settings, get_engine(settings.database_url), ArtifactStore(settings.artifacts_dir)
         )

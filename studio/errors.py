@@ -7,6 +7,11 @@ failure: logged with its traceback, shown as a short message with a reference, C
 
 from __future__ import annotations
 
+import errno
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
 
 class StudioError(Exception):
     """Base class of every error Studio raises on purpose."""
@@ -39,5 +44,51 @@ class PermissionDeniedError(UserError):
     """An action the acting user's roles do not allow."""
 
 
+class NotWritableError(UserError):
+    """Studio cannot write where it keeps things (a full disk, a read-only file system, no
+    permission, a file where a folder should be); reading still works."""
+
+
+# errno -> (what happened, what to do), in the words of the sentence users read.
+WRITE_FAILURES: dict[int, tuple[str, str]] = {
+    errno.ENOSPC: ("the disk is full", "free some space and try again"),
+    errno.EDQUOT: ("the disk quota is used up", "free some space and try again"),
+    errno.EROFS: ("read-only file system", "make it writable or point STUDIO_HOME elsewhere"),
+    errno.EACCES: ("permission denied", "fix its permissions"),
+    errno.EPERM: ("operation not permitted", "fix its permissions"),
+    errno.ENOTDIR: ("a file is where a folder should be", "move that file away"),
+    errno.EEXIST: ("a file is where a folder should be", "move that file away"),
+}
+
+
+def not_writable(where: str | Path, cause: str, advice: str) -> NotWritableError:
+    """The one sentence for a store that cannot be written (``where``: a folder or database)."""
+    return NotWritableError(
+        f"Studio cannot write to {where} ({cause}); reading still works — {advice}."
+    )
+
+
+@contextmanager
+def writing(where: str | Path) -> Iterator[None]:
+    """Around a write under ``where``: an ``OSError`` saying the disk is full, the file system
+    is read-only, permission is missing or a file blocks a folder becomes ``NotWritableError``
+    naming ``where``; any other error passes unchanged."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.errno not in WRITE_FAILURES:
+            raise
+        raise not_writable(where, *WRITE_FAILURES[exc.errno]) from exc
+
+
 class StorageError(StudioError):
     """The database or the artifact folder failed underneath an operation."""
+
+
+class Interrupted(KeyboardInterrupt):
+    """The process was told to end (SIGTERM) in the middle of its work.
+
+    Like ``KeyboardInterrupt`` (Ctrl-C), which it extends, it is no ``Exception``, so no
+    ``except Exception`` swallows it: whoever owns the work in progress records it as
+    interrupted (a run becomes resumable) and re-raises; the worker then exits cleanly.
+    """

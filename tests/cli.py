@@ -70,4 +70,5 @@ def _release(url: str, handlers: list[logging.Handler]) -> None:
     for handler in [h for h in logger.handlers if h not in handlers]:
         logger.removeHandler(handler)
         handler.close()
-        logs._configured.discard(Path(handler.baseFilename))  # type: ignore[attr-defined]
+        for path in [p for p, h in logs._configured.items() if h is handler]:
+            del logs._configured[path]

@@ -80,8 +80,10 @@ def cross_validate(
     spec: CandidateSpec,
     deadline: float,
     on_fold: Callable[[int, float], bool],
+    keep_going: Callable[[], bool] | None = None,
 ) -> tuple[Outcome, CvResult | None]:
-    """K-fold CV of ``spec``; ``on_fold(i, score)`` returning False stops it (pruning)."""
+    """K-fold CV of ``spec``; ``on_fold(i, score)`` returning False stops it (pruning), and
+    ``keep_going()`` returning False (asked every second) cancels it (a stop request)."""
 
     def work(send: Send) -> None:
         threadpool_limits(fit_threads(len(data.X)), user_api="openmp")
@@ -102,7 +104,7 @@ def cross_validate(
         seconds.append(fit_seconds)
         return on_fold(index, value)
 
-    outcome = run_isolated(work, deadline, collect)
+    outcome = run_isolated(work, deadline, collect, keep_going)
     if outcome.status != "done":
         return outcome, None
     return outcome, CvResult(scores, oof, float(np.mean(seconds)))

@@ -27,6 +27,7 @@ from studio.tracking import leaderboard_query
 log = logging.getLogger(__name__)
 
 BUDGET_TOLERANCE = 0.05  # finalisation may use up to 5% past the budget (the target is 10%)
+INTERRUPTED_RUN = "The worker was told to end during this run; resume it to continue."
 
 
 def _start(studio: Studio, run_id: int, worker_id: str) -> dict | None:
@@ -63,6 +64,9 @@ def run_autopilot_job(studio: Studio, run_id: int, worker_id: str) -> None:
         )  # fmt: skip
         _fail_orphan_trials(session)
         reason = session.search()
+        if reason == "lost":  # another worker failed the run meanwhile (it thought us dead)
+            log.warning("run %s was failed by another worker during its search", run_id)
+            return
         if reason != "stopped" and not _completed(session):
             _fail_without_model(session, time.monotonic() - started)
             return
@@ -73,11 +77,26 @@ def run_autopilot_job(studio: Studio, run_id: int, worker_id: str) -> None:
         _record(session, round_, candidates, reason, time.monotonic() - started)
         if reason != "stopped":  # a stopped run may resume; its next round needs them
             remove_oof(session)
+    except KeyboardInterrupt:  # SIGTERM or Ctrl-C: the run is left resumable, not "running"
+        _mark_interrupted(studio, run_id)
+        raise
     except Exception as exc:  # the failure is recorded before it propagates
         log.exception("run %s failed", run_id)
         _set_status(studio, run_id, "failed", f"The run failed: {exc}"[:1000], level="error")
         raise
     _analyze(studio, run_id)
+
+
+def _mark_interrupted(studio: Studio, run_id: int) -> None:
+    """A run still searching or finalising when its worker was told to end becomes failed,
+    saying to resume it (one that was already recorded as ended stays as it is)."""
+    with session_scope(studio.engine) as session:
+        run = session.get(Run, run_id)
+        if run is None or run.status not in ("running", "stopping", "finalizing"):
+            return
+        run.status, run.message, run.finished_at = "failed", INTERRUPTED_RUN, utcnow()
+        session.add(RunEvent(run_id=run_id, level="error", message=INTERRUPTED_RUN))
+    log.warning("run %s interrupted: its worker was told to end", run_id)
 
 
 def _completed(session: SearchSession) -> bool:

@@ -30,6 +30,7 @@ from studio.db.models import Run, RunEvent, utcnow
 log = logging.getLogger(__name__)
 
 MIN_TRIAL_SECONDS = 1.0
+INTERRUPTED = "the worker was told to end during this trial"
 PER_TRIAL_SHARE = 0.5  # default per-trial time limit: half the budget
 
 
@@ -74,6 +75,8 @@ class SearchSession:
     def _should_end(self) -> str | None:
         with session_scope(self.studio.engine) as session:
             run = session.get(Run, self.run_id)
+            if run is not None and run.status == "failed":  # failed meanwhile (its worker died)
+                return "lost"
             if run is None or run.stop_requested or run.status not in ("running", "stopping"):
                 return "stopped"
             deadline = self._deadline = run.search_deadline
@@ -88,6 +91,13 @@ class SearchSession:
         if deadline is not None and utcnow() + timedelta(seconds=MIN_TRIAL_SECONDS) >= deadline:
             return "budget"
         return None
+
+    def keep_going(self) -> bool:
+        """False once the run was asked to stop or left the search (asked while a trial runs,
+        so that a stop ends the trial in flight instead of waiting for its time limit)."""
+        with session_scope(self.studio.engine) as session:
+            run = session.get(Run, self.run_id)
+            return run is not None and not run.stop_requested and run.status == "running"
 
     def _finished_trials(self) -> int:
         states = (TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL)
@@ -122,10 +132,19 @@ class SearchSession:
             trial.report(float(np.mean(scores)), step=index)
             return not trial.should_prune()
 
-        outcome, result = cross_validate(self.data, spec, deadline, on_fold)
+        try:
+            outcome, result = cross_validate(self.data, spec, deadline, on_fold, self.keep_going)
+        except KeyboardInterrupt:  # the worker was told to end: its child is already killed
+            trial.set_user_attr("failure", INTERRUPTED)
+            self.study.tell(trial, state=TrialState.FAIL)
+            raise
         label = f"Trial {trial.number} ({family})"
         if outcome.status == "done" and result is not None:
             self._complete(trial, family, result, label)
+        elif outcome.status == "cancelled":
+            trial.set_user_attr("stopped", True)
+            self.study.tell(trial, state=TrialState.PRUNED)
+            self.event(f"{label} was ended unfinished: the run is stopping.")
         elif outcome.status == "stopped" and not over_time:
             self.study.tell(trial, state=TrialState.PRUNED)
             self.event(f"{label} pruned after fold {len(scores)}.")

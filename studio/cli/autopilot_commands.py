@@ -193,7 +193,7 @@ def register(nouns: argparse._SubParsersAction) -> argparse._SubParsersAction:
         "run", type=int
     )
     command(
-        auto, "stop", _autopilot_stop, "end a run's search after the current trial"
+        auto, "stop", _autopilot_stop, "end a run's search now (the trial in flight is ended)"
     ).add_argument("run", type=int)
     resume = command(auto, "resume", _autopilot_resume, "resume a stopped or failed run")
     resume.add_argument("run", type=int)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import Session, create_engine
 
 from studio.db import (
@@ -20,11 +20,16 @@ from studio.db import (
     models,  # noqa: F401  (registers the tables on SQLModel.metadata)
 )
 from studio.db.migrate import upgrade_schema
-from studio.errors import StorageError, StudioError
+from studio.errors import NotWritableError, StorageError, StudioError, not_writable
 
 log = logging.getLogger(__name__)
 
 SQLITE_BUSY_TIMEOUT_MS = 60_000
+# Write refusals of the database itself -> (what happened, what to do), as for files.
+_FULL = ("the disk is full", "free some space and try again")
+_READ_ONLY = ("it is read-only", "make it writable or point STUDIO_DATABASE_URL elsewhere")
+SQLITE_WRITE_FAILURES = {13: _FULL, 8: _READ_ONLY}  # SQLITE_FULL, SQLITE_READONLY
+POSTGRES_WRITE_FAILURES = {"53100": _FULL, "25006": _READ_ONLY}  # disk_full, read-only
 _engines: dict[str, Engine] = {}
 _lock = threading.Lock()
 
@@ -101,6 +106,19 @@ def dispose_engine(url: str) -> None:
         engine.dispose()
 
 
+def _write_refused(engine: Engine, exc: DBAPIError) -> NotWritableError | None:
+    """``NotWritableError`` when the database refused a write for want of space or because it
+    is read-only (SQLite's result code, PostgreSQL's SQLSTATE); None for any other failure."""
+    code = getattr(exc.orig, "sqlite_errorcode", None)
+    failure = SQLITE_WRITE_FAILURES.get(code & 0xFF) if isinstance(code, int) else None
+    failure = failure or POSTGRES_WRITE_FAILURES.get(getattr(exc.orig, "sqlstate", None) or "")
+    if failure is None:
+        return None
+    url = engine.url
+    where = url.database if url.get_backend_name() == "sqlite" else f"the database {url.database}"
+    return not_writable(where or "the database", *failure)
+
+
 @contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
     """One unit of work: commit on success, roll back on any error.
@@ -114,8 +132,13 @@ def session_scope(engine: Engine) -> Iterator[Session]:
     except StudioError:
         session.rollback()
         raise
-    except OperationalError as exc:
+    except DBAPIError as exc:
         session.rollback()
+        refused = _write_refused(engine, exc)
+        if refused is not None:
+            raise refused from exc
+        if not isinstance(exc, OperationalError):
+            raise
         log.exception("database operation failed")
         raise StorageError(f"The database failed: {exc.orig}") from exc
     except BaseException:

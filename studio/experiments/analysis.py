@@ -128,7 +128,14 @@ def analyze_run(studio: Studio, run_id: int, seconds: float = ANALYSIS_SECONDS) 
         files[kind] = (stored.path, stored.sha256)
         return True
 
-    outcome = run_isolated(lambda send: _compute(studio, target, send), started + seconds, receive)
+    try:
+        outcome = run_isolated(
+            lambda send: _compute(studio, target, send), started + seconds, receive
+        )
+    except KeyboardInterrupt:  # the worker was told to end: never leave it "pending"
+        why = "The worker was told to end during the analysis; ask for it again."
+        _finish(studio, run_id, "failed", files, time.monotonic() - started, why)
+        raise
     status = "done" if outcome.status == "done" else "failed"
     message = "" if status == "done" else _failure_message(outcome.status, outcome.error)
     if status == "failed":

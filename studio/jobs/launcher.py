@@ -9,7 +9,10 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 from studio.context import Studio
 from studio.jobs.queue import live_workers
@@ -23,10 +26,23 @@ def _reap(process: subprocess.Popen) -> None:
     threading.Thread(target=process.wait, daemon=True, name="studio-reaper").start()
 
 
+@contextmanager
+def _worker_log(path: Path) -> Iterator[IO[bytes] | int]:
+    """The worker's output file, or nowhere when it cannot be written (the worker itself then
+    logs its warnings to that nowhere too; the store still says how each run went)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        out = path.open("ab")
+    except OSError as exc:
+        log.warning("cannot write the worker log %s (%s); its output is dropped", path, exc)
+        yield subprocess.DEVNULL
+        return
+    with out:
+        yield out
+
+
 def start_local_worker(studio: Studio, *, once: bool = False) -> subprocess.Popen:
     """Spawn ``studio worker`` against this store; a thread reaps it when it exits."""
-    logs = studio.settings.home / "logs"
-    logs.mkdir(parents=True, exist_ok=True)
     env = os.environ.copy() | {
         "STUDIO_HOME": str(studio.settings.home),
         "STUDIO_DATABASE_URL": studio.settings.database_url,
@@ -34,7 +50,7 @@ def start_local_worker(studio: Studio, *, once: bool = False) -> subprocess.Pope
     }
     idle = os.environ.get("STUDIO_WORKER_IDLE_EXIT", str(IDLE_EXIT_SECONDS))
     args = ["--once"] if once else ["--idle-exit", idle]
-    with (logs / "worker.log").open("ab") as out:
+    with _worker_log(studio.settings.home / "logs" / "worker.log") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "studio.cli", "worker", *args],
             env=env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,

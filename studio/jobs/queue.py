@@ -6,7 +6,7 @@ import logging
 import os
 import socket
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import update
 from sqlmodel import Session, col, select
@@ -17,7 +17,7 @@ from studio.db.models import Job, Run, RunEvent, Worker, utcnow
 
 log = logging.getLogger(__name__)
 
-STALE_AFTER_SECONDS = 20.0
+WORKER_DIED = "The worker running this run stopped responding; resume it."
 
 
 @dataclass(frozen=True)
@@ -89,9 +89,16 @@ def retire_worker(studio: Studio, worker_id: str) -> None:
             worker.stopped = True
 
 
-def live_workers(studio: Studio, within: float = STALE_AFTER_SECONDS) -> int:
-    """How many workers sent a heartbeat in the last ``within`` seconds."""
-    cutoff = utcnow() - timedelta(seconds=within)
+def _cutoff(studio: Studio, within: float | None) -> datetime:
+    """Heartbeats older than this are stale (``within`` default: the store's setting)."""
+    seconds = studio.settings.worker_stale_seconds if within is None else within
+    return utcnow() - timedelta(seconds=seconds)
+
+
+def live_workers(studio: Studio, within: float | None = None) -> int:
+    """How many workers sent a heartbeat in the last ``within`` seconds (default: the
+    ``STUDIO_WORKER_STALE_SECONDS`` setting)."""
+    cutoff = _cutoff(studio, within)
     with session_scope(studio.engine) as session:
         rows = session.exec(
             select(Worker.id).where(Worker.heartbeat_at >= cutoff, col(Worker.stopped).is_(False))
@@ -99,10 +106,10 @@ def live_workers(studio: Studio, within: float = STALE_AFTER_SECONDS) -> int:
         return len(rows)
 
 
-def idle_workers(studio: Studio, within: float = STALE_AFTER_SECONDS) -> int:
+def idle_workers(studio: Studio, within: float | None = None) -> int:
     """How many live workers are free to claim a queued job (neither running a job nor
     helping a search, by their last heartbeat)."""
-    cutoff = utcnow() - timedelta(seconds=within)
+    cutoff = _cutoff(studio, within)
     with session_scope(studio.engine) as session:
         rows = session.exec(
             select(Worker.id).where(
@@ -113,12 +120,16 @@ def idle_workers(studio: Studio, within: float = STALE_AFTER_SECONDS) -> int:
         return len(rows)
 
 
-def sweep_stale_jobs(studio: Studio, stale_after: float = STALE_AFTER_SECONDS) -> list[int]:
+def sweep_stale_jobs(studio: Studio, stale_after: float | None = None) -> list[int]:
     """Fail the jobs of workers whose heartbeat stopped; their runs become resumable.
 
-    Returns the ids of the runs that were marked failed.
+    Every live worker calls this from its heartbeat, so a dead worker's run is failed within
+    a beat of its heartbeat going stale (``stale_after`` seconds, default: the
+    ``STUDIO_WORKER_STALE_SECONDS`` setting), even while every other worker is busy helping
+    that very search. Each job is failed by a guarded compare-and-set, so two workers sweeping
+    at once record it once. Returns the ids of the runs that were marked failed.
     """
-    cutoff = utcnow() - timedelta(seconds=stale_after)
+    cutoff = _cutoff(studio, stale_after)
     failed_runs: list[int] = []
     with session_scope(studio.engine) as session:
         running = session.exec(select(Job).where(Job.status == "running")).all()
@@ -126,14 +137,25 @@ def sweep_stale_jobs(studio: Studio, stale_after: float = STALE_AFTER_SECONDS) -
             worker = session.get(Worker, job.worker_id) if job.worker_id else None
             if worker is not None and worker.heartbeat_at >= cutoff and not worker.stopped:
                 continue
-            job.status, job.finished_at = "failed", utcnow()
-            job.error = "the worker stopped sending heartbeats"
+            if not _fail_job(session, job.id):
+                continue  # another worker swept it first
             run = session.get(Run, job.run_id) if job.run_id else None
             if run is not None and run.status in ("running", "stopping", "finalizing"):
-                run.status = "failed"
-                run.message = "The worker running this run stopped responding; resume it."
+                run.status, run.message, run.finished_at = "failed", WORKER_DIED, utcnow()
                 session.add(RunEvent(run_id=run.id, level="error", message=run.message))
                 failed_runs.append(run.id)
     if failed_runs:
         log.warning("marked runs %s failed after their worker died", failed_runs)
     return failed_runs
+
+
+def _fail_job(session: Session, job_id: int) -> bool:
+    """Running -> failed for a dead worker's job; False when it was no longer running."""
+    won = session.exec(
+        update(Job)
+        .where(col(Job.id) == job_id, col(Job.status) == "running")
+        .values(
+            status="failed", finished_at=utcnow(), error="the worker stopped sending heartbeats"
+        )
+    ).rowcount
+    return won == 1

@@ -80,7 +80,7 @@ def _status(studio: Studio, info: RunInfo) -> None:
     if info.message:
         (st.error if info.status == "failed" else st.info)(info.message)
     if info.status in ("queued", "running"):
-        hint = "End the search after the current trial; the best models are still refit."
+        hint = "End the search now, the trial in flight too; the best models are still refit."
         if st.button("Stop", key=f"auto_stop_{info.id}", help=hint):
             request_stop(studio, info.id, actor=current_user(studio.settings))
             st.rerun(scope="fragment")

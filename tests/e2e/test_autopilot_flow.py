@@ -12,8 +12,9 @@ HANG_GUARD_MS = HANG_GUARD_SECONDS * 1000
 
 
 def test_launch_watch_stop_and_finish(page, app_url: str) -> None:  # noqa: ANN001
-    """Demo data → Autopilot → launch (no limit it could reach) → live progress → Stop →
-    the refit leaderboard. The run ends because the user stopped it, never after some time."""
+    """Demo data → Autopilot → launch (no limit it could reach) → live progress and a first
+    completed trial → Stop → the refit leaderboard. The run ends because the user stopped it,
+    never after some time."""
     page.get_by_role("button", name="Load demo datasets").click()
     wait_idle(page, after_action=True)
     page.goto(f"{app_url}/Autopilot")
@@ -46,6 +47,9 @@ def test_launch_watch_stop_and_finish(page, app_url: str) -> None:  # noqa: ANN0
     wait_idle(page, after_action=True)
     page.get_by_text("Current leaderboard").wait_for(timeout=HANG_GUARD_MS)
     page.locator('[data-testid="stProgress"]').wait_for(timeout=HANG_GUARD_MS)
+    # A trial has completed (the live leaderboard is a table): Stop ends the trial in flight,
+    # so the refit leaderboard is made of the trials that finished before it.
+    page.locator('[data-testid="stDataFrame"]').first.wait_for(timeout=HANG_GUARD_MS)
     screenshot(page, "autopilot-live")
     page.get_by_role("button", name="Stop", exact=True).click()
     try:
