@@ -124,7 +124,10 @@ def _prepare_source() -> str:
 _TEMPLATE = '''"""Candidate {candidate} of Studio run {run_id} ({dataset}), in scikit-learn.
 
 Studio's cross-validated {metric}: {cv:.6f}. Usage: python this_file.py DATA.csv
-The CSV must have the dataset's columns (Studio's "Download as CSV" gives exactly that).
+The CSV must have the dataset's columns as Studio stored them: use Studio's "Download as CSV"
+(or `studio data export`), which writes numbers, dates and missing values plainly. A raw file
+with thousands separators, currency signs, day-first dates or NA tokens is read here by plain
+pandas, not by Studio's reader, and may give other values.
 """
 
 from __future__ import annotations

@@ -209,7 +209,8 @@ def _run_or_raise(session: Session, run_id: int) -> Run:
 
 
 def request_stop(studio: Studio, run_id: int, *, actor: str) -> str:
-    """Ask a run to end its search after the current trial (it still finalises)."""
+    """Ask a run to end its search now: the worker ends the trial in flight (recorded as pruned)
+    and starts none; the run still finalises on the trials that completed."""
     require(studio.settings, actor, "launch")
     with session_scope(studio.engine) as session:
         run = _run_or_raise(session, run_id)
