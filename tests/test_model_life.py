@@ -23,8 +23,8 @@ from studio.registry.scoring import score_frame
 from studio.registry.versions import get_version
 from studio.tracking import get_run
 from tests.autopilot.conftest import churn_like
-from tests.autopilot.test_runs import _worker_process, run_worker_once
 from tests.waits import HANG_GUARD_SECONDS, wait_until
+from tests.workers import run_worker_once, worker_process
 
 pytestmark = pytest.mark.database
 
@@ -49,7 +49,7 @@ def test_a_model_lives_its_whole_life_and_its_history_holds(studio: Studio) -> N
                                max_trials=8, families=["linear"], top_k=2)  # fmt: skip
     run_id = launch_run(studio, request, actor="ana")
 
-    worker = _worker_process(studio, "--once")
+    worker = worker_process(studio, "--once")
     wait_until(lambda: get_run(studio, run_id, events=0).trials_done >= 2, "two trials")
     request_stop(studio, run_id, actor="ana")
     assert worker.wait(timeout=HANG_GUARD_SECONDS) == 0

@@ -14,6 +14,7 @@ from studio.autopilot.service import AutopilotRequest, launch_run
 from studio.context import Studio
 from studio.data.versions import add_dataset_version
 from tests.autopilot.conftest import churn_like
+from tests.waits import HANG_GUARD_SECONDS
 
 PROC = Path("/proc")
 SLOW_ROWS = 30_000
@@ -47,6 +48,12 @@ def worker_process(studio: Studio, *extra: str, **env: str) -> subprocess.Popen:
         [sys.executable, "-m", "studio.cli", "worker", *extra], env=environ,
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
+
+
+def run_worker_once(studio: Studio) -> None:
+    """Run one queued job to its end in a worker process (workers never fit models in the test
+    process, and neither may their parent: forking after OpenMP ran there can hang a child)."""
+    assert worker_process(studio, "--once").wait(timeout=HANG_GUARD_SECONDS) == 0
 
 
 def _stat(pid: int) -> list[str] | None:

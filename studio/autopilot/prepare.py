@@ -89,34 +89,24 @@ NUMBER_DTYPES = ("int", "uint", "float", "Int", "UInt", "Float")
 
 
 def _chosen(column: ColumnProfile, kind: str) -> ColumnChoice:
-    """The treatment of a column whose type the user set to ``kind``."""
-    inferred = f"{column.kind}: {column.reason}" if column.reason else column.kind
-    yours = f"set by you (Studio inferred {inferred})"
-
-    def choice(treatment: str, reason: str) -> ColumnChoice:
-        return ColumnChoice(column.name, kind, treatment, f"{reason}; {yours}", column.distinct,
-                            inferred=column.kind)  # fmt: skip
-
+    """The treatment of a column whose type the user set to ``kind``: the rules of ``_choose``
+    for that kind, with the reason saying it was set and what Studio had inferred."""
     if kind == "ignored":
-        return choice("excluded", "ignored")
-    if kind == "identifier":
-        return choice("excluded", "an identifier: kept in scored files, not a feature")
-    if kind == "text":
-        return choice("excluded", "free text is not used as a feature")
-    if column.missing_share == 1.0:
-        return choice("excluded", "empty in every row")
-    if column.distinct <= 1:
-        return choice("excluded", "the same value in every row")
-    if kind == "datetime":
-        return choice("calendar_parts", "date split into year, month, day, weekday and hour")
-    if kind == "numeric":
-        return choice("numeric", "number; missing values imputed with the median")
-    if kind == "boolean" and column.dtype.startswith((*BOOL_DTYPES, *NUMBER_DTYPES)):
-        return choice("numeric", "true/false used as 1/0; missing values imputed")
-    if kind == "boolean" or column.distinct <= ONE_HOT_MAX:
-        return choice("one_hot", f"{column.distinct} categories: one column per category")
-    return choice("high_cardinality", f"{column.distinct} categories: ordinal codes for trees, "
-                  "target encoding else")  # fmt: skip
+        treatment, reason = "excluded", "ignored"
+    elif kind == "identifier":
+        treatment, reason = "excluded", "an identifier: kept in scored files, not a feature"
+    else:
+        rule = kind
+        if kind == "boolean" and column.dtype.startswith(NUMBER_DTYPES):
+            rule = "numeric"  # a 0/1 flag is already a number
+        elif kind == "boolean" and column.dtype not in BOOL_DTYPES:
+            rule = "categorical"  # two text values other than true/false: two categories
+        base = _choose(column.name, rule, column.distinct, column.missing_share, column.dtype)
+        treatment, reason = base.treatment, base.reason
+    inferred = f"{column.kind}: {column.reason}" if column.reason else column.kind
+    return ColumnChoice(column.name, kind, treatment,
+                        f"{reason}; set by you (Studio inferred {inferred})", column.distinct,
+                        inferred=column.kind)  # fmt: skip
 
 
 def _choose(  # noqa: PLR0913

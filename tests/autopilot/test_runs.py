@@ -28,25 +28,8 @@ from studio.modelio import load_model
 from studio.tracking import get_run
 from tests.autopilot.conftest import churn_like
 from tests.waits import HANG_GUARD_SECONDS, wait_until
-
-
-def _worker_process(studio: Studio, *extra: str) -> subprocess.Popen:
-    """A real ``studio worker`` process on this store (workers never fit models in-process, and
-    neither may their parent: forking after OpenMP ran in the parent can hang a child)."""
-    env = os.environ | {
-        "STUDIO_HOME": str(studio.settings.home),
-        "STUDIO_DATABASE_URL": studio.settings.database_url,
-        "STUDIO_ARTIFACTS": str(studio.settings.artifacts_dir),
-    }
-    return subprocess.Popen(
-        [sys.executable, "-m", "studio.cli", "worker", *extra], env=env,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-
-
-def run_worker_once(studio: Studio) -> None:
-    """Run one queued job to its end in a worker process."""
-    assert _worker_process(studio, "--once").wait(timeout=HANG_GUARD_SECONDS) == 0
+from tests.workers import run_worker_once
+from tests.workers import worker_process as _worker_process
 
 
 def _launch(studio: Studio, **options: object) -> int:
