@@ -105,6 +105,32 @@ def wait_idle(page, after_action: bool = False, timeout: float = 60_000) -> None
     )
 
 
+def choose(box, option: str, attempts: int = 3) -> None:  # noqa: ANN001
+    """Pick ``option`` in the Streamlit selectbox ``box`` (a combobox locator) as a user does:
+    open it, type to filter (the option list is virtualised: a far option is not in the page
+    until filtered to), click the option; then wait for the rerun. A dropdown that did not open
+    or lost its filter while the page was busy is closed and tried again, and the pick is
+    checked in the box's value, so a loaded machine cannot make the flow click nothing."""
+    page = box.page
+    wanted = page.get_by_role("option", name=option, exact=True)
+    for attempt in range(attempts):
+        box.click()
+        box.press_sequentially(option)
+        try:
+            wanted.click(timeout=10_000)
+        except Exception:  # noqa: BLE001 - playwright's TimeoutError; retried below
+            if attempt == attempts - 1:
+                screenshot(page, f"choose-{option}-failure")
+                raise
+            page.keyboard.press("Escape")
+            wait_idle(page)
+            continue
+        wait_idle(page, after_action=True)
+        if box.input_value() == option:
+            return
+    raise AssertionError(f"the selectbox did not take {option!r} (shows {box.input_value()!r})")
+
+
 def screenshot(page, name: str) -> Path:  # noqa: ANN001
     """Save a PNG of the page under test-artifacts/ and return its path."""
     ARTIFACTS.mkdir(exist_ok=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import screenshot, wait_idle
+from tests.e2e.conftest import choose, screenshot, wait_idle
 from tests.waits import HANG_GUARD_SECONDS
 
 pytestmark = pytest.mark.e2e
@@ -19,26 +19,16 @@ def test_launch_watch_stop_and_finish(page, app_url: str) -> None:  # noqa: ANN0
     wait_idle(page, after_action=True)
     page.goto(f"{app_url}/Autopilot")
     wait_idle(page)
-    page.get_by_role("combobox", name="Dataset").click()
-    page.get_by_role("option", name="telco_churn").click()
-    wait_idle(page, after_action=True)
+    choose(page.get_by_role("combobox", name="Dataset"), "telco_churn")
     page.get_by_text("Column types: 19 used as features").click()
-    column = page.get_by_role("combobox", name="Column", exact=True)
-    column.click()
-    column.fill("total_charges")  # the list is virtualised: filter rather than scroll
-    page.get_by_role("option", name="total_charges").click()
-    wait_idle(page, after_action=True)
-    page.get_by_role("combobox", name="Type", exact=True).click()
-    page.get_by_role("option", name="ignored").click()
-    wait_idle(page, after_action=True)
+    choose(page.get_by_role("combobox", name="Column", exact=True), "total_charges")
+    choose(page.get_by_role("combobox", name="Type", exact=True), "ignored")
     page.get_by_role("button", name="Set type").click()
     wait_idle(page, after_action=True)
     page.get_by_text("Column types: 18 used as features, 1 set by you").wait_for()
     page.locator('[data-testid="stExpander"] [data-testid="stDataFrame"]').first.wait_for()
     screenshot(page, "autopilot-column-types")
-    page.get_by_role("combobox", name="Dataset").click()
-    page.get_by_role("option", name="breast_cancer").click()
-    wait_idle(page, after_action=True)
+    choose(page.get_by_role("combobox", name="Dataset"), "breast_cancer")
     page.get_by_text("Task: binary").wait_for()
     page.get_by_text("Options", exact=True).click()
     budget = page.get_by_role("spinbutton", name="Time budget (seconds)")

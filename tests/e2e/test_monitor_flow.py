@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.e2e.conftest import screenshot, wait_idle
+from tests.e2e.conftest import choose, screenshot, wait_idle
 from tests.e2e.test_registry_flow import (
     MODEL,
     _assert_no_exception,
@@ -72,11 +72,7 @@ def _check(page: Page, app_url: str, upload: Path) -> None:
     assert page.get_by_role("combobox", name="Model").input_value() == MODEL
     page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(upload))
     wait_idle(page, after_action=True)
-    time_column = page.get_by_role("combobox", name="Time column (optional)")
-    time_column.click()
-    time_column.fill("seen")  # the option list is virtual: filter it to the column
-    page.get_by_role("option", name="seen", exact=True).click()
-    wait_idle(page, after_action=True)
+    choose(page.get_by_role("combobox", name="Time column (optional)"), "seen")
     assert page.get_by_role("combobox", name="Window").input_value() == "week"
     page.get_by_role("button", name="Check for drift").click()
     wait_idle(page, after_action=True)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from tests.cli import clean_env, run
-from tests.e2e.conftest import screenshot, wait_idle
+from tests.e2e.conftest import choose, screenshot, wait_idle
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -99,8 +99,7 @@ def _approve_and_promote(page: Page, app_url: str) -> None:
     _assert_no_exception(page)
 
     stage = page.get_by_test_id("stForm").filter(has_text="Move to")
-    stage.get_by_role("combobox", name="Move to").click()
-    page.get_by_role("option", name="production", exact=True).click()
+    choose(stage.get_by_role("combobox", name="Move to"), "production")
     stage.get_by_label("Comment (required for production)").fill(STAGE_NOTE)
     stage.get_by_role("button", name="Move").click()
     wait_idle(page, after_action=True)
