@@ -26,7 +26,7 @@ def test_run_wait_json_contract_status_and_export(env: dict[str, str], tmp_path:
     stdout); status repeats it; export writes a script."""
     result = run_process(
         "autopilot", "run", "--dataset", "churn", "--target", "churn", "--max-trials", "5",
-        "--no-budget", "--wait", "--json", env=env,
+        "--families", "linear,hgb", "--no-budget", "--wait", "--json", env=env,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     document = json.loads(result.stdout)

@@ -96,7 +96,7 @@ def _predictions(env: dict[str, str], tmp_path: Path, ref: str) -> pd.DataFrame:
 
 
 def test_resume_after_register_and_promote_keeps_the_production_lineage(tmp_path: Path) -> None:
-    """CLI: run → stop → register the best (an ensemble, as a rule, for these families) →
+    """CLI: run → stop → register the best (an ensemble of linear models, as a rule) →
     approve → promote → resume --wait. The run ends finished; the production version predicts
     identically; its lineage candidate still exists with the same file and checksum; old
     candidate links open the same candidates."""
@@ -104,7 +104,7 @@ def test_resume_after_register_and_promote_keeps_the_production_lineage(tmp_path
     churn_like().to_csv(tmp_path / "churn.csv", index=False)
     assert run("data", "add", str(tmp_path / "churn.csv"), env=env).returncode == 0
     launched = run("autopilot", "run", "--dataset", "churn", "--target", "churn", "--families",
-                   "linear,random_forest", "--top-k", "2", "--no-budget", "--max-trials", "12",
+                   "linear", "--top-k", "2", "--no-budget", "--max-trials", "12",
                    env=env)  # fmt: skip
     assert launched.returncode == 0, launched.stderr
     with pytest.MonkeyPatch.context() as patch:

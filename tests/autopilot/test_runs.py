@@ -120,25 +120,6 @@ def _trials_done(studio: Studio, run_id: int) -> int:
 
 
 @pytest.mark.database
-def test_stop_ends_the_search_and_resume_continues_it(churn_studio: Studio) -> None:
-    """Stop keeps the trials and still finalises; resume adds trials to the same study."""
-    run_id = _launch(churn_studio, **ENDLESS)
-    worker = _worker_process(churn_studio, "--once")
-    wait_until(lambda: _trials_done(churn_studio, run_id) >= 3, "three trials")
-    assert request_stop(churn_studio, run_id, actor="tester") == "stopping"
-    assert worker.wait(timeout=HANG_GUARD_SECONDS) == 0
-    stopped = get_run(churn_studio, run_id)
-    assert stopped.status == "stopped" and stopped.leaderboard and stopped.trials_done >= 3
-    resume_run(churn_studio, run_id, actor="tester")
-    worker = _worker_process(churn_studio, "--once")
-    before = stopped.trials_done
-    wait_until(lambda: _trials_done(churn_studio, run_id) >= before + 2, "two more trials")
-    request_stop(churn_studio, run_id, actor="tester")
-    assert worker.wait(timeout=HANG_GUARD_SECONDS) == 0
-    assert get_run(churn_studio, run_id).trials_done >= before + 2
-
-
-@pytest.mark.database
 def test_killed_worker_leaves_a_resumable_run_and_no_lost_trial(churn_studio: Studio) -> None:
     """kill -9 mid-search: the stale heartbeat fails the run; completed trials survive; resume
     finishes it."""
@@ -190,10 +171,10 @@ def test_two_workers_share_one_run(churn_studio: Studio, backend: str) -> None:
 
 
 def test_the_time_budget_ends_the_search(churn_studio: Studio) -> None:
-    """A run with a 15 s budget and no trial limit ends by itself and says the budget ended it.
+    """A run with an 8 s budget and no trial limit ends by itself and says the budget ended it.
     How close to the budget it ends is measured in benchmarks/, not asserted here: a loaded
     machine (seen: 2 cores shared with other suites) makes any bound a flaky test."""
-    run_id = _launch(churn_studio, budget_seconds=15, max_trials=None, families=["linear"])
+    run_id = _launch(churn_studio, budget_seconds=8, max_trials=None, families=["linear"])
     run_worker_once(churn_studio)
     info = get_run(churn_studio, run_id, events=1000)
     assert info.status == "finished"
