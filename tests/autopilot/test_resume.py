@@ -56,7 +56,8 @@ def _same_candidates_kept(studio: Studio, run_id: int, before: dict[int, tuple])
     assert len(names) == len(set(names))
 
 
-@pytest.mark.database
+# On PostgreSQL, tests/test_model_life.py runs the same stop → resume sequence inside a model's
+# whole life; this one looks closer at the rounds, on the embedded store.
 def test_stop_resume_stop_resume_adds_rounds_and_never_rewrites(churn_studio: Studio) -> None:
     """Each session's candidates survive every later one unchanged (id, name, file, checksum),
     out-of-fold files of a stopped run survive a sweep, and the last session finishes."""
