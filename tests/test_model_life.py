@@ -13,6 +13,7 @@ import pytest
 from studio.autopilot.service import AutopilotRequest, launch_run, request_stop, resume_run
 from studio.context import Studio
 from studio.data.versions import add_dataset_version
+from studio.experiments.detail import diagnostics_for, run_detail, stored_views
 from studio.maintenance import referenced_files, sweep_orphans
 from studio.monitor.batches import attach_labels
 from studio.monitor.retrain import challenger_report, start_retrain
@@ -42,6 +43,17 @@ def _candidate_of(studio: Studio, ref: str) -> tuple[int, str, str]:
     return version.run_id, candidate.id, candidate.artifact_sha256
 
 
+def _analysis_is_stored(studio: Studio, run_id: int) -> None:
+    """The worker stored the run's analysis: views and every candidate's diagnostics."""
+    detail = run_detail(studio, run_id)
+    assert detail.analysis.status == "done", detail.analysis.message
+    assert stored_views(studio, detail)["all"]
+    ids = [c.id for c in detail.run.leaderboard]
+    diagnostics = diagnostics_for(studio, ids)
+    assert set(diagnostics) == set(ids)
+    assert all(d["explain"]["importance"] for d in diagnostics.values())
+
+
 def test_a_model_lives_its_whole_life_and_its_history_holds(studio: Studio) -> None:
     frame = churn_like(1_400, seed=3)
     add_dataset_version(studio, frame.to_csv(index=False).encode(), "churn.csv", actor="ana")
@@ -65,6 +77,7 @@ def test_a_model_lives_its_whole_life_and_its_history_holds(studio: Studio) -> N
     resume_run(studio, run_id, actor="ana")
     run_worker_once(studio)
     assert get_run(studio, run_id, events=0).status == "finished"
+    _analysis_is_stored(studio, run_id)
     assert _candidate_of(studio, "life@1") == lineage  # resume added, rewrote nothing
     np.testing.assert_array_equal(_predictions(studio, "life@1", rows), first)
 

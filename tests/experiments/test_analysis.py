@@ -29,13 +29,14 @@ from tests.stores import StoreCopy
 
 
 @pytest.fixture
-def finished(backend: str, prepared: Callable[..., StoreCopy]) -> tuple[Studio, int]:
+def finished(prepared: Callable[..., StoreCopy]) -> tuple[Studio, int]:
     """A finished 10-trial run on churn, analysed by the worker that ran it (a copy)."""
-    copy = prepared("mixed_churn", backend)
+    copy = prepared("mixed_churn")
     return Studio.open(copy.settings), int(copy.info["run_id"])
 
 
-@pytest.mark.database  # the stored analysis is JSON columns
+# On PostgreSQL: every JSON column's round trip is tests/core/test_json_documents.py, and a
+# worker's stored analysis is read back in tests/test_model_life.py.
 def test_worker_stores_trials_views_and_diagnostics(finished: tuple[Studio, int]) -> None:
     """Trials, Optuna views and every candidate's diagnostics are stored once the run ends."""
     studio, run_id = finished
