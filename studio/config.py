@@ -10,6 +10,8 @@ from pathlib import Path
 DEFAULT_MAX_COLUMNS = 2_000
 DEFAULT_MAX_UPLOAD_MB = 2_048
 DEFAULT_WORKER_STALE_SECONDS = 20.0
+DEFAULT_SERVE_MAX_BODY_MB = 20
+DEFAULT_SERVE_REFRESH_SECONDS = 2.0
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,10 @@ class Settings:
     - ``STUDIO_WORKER_STALE_SECONDS`` (default 20): a worker whose last heartbeat is older is
       dead; any live worker then fails its run (resumable). Workers beat every tenth of it, at
       most every 2 s.
+    - ``STUDIO_SERVE_MAX_BODY_MB`` (default 20): the largest request body ``studio serve``
+      reads; a larger one is answered 413.
+    - ``STUDIO_SERVE_REFRESH_SECONDS`` (default 2): how often a serving process checks the
+      store for promotions and rollbacks (a new version is loaded and verified, then swapped in).
     """
 
     home: Path
@@ -43,6 +49,8 @@ class Settings:
     trusted_user_header: str = ""
     trusted_proxy_secret: str = field(default="", repr=False)
     worker_stale_seconds: float = DEFAULT_WORKER_STALE_SECONDS
+    serve_max_body_bytes: int = DEFAULT_SERVE_MAX_BODY_MB * 1024 * 1024
+    serve_refresh_seconds: float = DEFAULT_SERVE_REFRESH_SECONDS
 
     @property
     def is_sqlite(self) -> bool:
@@ -77,5 +85,11 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         trusted_proxy_secret=env.get("STUDIO_TRUSTED_PROXY_SECRET", ""),
         worker_stale_seconds=float(
             env.get("STUDIO_WORKER_STALE_SECONDS") or DEFAULT_WORKER_STALE_SECONDS
+        ),
+        serve_max_body_bytes=int(
+            float(env.get("STUDIO_SERVE_MAX_BODY_MB") or DEFAULT_SERVE_MAX_BODY_MB) * 1024 * 1024
+        ),
+        serve_refresh_seconds=float(
+            env.get("STUDIO_SERVE_REFRESH_SECONDS") or DEFAULT_SERVE_REFRESH_SECONDS
         ),
     )

@@ -22,7 +22,12 @@ class UserError(StudioError):
 
 
 class InvalidInputError(UserError):
-    """An uploaded file or an argument that Studio cannot accept."""
+    """An uploaded file or an argument that Studio cannot accept; ``column`` names the input
+    column at fault when there is one (the endpoint returns it beside the sentence)."""
+
+    def __init__(self, message: str, column: str | None = None) -> None:
+        super().__init__(message)
+        self.column = column
 
 
 class NotFoundError(UserError):

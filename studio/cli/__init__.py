@@ -19,6 +19,7 @@ from studio.cli import (
     monitor_commands,
     report_commands,
     runs_commands,
+    serve_command,
 )
 from studio.config import load_settings
 from studio.context import Studio
@@ -36,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     monitor_commands.register(nouns)
     report_commands.register(nouns)
     app_command.register(nouns)
+    serve_command.register(nouns)
     return parser
 
 

@@ -72,7 +72,8 @@ def _numeric(name: str, column: pd.Series) -> pd.Series:
     if len(bad):
         raise InvalidInputError(
             f"Column '{name}' should hold numbers but has {len(bad):,} value(s) that are not, "
-            f"such as {str(bad.iloc[0])[:40]!r}; fix or blank them and retry."
+            f"such as {str(bad.iloc[0])[:40]!r}; fix or blank them and retry.",
+            column=name,
         )
     return parsed.astype("float64")
 
@@ -97,7 +98,8 @@ def _booleans(name: str, column: pd.Series) -> pd.Series:
     if len(bad):
         raise InvalidInputError(
             f"Column '{name}' should hold true/false values but has {len(bad):,} value(s) "
-            f"that are not, such as {str(bad.iloc[0])[:40]!r}; fix or blank them and retry."
+            f"that are not, such as {str(bad.iloc[0])[:40]!r}; fix or blank them and retry.",
+            column=name,
         )
     return parsed.astype("boolean")
 
@@ -113,7 +115,8 @@ def _dates(name: str, column: pd.Series) -> pd.Series:
     if len(bad):
         raise InvalidInputError(
             f"Column '{name}' should hold dates but has {len(bad):,} value(s) that are not, "
-            f"such as {str(bad.iloc[0])[:40]!r}; use ISO dates like 2026-01-31."
+            f"such as {str(bad.iloc[0])[:40]!r}; use ISO dates like 2026-01-31.",
+            column=name,
         )
     return parsed
 
@@ -130,16 +133,19 @@ def _coerce(name: str, column: pd.Series, spec: dict[str, Any]) -> pd.Series:
     return column.astype("str").where(column.notna())
 
 
-def check_batch(frame: pd.DataFrame, schema: dict[str, Any]) -> CheckedBatch:
-    """Align ``frame`` with ``schema``; refuse missing or unreadable columns with their names."""
+def check_batch(frame: pd.DataFrame, schema: dict[str, Any], source: str = "file") -> CheckedBatch:
+    """Align ``frame`` with ``schema``; refuse missing or unreadable columns with their names
+    (``InvalidInputError`` with ``column`` set; ``source`` names the input in the sentence:
+    "The file lacks …", "The request lacks …")."""
     features = schema["features"]
     names = [f["name"] for f in features]
     missing = [n for n in names if n not in frame.columns]
     if missing:
         shown = ", ".join(f"'{m}'" for m in missing[:10]) + (" …" if len(missing) > 10 else "")
         raise InvalidInputError(
-            f"The file lacks {len(missing)} column(s) the model needs: {shown}; add them "
-            "(values may be empty) and retry."
+            f"The {source} lacks {len(missing)} column(s) the model needs: {shown}; add them "
+            "(values may be empty) and retry.",
+            column=missing[0],
         )
     notices = []
     known = set(names) | set(schema.get("identifiers", [])) | {schema.get("target")}

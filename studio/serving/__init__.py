@@ -1,0 +1,1 @@
+"""``studio serve``: registered models behind a real-time prediction endpoint."""

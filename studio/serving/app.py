@@ -1,0 +1,198 @@
+"""The prediction endpoint: a FastAPI application served by uvicorn (``studio serve``).
+
+Routes (JSON; OpenAPI docs at ``/docs``):
+
+- ``GET /v1/health`` → ``{"status": "ok"}``.
+- ``GET /v1/models`` → ``{"models": [{"name", "production", "staging", "traffic"}]}``.
+- ``GET /v1/models/{ref}`` → the version ``ref`` names, its input columns and an example body.
+- ``POST /v1/models/{ref}/predict`` with ``{"instances": [...]}`` or ``{"dataframe_split":
+  ...}`` → ``{"model", "version", "variant", "request_id", "predictions", "probabilities"}``
+  (probabilities for classifiers, one ``{class: p}`` per row), the same outputs as ``studio
+  predict`` on the same rows (one schema check and one output builder serve both).
+
+Errors are ``{"error": "<one sentence>", "request_id": ...}`` (plus ``"column"`` when one input
+column is at fault): 422 bad body or rows, 404 unknown model, version or route, 413 a body over
+``STUDIO_SERVE_MAX_BODY_MB``, 503 a version whose file fails its checksum or the allow-list,
+403 a refused role, 500 an unexpected failure (logged with its traceback and a reference).
+The serving identity is ``STUDIO_USER``; it needs the ``score`` permission (checked at start).
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+
+from studio.access import require
+from studio.config import load_settings
+from studio.context import Studio
+from studio.errors import (
+    ConflictError,
+    InvalidInputError,
+    NotFoundError,
+    PermissionDeniedError,
+    RefusedModelError,
+    StudioError,
+    UserError,
+)
+from studio.logs import configure_logging, log_failure
+from studio.registry.outputs import output_frame, proba_column
+from studio.registry.schema import check_batch
+from studio.registry.versions import list_models
+from studio.serving.examples import describe
+from studio.serving.payload import SHAPE, read_payload
+from studio.serving.served import Served, ServedModels
+
+log = logging.getLogger(__name__)
+STATUS = (  # the first class an error is an instance of decides its status
+    (RefusedModelError, 503), (NotFoundError, 404), (InvalidInputError, 422),
+    (PermissionDeniedError, 403), (ConflictError, 409), (UserError, 400),
+)  # fmt: skip
+
+
+class BodyTooLargeError(UserError):
+    """A request body over the configured limit (413)."""
+
+
+def create_app(studio: Studio | None = None) -> FastAPI:
+    """The endpoint's application for ``studio`` (default: the store the environment names).
+    Raises ``PermissionDeniedError`` when the serving identity may not score."""
+    studio = studio or Studio.open(load_settings())
+    configure_logging(studio.settings.home)
+    require(studio.settings, studio.settings.user, "score")
+    served = ServedModels(studio)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        served.start(studio.settings.serve_refresh_seconds)
+        yield
+        served.stop()
+
+    app = FastAPI(title="Studio prediction endpoint", version="1", lifespan=lifespan)
+    _routes(app, studio, served)
+    _error_handlers(app)
+    return app
+
+
+def _routes(app: FastAPI, studio: Studio, served: ServedModels) -> None:
+    @app.get("/v1/health")
+    def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/v1/models")
+    def models() -> dict[str, Any]:
+        return {"models": [
+            {"name": m.name, "production": m.production, "staging": list(m.staging),
+             "traffic": None}
+            for m in list_models(studio)
+        ]}  # fmt: skip
+
+    @app.get("/v1/models/{ref}")
+    def model(ref: str) -> dict[str, Any]:
+        return describe(served.get(ref).version)
+
+    @app.post(
+        "/v1/models/{ref}/predict",
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {
+                        "schema": {"type": "object"},
+                        "example": {"instances": [{"column": "value"}]},
+                    }
+                },
+            }
+        },  # fmt: skip
+    )
+    async def predict(ref: str, request: Request) -> JSONResponse:
+        body = await _read_body(request, studio.settings.serve_max_body_bytes)
+        document = await run_in_threadpool(_answer, served.get(ref), body)
+        return JSONResponse(document, headers={"X-Request-ID": document["request_id"]})
+
+
+async def _read_body(request: Request, limit: int) -> bytes:
+    """The body, refused (413) as soon as it is known to exceed ``limit`` bytes."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise BodyTooLargeError(_too_large(limit))
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise BodyTooLargeError(_too_large(limit))
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _too_large(limit: int) -> str:
+    return (
+        f"The request body is over the {limit / 1024 / 1024:.3g} MB limit; send fewer rows per "
+        "request (or raise STUDIO_SERVE_MAX_BODY_MB on the server)."
+    )
+
+
+def _answer(served: Served, body: bytes) -> dict[str, Any]:
+    """Predictions for the rows of ``body`` with the loaded version ``served``."""
+    version = served.version
+    frame = read_payload(body)
+    checked = check_batch(frame, version.input_schema, source="request")
+    outputs = output_frame(served.model, checked.features, version.labels)
+    document: dict[str, Any] = {
+        "model": version.name, "version": version.version, "variant": f"v{version.version}",
+        "request_id": uuid.uuid4().hex, "predictions": outputs["prediction"].tolist(),
+    }  # fmt: skip
+    if version.labels:
+        proba = outputs[[proba_column(label) for label in version.labels]].to_numpy()
+        labels = version.labels
+        document["probabilities"] = [dict(zip(labels, row.tolist(), strict=True)) for row in proba]
+    if checked.notices:
+        document["notices"] = checked.notices
+    return document
+
+
+def _error(status: int, message: str, **extra: Any) -> JSONResponse:
+    request_id = uuid.uuid4().hex
+    content = {"error": message, "request_id": request_id} | extra
+    return JSONResponse(content, status_code=status, headers={"X-Request-ID": request_id})
+
+
+def _error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(StudioError)
+    async def studio_error(_request: Request, exc: StudioError) -> JSONResponse:
+        if isinstance(exc, BodyTooLargeError):
+            return _error(413, str(exc))
+        status = next((code for kind, code in STATUS if isinstance(exc, kind)), None)
+        if status is None:  # a StudioError that is not the user's: an internal failure
+            return _internal(exc)
+        column = getattr(exc, "column", None)
+        return _error(status, str(exc), **({"column": column} if column else {}))
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> JSONResponse:
+        if exc.status_code == 404:
+            return _error(404, f"There is no endpoint {request.url.path}; see /docs.")
+        if exc.status_code == 405:
+            return _error(405, f"{request.method} is not allowed on {request.url.path}.")
+        return _error(exc.status_code, str(exc.detail))
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        return _error(422, f"The request is not what the endpoint expects; send {SHAPE}.")
+
+    @app.exception_handler(Exception)
+    async def unexpected(_request: Request, exc: Exception) -> JSONResponse:
+        return _internal(exc)
+
+
+def _internal(exc: BaseException) -> JSONResponse:
+    ref = log_failure(exc, "studio serve")
+    return _error(500, f"Internal failure (ref {ref}); see the Studio log on the server.")

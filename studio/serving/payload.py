@@ -1,0 +1,89 @@
+"""Request bodies of the prediction endpoint, read into a frame for the schema check.
+
+Two shapes are accepted, the ones applications already send to model servers:
+
+- ``{"instances": [{"column": value, ...}, ...]}`` (TensorFlow Serving, KServe, SageMaker);
+- ``{"dataframe_split": {"columns": [...], "data": [[...], ...]}}`` (MLflow ``models serve``,
+  pandas ``DataFrame.to_dict(orient="split")``).
+
+Anything else is an ``InvalidInputError`` whose sentence says what was wrong and shows the
+shape to send; the endpoint answers it with 422.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pandas as pd
+
+from studio.errors import InvalidInputError
+
+SHAPE = '{"instances": [{"column": value, ...}]}'
+SPLIT_SHAPE = '{"dataframe_split": {"columns": [...], "data": [[...]]}}'
+
+
+def read_payload(body: bytes) -> pd.DataFrame:
+    """The rows of a request ``body`` (JSON bytes) as a frame, one column per field.
+
+    Raises ``InvalidInputError`` for a body that is empty, not JSON, not one of the two
+    shapes, holds no rows, or has a row that is not an object (``instances``) or not as long
+    as ``columns`` (``dataframe_split``)."""
+    if not body.strip():
+        raise InvalidInputError(f"The request has no body; send JSON such as {SHAPE}.")
+    try:
+        document = json.loads(body)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InvalidInputError(
+            f"The request body is not JSON ({_reason(exc)}); send JSON such as {SHAPE}."
+        ) from None
+    if isinstance(document, dict) and "instances" in document:
+        return _instances(document["instances"])
+    if isinstance(document, dict) and "dataframe_split" in document:
+        return _split(document["dataframe_split"])
+    raise InvalidInputError(
+        f"The request body has neither 'instances' nor 'dataframe_split'; send {SHAPE} or "
+        f"{SPLIT_SHAPE}."
+    )
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, json.JSONDecodeError):
+        return f"{exc.msg} at character {exc.pos}"
+    return "it is not UTF-8 text"
+
+
+def _instances(rows: Any) -> pd.DataFrame:
+    if not isinstance(rows, list) or not rows:
+        raise InvalidInputError(
+            f"'instances' must be a non-empty list of rows, one object per row: {SHAPE}."
+        )
+    for number, row in enumerate(rows):
+        if not isinstance(row, dict):
+            raise InvalidInputError(
+                f"Row {number} of 'instances' is not an object of column names to values; "
+                f"send {SHAPE}."
+            )
+    return pd.DataFrame.from_records(rows)
+
+
+def _split(split: Any) -> pd.DataFrame:
+    if not isinstance(split, dict) or not isinstance(split.get("columns"), list):
+        raise InvalidInputError(
+            f"'dataframe_split' must hold 'columns' and 'data': {SPLIT_SHAPE}."
+        )
+    columns, data = split["columns"], split.get("data")
+    if not isinstance(data, list) or not data:
+        raise InvalidInputError(
+            f"'dataframe_split' has no rows: 'data' must be a non-empty list of lists "
+            f"({SPLIT_SHAPE})."
+        )
+    for number, row in enumerate(data):
+        if not isinstance(row, list) or len(row) != len(columns):
+            raise InvalidInputError(
+                f"Row {number} of 'dataframe_split.data' does not hold one value per column "
+                f"({len(columns)} columns)."
+            )
+    if len(set(map(str, columns))) != len(columns):
+        raise InvalidInputError("'dataframe_split.columns' names a column twice.")
+    return pd.DataFrame(data, columns=[str(c) for c in columns])

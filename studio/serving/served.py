@@ -1,0 +1,105 @@
+"""The model versions a serving process answers with, kept loaded and kept current.
+
+A request names a model by reference (``churn``, ``churn@staging``, ``churn@3``). The first
+request for a reference resolves it in the store and loads the version through the checksum +
+skops allow-list path; later requests use the loaded model without touching the store. A
+background thread re-resolves every reference in use every ``STUDIO_SERVE_REFRESH_SECONDS``
+(default 2 s): when a promotion or a rollback makes a reference name another version, that
+version is loaded and verified off the request path, then swapped in with one assignment, so
+no request waits for a load or fails during the swap (the hot swap of SageMaker's endpoint
+updates and KServe's canaries). A newly named version whose file is refused keeps the old
+version serving and is logged; the refusal reaches clients only when nothing was loaded yet.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from studio.context import Studio
+from studio.errors import NotFoundError, RefusedModelError
+from studio.modelio import load_version_model
+from studio.registry.versions import VersionInfo, get_version
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, eq=False)
+class Served:
+    """A loaded version: what the registry says of it and the model itself."""
+
+    version: VersionInfo
+    model: Any
+
+
+class ServedModels:
+    """References → loaded versions for one serving process (thread-safe)."""
+
+    def __init__(self, studio: Studio) -> None:
+        self._studio = studio
+        self._lock = threading.Lock()
+        self._routes: dict[str, Served] = {}
+        self._loaded: dict[int, Any] = {}
+        self._stopping = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def get(self, ref: str) -> Served:
+        """The version ``ref`` names now. Raises ``NotFoundError`` (no such model, version or
+        stage) and ``RefusedModelError`` (its file fails the checksum or the allow-list)."""
+        served = self._routes.get(ref)
+        if served is None:
+            served = self._resolve(ref)
+            with self._lock:
+                self._routes[ref] = served
+        return served
+
+    def _resolve(self, ref: str) -> Served:
+        version = get_version(self._studio, ref)
+        model = self._loaded.get(version.id)
+        if model is None:
+            model = load_version_model(self._studio.artifacts, version)
+            with self._lock:
+                self._loaded[version.id] = model
+        return Served(version, model)
+
+    def refresh(self) -> None:
+        """Re-resolve every reference in use; swap in the versions they name now. A reference
+        that names nothing any more (its stage emptied, its model deleted) is dropped, so its
+        next request answers 404."""
+        for ref in list(self._routes):
+            try:
+                fresh = self._resolve(ref)
+            except NotFoundError:
+                with self._lock:
+                    self._routes.pop(ref, None)
+                continue
+            except RefusedModelError as exc:
+                log.error("serving %s: kept the loaded version; the new one was refused: %s",
+                          ref, exc)  # fmt: skip
+                continue
+            with self._lock:
+                self._routes[ref] = fresh
+        with self._lock:
+            used = {served.version.id for served in self._routes.values()}
+            self._loaded = {key: m for key, m in self._loaded.items() if key in used}
+
+    def start(self, every: float) -> None:
+        """Refresh every ``every`` seconds in a daemon thread until :meth:`stop`."""
+        self._thread = threading.Thread(target=self._loop, args=(every,), daemon=True,
+                                        name="studio-serve-refresh")  # fmt: skip
+        self._thread.start()
+
+    def _loop(self, every: float) -> None:
+        while not self._stopping.wait(every):
+            try:
+                self.refresh()
+            except Exception:  # the store may be unreachable for a while: keep serving
+                log.exception("serving: the refresh from the store failed; retrying")
+
+    def stop(self) -> None:
+        """End the refresh thread."""
+        self._stopping.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
