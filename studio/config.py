@@ -12,6 +12,7 @@ DEFAULT_MAX_UPLOAD_MB = 2_048
 DEFAULT_WORKER_STALE_SECONDS = 20.0
 DEFAULT_SERVE_MAX_BODY_MB = 20
 DEFAULT_SERVE_REFRESH_SECONDS = 2.0
+DEFAULT_SERVE_LOG_SECONDS = 60.0
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,9 @@ class Settings:
       reads; a larger one is answered 413.
     - ``STUDIO_SERVE_REFRESH_SECONDS`` (default 2): how often a serving process checks the
       store for promotions and rollbacks (a new version is loaded and verified, then swapped in).
+    - ``STUDIO_SERVE_LOG_SECONDS`` (default 60) and ``STUDIO_SERVE_LOG_RATE`` (default 1: every
+      request): how often the endpoint writes the requests it answered as logged batches for
+      Monitor, and which share of requests it logs.
     """
 
     home: Path
@@ -51,6 +55,8 @@ class Settings:
     worker_stale_seconds: float = DEFAULT_WORKER_STALE_SECONDS
     serve_max_body_bytes: int = DEFAULT_SERVE_MAX_BODY_MB * 1024 * 1024
     serve_refresh_seconds: float = DEFAULT_SERVE_REFRESH_SECONDS
+    serve_log_seconds: float = DEFAULT_SERVE_LOG_SECONDS
+    serve_log_rate: float = 1.0
 
     @property
     def is_sqlite(self) -> bool:
@@ -92,4 +98,6 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         serve_refresh_seconds=float(
             env.get("STUDIO_SERVE_REFRESH_SECONDS") or DEFAULT_SERVE_REFRESH_SECONDS
         ),
+        serve_log_seconds=float(env.get("STUDIO_SERVE_LOG_SECONDS") or DEFAULT_SERVE_LOG_SECONDS),
+        serve_log_rate=min(1.0, max(0.0, float(env.get("STUDIO_SERVE_LOG_RATE") or 1.0))),
     )

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from studio.cli import traffic_commands
 from studio.cli.output import command, emit
 from studio.context import Studio
 from studio.errors import InvalidInputError
@@ -188,6 +189,7 @@ def register(nouns: Any) -> None:
     card.add_argument("version", type=int)
     for flag in ("--description", "--intended-use", "--limitations"):
         card.add_argument(flag)
+    traffic_commands.register(models)
     predict = command(nouns, "predict", _predict, "score a file with a registered model")
     predict.add_argument("model", help="NAME (production), NAME@staging, NAME@production, NAME@N")
     predict.add_argument("path")

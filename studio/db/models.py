@@ -308,6 +308,19 @@ class ModelEvent(SQLModel, table=True):
     comment: str = Field(default="", max_length=2000)
 
 
+# How the endpoint splits a model's live traffic: version → share (the shares sum to 1), and an
+# optional shadow version that scores the same requests off the response path. No row: every
+# request goes to production. Every change is a "traffic" ModelEvent.
+class ModelTraffic(SQLModel, table=True):
+    __tablename__ = "model_traffic"
+
+    model_name: str = Field(max_length=100, primary_key=True)
+    split: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    shadow: int | None = None
+    updated_at: datetime = Field(default_factory=utcnow)
+    updated_by: str = Field(max_length=200)
+
+
 # A batch scored by a model version, kept (a sample of inputs and outputs) for monitoring.
 class ScoredBatch(SQLModel, table=True):
     __tablename__ = "scored_batch"

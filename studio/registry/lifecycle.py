@@ -20,7 +20,7 @@ from studio.access import require
 from studio.activity import record_event
 from studio.context import Studio
 from studio.db import session_scope
-from studio.db.models import ModelEvent, ModelVersion, RegisteredModel
+from studio.db.models import ModelEvent, ModelTraffic, ModelVersion, RegisteredModel
 from studio.errors import ConflictError, InvalidInputError, NotFoundError
 from studio.registry.versions import STAGES, VersionInfo, find_version, to_info
 
@@ -89,6 +89,12 @@ def _transaction(studio: Studio, name: str, version: int | str, change) -> Versi
         raise
 
 
+def _takes_traffic(session: Session, row: ModelVersion) -> bool:
+    traffic = session.get(ModelTraffic, row.model_name)
+    named = {int(v) for v in (traffic.split or {})} | {traffic.shadow} if traffic else set()
+    return row.version in named
+
+
 def decide(
     studio: Studio, name: str, version: int | str, approve: bool, comment: str, actor: str
 ) -> VersionInfo:
@@ -104,6 +110,11 @@ def decide(
             raise ConflictError(
                 f"{row.model_name} v{row.version} is in production; promote another version "
                 "or archive it before rejecting it."
+            )
+        if not approve and _takes_traffic(session, row):
+            raise ConflictError(
+                f"{row.model_name} v{row.version} takes live traffic; change the split first "
+                "(studio models traffic) and then reject it."
             )
         _event(session, row, actor, ("approval", row.approval, wanted), text)
         row.approval = wanted

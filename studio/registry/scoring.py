@@ -81,7 +81,7 @@ def score_frame(
     kept = pd.concat([checked.identifiers, _keys(frame, version)], axis=1)
     kept = kept.drop(columns=list(outputs.columns), errors="ignore")
     logged = pd.concat([kept, checked.features], axis=1)
-    batch_id = _log(studio, version, logged, outputs, source_name, actor, checked.unseen)
+    batch_id = log_batch(studio, version, logged, outputs, source_name, actor, checked.unseen)
     notices = list(checked.notices)
     if len(kept.columns):
         notices.append(
@@ -101,7 +101,7 @@ def _keys(frame: pd.DataFrame, version: VersionInfo) -> pd.DataFrame:
     return frame[keys]
 
 
-def _log(
+def log_batch(
     studio: Studio,
     version: VersionInfo,
     inputs: pd.DataFrame,
@@ -109,8 +109,10 @@ def _log(
     source_name: str,
     actor: str,
     unseen: dict[str, int],
+    extra: dict | None = None,
 ) -> int:
-    """Store a sample of the scored rows (identifiers, features, outputs) and its summary."""
+    """Store a sample of the scored rows (identifiers, features, outputs) and its summary (plus
+    ``extra`` keys, such as the endpoint's latencies) as a ``ScoredBatch``; returns its id."""
     rows = len(inputs)
     keep = inputs.index
     if rows > LOGGED_ROWS:
@@ -125,10 +127,14 @@ def _log(
     relative = f"batches/{version.id}/{uuid.uuid4().hex}.parquet"
     stored = studio.artifacts.write(relative, lambda p: p.write_bytes(content))
     identifiers = [c for c in sample_inputs.columns if c not in features]
-    summary = frame_summary(sample_features, sample_outputs) | {
-        "unseen": unseen,
-        "identifiers": identifiers,
-    }
+    summary = (
+        frame_summary(sample_features, sample_outputs)
+        | {
+            "unseen": unseen,
+            "identifiers": identifiers,
+        }
+        | (extra or {})
+    )
     try:
         with session_scope(studio.engine) as session:
             batch = ScoredBatch(

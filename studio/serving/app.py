@@ -8,7 +8,12 @@ Routes (JSON; OpenAPI docs at ``/docs``):
 - ``POST /v1/models/{ref}/predict`` with ``{"instances": [...]}`` or ``{"dataframe_split":
   ...}`` → ``{"model", "version", "variant", "request_id", "predictions", "probabilities"}``
   (probabilities for classifiers, one ``{class: p}`` per row), the same outputs as ``studio
-  predict`` on the same rows (one schema check and one output builder serve both).
+  predict`` on the same rows (one schema check and one output builder serve both). A bare
+  model name follows the model's traffic split (``studio.registry.traffic``), sticky by the
+  ``X-Studio-Key`` header, and its shadow version scores the same rows after the response.
+  Answered rows (and the shadow's) are logged for Monitor off the response path
+  (``studio.serving.live_log``); a row's id there is the request id (``-i`` for row i of a
+  request of several rows).
 
 Errors are ``{"error": "<one sentence>", "request_id": ...}`` (plus ``"column"`` when one input
 column is at fault): 422 bad body or rows, 404 unknown model, version or route, 413 a body over
@@ -20,12 +25,15 @@ The serving identity is ``STUDIO_USER``; it needs the ``score`` permission (chec
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from typing import Any
 
-from fastapi import FastAPI, Request
+import pandas as pd
+from fastapi import BackgroundTasks, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
@@ -46,12 +54,15 @@ from studio.errors import (
 from studio.logs import configure_logging, log_failure
 from studio.registry.outputs import output_frame, proba_column
 from studio.registry.schema import check_batch
+from studio.registry.traffic import get_traffic
 from studio.registry.versions import list_models
 from studio.serving.examples import describe
+from studio.serving.live_log import LiveLog
 from studio.serving.payload import SHAPE, read_payload
 from studio.serving.served import Served, ServedModels
 
 log = logging.getLogger(__name__)
+KEY_HEADER = "X-Studio-Key"  # the sticky assignment key of an A/B split
 STATUS = (  # the first class an error is an instance of decides its status
     (RefusedModelError, 503), (NotFoundError, 404), (InvalidInputError, 422),
     (PermissionDeniedError, 403), (ConflictError, 409), (UserError, 400),
@@ -69,31 +80,39 @@ def create_app(studio: Studio | None = None) -> FastAPI:
     configure_logging(studio.settings.home)
     require(studio.settings, studio.settings.user, "score")
     served = ServedModels(studio)
+    settings = studio.settings
+    live = LiveLog(studio, settings.serve_log_seconds, settings.serve_log_rate)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        served.start(studio.settings.serve_refresh_seconds)
+        served.start(settings.serve_refresh_seconds)
+        live.start()
         yield
         served.stop()
+        live.stop()
 
     app = FastAPI(title="Studio prediction endpoint", version="1", lifespan=lifespan)
-    _routes(app, studio, served)
+    _routes(app, studio, served, live)
     _error_handlers(app)
     return app
 
 
-def _routes(app: FastAPI, studio: Studio, served: ServedModels) -> None:
+def _routes(app: FastAPI, studio: Studio, served: ServedModels, live: LiveLog) -> None:
     @app.get("/v1/health")
     def health() -> dict[str, str]:
         return {"status": "ok"}
 
     @app.get("/v1/models")
     def models() -> dict[str, Any]:
-        return {"models": [
-            {"name": m.name, "production": m.production, "staging": list(m.staging),
-             "traffic": None}
-            for m in list_models(studio)
-        ]}  # fmt: skip
+        listed = []
+        for m in list_models(studio):
+            traffic = get_traffic(studio, m.name)
+            listed.append({
+                "name": m.name, "production": m.production, "staging": list(m.staging),
+                "traffic": None if traffic is None else {
+                    "split": traffic.to_json()["split"], "shadow": traffic.shadow},
+            })  # fmt: skip
+        return {"models": listed}
 
     @app.get("/v1/models/{ref}")
     def model(ref: str) -> dict[str, Any]:
@@ -113,9 +132,15 @@ def _routes(app: FastAPI, studio: Studio, served: ServedModels) -> None:
             }
         },  # fmt: skip
     )
-    async def predict(ref: str, request: Request) -> JSONResponse:
+    async def predict(ref: str, request: Request, background: BackgroundTasks) -> JSONResponse:
+        started = time.perf_counter()
         body = await _read_body(request, studio.settings.serve_max_body_bytes)
-        document = await run_in_threadpool(_answer, served.get(ref), body)
+        key = request.headers.get(KEY_HEADER) or uuid.uuid4().hex
+        primary, shadow = served.pick(ref, key)
+        document, scored = await run_in_threadpool(_answer, primary, body)
+        live.add(primary.version, scored.inputs, scored.outputs, _ms(started))
+        if shadow is not None:
+            background.add_task(_shadow, shadow, scored, live)
         return JSONResponse(document, headers={"X-Request-ID": document["request_id"]})
 
 
@@ -140,15 +165,35 @@ def _too_large(limit: int) -> str:
     )
 
 
-def _answer(served: Served, body: bytes) -> dict[str, Any]:
+@dataclass(frozen=True, eq=False)
+class Scored:
+    """One request's rows as the log keeps them (request ids, identifiers, features), the
+    checked features alone (for a shadow), and the outputs."""
+
+    inputs: pd.DataFrame
+    features: pd.DataFrame
+    outputs: pd.DataFrame
+
+
+def _ms(started: float) -> float:
+    return (time.perf_counter() - started) * 1000
+
+
+def _row_ids(request_id: str, rows: int) -> list[str]:
+    """The id each logged row is joined on: the request id, with ``-i`` when several rows."""
+    return [request_id] if rows == 1 else [f"{request_id}-{i}" for i in range(rows)]
+
+
+def _answer(served: Served, body: bytes) -> tuple[dict[str, Any], Scored]:
     """Predictions for the rows of ``body`` with the loaded version ``served``."""
     version = served.version
     frame = read_payload(body)
     checked = check_batch(frame, version.input_schema, source="request")
     outputs = output_frame(served.model, checked.features, version.labels)
+    request_id = uuid.uuid4().hex
     document: dict[str, Any] = {
         "model": version.name, "version": version.version, "variant": f"v{version.version}",
-        "request_id": uuid.uuid4().hex, "predictions": outputs["prediction"].tolist(),
+        "request_id": request_id, "predictions": outputs["prediction"].tolist(),
     }  # fmt: skip
     if version.labels:
         proba = outputs[[proba_column(label) for label in version.labels]].to_numpy()
@@ -156,7 +201,21 @@ def _answer(served: Served, body: bytes) -> dict[str, Any]:
         document["probabilities"] = [dict(zip(labels, row.tolist(), strict=True)) for row in proba]
     if checked.notices:
         document["notices"] = checked.notices
-    return document
+    ids = pd.DataFrame({"request_id": _row_ids(request_id, len(frame))}, index=frame.index)
+    inputs = pd.concat([ids, checked.identifiers, checked.features], axis=1)
+    return document, Scored(inputs, checked.features, outputs)
+
+
+def _shadow(shadow: Served, scored: Scored, live: LiveLog) -> None:
+    """Score a request's rows with the shadow version and log its answers (after the
+    response was sent; a failure is logged, never seen by the caller)."""
+    started = time.perf_counter()
+    try:
+        outputs = output_frame(shadow.model, scored.features, shadow.version.labels)
+    except Exception:
+        log.exception("serving: the shadow %s failed on a request", shadow.version.ref)
+        return
+    live.add(shadow.version, scored.inputs, outputs, _ms(started), source="shadow")
 
 
 def _error(status: int, message: str, **extra: Any) -> JSONResponse:

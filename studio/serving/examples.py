@@ -17,7 +17,9 @@ def _typical(name: str, spec: dict[str, Any], summaries: dict[str, Any]) -> Any:
         return True
     if "quantiles" in summary:
         middle = summary["quantiles"][len(summary["quantiles"]) // 2]
-        return int(middle) if spec.get("dtype", "").startswith(("int", "uint")) else middle
+        if spec.get("dtype", "").startswith(("int", "uint")):
+            return int(middle)
+        return float(f"{middle:.4g}")  # a readable example: 23.74, not 23.744999999999997
     if "top" in summary and summary["top"]:
         return next(iter(summary["top"]))
     if "min" in summary:

@@ -21,7 +21,8 @@ from typing import Any
 from studio.context import Studio
 from studio.errors import NotFoundError, RefusedModelError
 from studio.modelio import load_version_model
-from studio.registry.versions import VersionInfo, get_version
+from studio.registry.traffic import Traffic, choose_version, get_traffic
+from studio.registry.versions import VersionInfo, get_version, parse_ref
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +43,7 @@ class ServedModels:
         self._lock = threading.Lock()
         self._routes: dict[str, Served] = {}
         self._loaded: dict[int, Any] = {}
+        self._traffic: dict[str, Traffic | None] = {}
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -54,6 +56,28 @@ class ServedModels:
             with self._lock:
                 self._routes[ref] = served
         return served
+
+    def pick(self, ref: str, key: str) -> tuple[Served, Served | None]:
+        """The version answering a request for ``ref`` with assignment key ``key``, and the
+        shadow version that also scores it (or None). A bare model name follows the model's
+        traffic split (sticky by ``key``) and shadow; ``NAME@...`` names one version."""
+        name, which = parse_ref(ref)
+        if which is not None:
+            return self.get(ref), None
+        if name not in self._traffic:
+            self._traffic[name] = get_traffic(self._studio, name)
+        traffic = self._traffic[name]
+        if traffic is None:
+            return self.get(ref), None
+        primary = self.get(f"{name}@{choose_version(traffic, key)}") if traffic.split else None
+        shadow = None
+        if traffic.shadow is not None:
+            try:
+                shadow = self.get(f"{name}@{traffic.shadow}")
+            except (NotFoundError, RefusedModelError) as exc:  # a shadow never fails a request
+                log.error("serving %s: the shadow v%s is not loaded: %s", name,
+                          traffic.shadow, exc)  # fmt: skip
+        return primary or self.get(ref), shadow
 
     def _resolve(self, ref: str) -> Served:
         version = get_version(self._studio, ref)
@@ -81,6 +105,8 @@ class ServedModels:
                 continue
             with self._lock:
                 self._routes[ref] = fresh
+        for name in list(self._traffic):
+            self._traffic[name] = get_traffic(self._studio, name)
         with self._lock:
             used = {served.version.id for served in self._routes.values()}
             self._loaded = {key: m for key, m in self._loaded.items() if key in used}

@@ -1,0 +1,50 @@
+"""`studio models traffic`: show or change how the endpoint splits a model's live requests."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from studio.cli.output import command, emit
+from studio.context import Studio
+from studio.errors import InvalidInputError
+
+ABOUT = "show or set the endpoint's split of a model's requests (approvers)"
+
+
+def _show(name: str, traffic: Any) -> tuple[dict[str, Any], str]:
+    if traffic is None:
+        return {"model": name, "split": {}, "shadow": None}, "production only"
+    return traffic.to_json(), traffic.summary()
+
+
+def _traffic(studio: Studio, args: argparse.Namespace) -> int:
+    from studio.registry.traffic import get_traffic, parse_split, set_traffic
+
+    if not (args.clear or args.split is not None or args.shadow is not None):
+        document, summary = _show(args.model, get_traffic(studio, args.model))
+        emit(args, document, f"{args.model}: {summary}")
+        return 0
+    if args.clear and (args.split is not None or args.shadow is not None):
+        raise InvalidInputError("--clear goes back to production only; give it alone.")
+    if not args.comment:
+        raise InvalidInputError("Say why with --comment; it is kept in the model's history.")
+    split = parse_split(args.split) if args.split is not None else None
+    traffic = set_traffic(
+        studio, args.model, split, args.shadow, args.comment, studio.settings.user
+    )
+    document, summary = _show(args.model, traffic)
+    emit(args, document, f"{args.model} traffic is now: {summary}.")
+    return 0
+
+
+def register(models: Any) -> None:
+    """Add `studio models traffic` to the ``models`` sub-commands."""
+    traffic = command(models, "traffic", _traffic, ABOUT)
+    traffic.add_argument("model")
+    traffic.add_argument("--split", help="VERSION=WEIGHT[,VERSION=WEIGHT...], e.g. 1=90,2=10")
+    traffic.add_argument(
+        "--shadow", type=int, help="a version that scores the same requests off the response path"
+    )
+    traffic.add_argument("--clear", action="store_true", help="every request to production")
+    traffic.add_argument("--comment")

@@ -1,0 +1,118 @@
+"""A/B splits and shadows of a model's live traffic: the rules (approvers, approved versions,
+an audit event), sticky assignment, and live requests logged for Monitor."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from studio.config import load_settings
+from studio.context import Studio
+from studio.errors import InvalidInputError
+from studio.monitor.batches import attach_labels, list_batches
+from studio.registry.lifecycle import decide
+from studio.registry.register import register_candidate
+from studio.registry.traffic import Traffic, choose_version, parse_split
+from tests.cli import run
+from tests.serving.endpoint import call, serving
+from tests.serving.test_endpoint import _rows
+from tests.stores import StoreCopy
+
+
+@pytest.fixture
+def three_versions(prepared: Callable[..., StoreCopy]) -> StoreCopy:
+    """'churn' v1 in production, v2 approved, v3 registered (pending)."""
+    copy = prepared("shipped_churn")
+    studio = Studio.open(copy.settings)
+    for _ in (2, 3):
+        register_candidate(studio, 1, "churn", "ana")
+    decide(studio, "churn", 2, True, "checked", "bob")
+    return copy
+
+
+def test_assignment_is_sticky_and_proportional() -> None:
+    traffic = Traffic("churn", {1: 0.7, 2: 0.3}, None)
+    keys = [f"customer-{i}" for i in range(2_000)]
+    chosen = [choose_version(traffic, key) for key in keys]
+    assert chosen == [choose_version(traffic, key) for key in keys]  # 100% sticky
+    assert abs(Counter(chosen)[2] / len(keys) - 0.3) <= 0.03
+    assert parse_split("1=90, v2=10") == {1: 0.9, 2: 0.1}
+    for bad in ("", "1=90,1=10", "1=0", "one=1", "1=90,2"):
+        with pytest.raises(InvalidInputError):
+            parse_split(bad)
+
+
+def test_traffic_rules_and_history(three_versions: StoreCopy, tmp_path: Path) -> None:
+    roles = tmp_path / "roles.toml"
+    roles.write_text('default = ["viewer"]\n[users]\nana = ["analyst"]\nbob = ["approver"]\n')
+    env = {"STUDIO_ROLES_FILE": str(roles)}
+    refused = run("models", "traffic", "churn", "--split", "1=90,2=10", "--comment", "ab",
+                  env=three_versions.env("ana") | env)  # fmt: skip
+    assert refused.returncode == 2 and "error: " in refused.stderr
+    bob = three_versions.env("bob") | env
+    pending = run("models", "traffic", "churn", "--split", "1=90,3=10", "--comment", "ab", env=bob)
+    assert pending.returncode == 2 and "only an approved version takes traffic" in pending.stderr
+    assert run("models", "traffic", "churn", "--split", "1=90,2=10", env=bob).returncode == 2
+    done = run("models", "traffic", "churn", "--split", "1=90,2=10", "--shadow", "3",
+               "--comment", "try v2 on 10%", "--json", env=bob)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    reject = run("models", "reject", "churn", "2", "--comment", "no", env=bob)
+    assert reject.returncode == 2 and "takes live traffic" in reject.stderr
+    cleared = run("models", "traffic", "churn", "--clear", "--comment", "done", env=bob)
+    assert cleared.returncode == 0
+    shown = run("models", "traffic", "churn", env=bob)
+    assert shown.stdout.strip() == "churn: production only"
+    history = run("models", "history", "churn", "--json", env=bob).stdout
+    assert '"action": "traffic"' in history and "try v2 on 10%" in history
+
+
+def test_split_shadow_and_live_batches_reach_monitor(
+    three_versions: StoreCopy, tmp_path: Path
+) -> None:
+    # No periodic write during the test: the server writes what it gathered when it stops.
+    env = three_versions.env("bob") | {"STUDIO_SERVE_LOG_SECONDS": "3600"}
+    assert run("models", "traffic", "churn", "--split", "1=50,2=50", "--shadow", "3",
+               "--comment", "A/B", env=env).returncode == 0  # fmt: skip
+    rows = _rows(tmp_path)[1]
+    studio = Studio.open(load_settings(env))
+    traffic = Traffic("churn", {1: 0.5, 2: 0.5}, 3)
+    answers = {}
+    with serving(env) as url:
+        for i, key in enumerate(f"k{n}" for n in range(80)):
+            body = {"instances": [rows[i % len(rows)]]}
+            first = _keyed(f"{url}/v1/models/churn/predict", body, key)
+            again = _keyed(f"{url}/v1/models/churn/predict", body, key)
+            assert first["version"] == again["version"] == choose_version(traffic, key)
+            answers[first["request_id"]] = first
+        pinned = call(f"{url}/v1/models/churn@production/predict", {"instances": rows[:1]})[1]
+        assert pinned["version"] == 1  # a pinned reference ignores the split
+        assert _logged(studio) == {}  # nothing written on the response path
+    assert _logged(studio) == {"live": 161, "shadow": 160}  # written at the server's stop
+    batches = list_batches(studio, "churn")
+    assert {b.version for b in batches if "live" in b.source} == {1, 2}
+    assert {b.version for b in batches if "shadow" in b.source} == {3}
+    v1 = next(b for b in batches if b.version == 1)
+    labels = pd.DataFrame({"request_id": list(answers), "churn": ["Yes", "No"] * 40})
+    result = attach_labels(studio, v1.id, labels, "request_id", "bob")
+    assert result.matched == sum(1 for a in answers.values() if a["version"] == 1) > 0
+
+
+def _keyed(url: str, body: dict, key: str) -> dict:
+    import json
+    import urllib.request
+
+    request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
+                                     headers={"X-Studio-Key": key})  # fmt: skip
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return json.loads(response.read())
+
+
+def _logged(studio: Studio) -> dict[str, int]:
+    rows = Counter()
+    for batch in list_batches(studio, "churn"):
+        rows["shadow" if "shadow" in batch.source else "live"] += batch.rows
+    return dict(rows)
