@@ -41,6 +41,8 @@ class Settings:
     - ``STUDIO_SERVE_LOG_SECONDS`` (default 60) and ``STUDIO_SERVE_LOG_RATE`` (default 1: every
       request): how often the endpoint writes the requests it answered as logged batches for
       Monitor, and which share of requests it logs.
+    - ``STUDIO_SERVE_URL`` (default ``http://127.0.0.1:8000``): the endpoint's address as
+      applications reach it, shown on the Models page with a ready-to-copy request.
     """
 
     home: Path
@@ -57,6 +59,7 @@ class Settings:
     serve_refresh_seconds: float = DEFAULT_SERVE_REFRESH_SECONDS
     serve_log_seconds: float = DEFAULT_SERVE_LOG_SECONDS
     serve_log_rate: float = 1.0
+    serve_url: str = "http://127.0.0.1:8000"
 
     @property
     def is_sqlite(self) -> bool:
@@ -100,4 +103,5 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         ),
         serve_log_seconds=float(env.get("STUDIO_SERVE_LOG_SECONDS") or DEFAULT_SERVE_LOG_SECONDS),
         serve_log_rate=min(1.0, max(0.0, float(env.get("STUDIO_SERVE_LOG_RATE") or 1.0))),
+        serve_url=(env.get("STUDIO_SERVE_URL") or "http://127.0.0.1:8000").rstrip("/"),
     )

@@ -22,8 +22,17 @@ def _traffic(studio: Studio, args: argparse.Namespace) -> int:
     from studio.registry.traffic import get_traffic, parse_split, set_traffic
 
     if not (args.clear or args.split is not None or args.shadow is not None):
+        from studio.serving.stats import variant_stats
+
         document, summary = _show(args.model, get_traffic(studio, args.model))
-        emit(args, document, f"{args.model}: {summary}")
+        stats = variant_stats(studio, args.model)
+        lines = [
+            f"  v{s.version} {s.source:<6} {s.requests:>8,} requests {s.rows:>9,} rows  "
+            f"p50 {s.latency_ms_p50:.1f} ms  p99 ≤ {s.latency_ms_p99:.1f} ms"
+            for s in stats
+        ]
+        document["variants"] = [s.to_json() for s in stats]
+        emit(args, document, "\n".join([f"{args.model}: {summary}", *lines]))
         return 0
     if args.clear and (args.split is not None or args.shadow is not None):
         raise InvalidInputError("--clear goes back to production only; give it alone.")

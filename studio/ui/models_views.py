@@ -16,6 +16,7 @@ from studio.registry.versions import VersionInfo, history, list_models, list_ver
 from studio.tracking import get_run
 from studio.ui.identity import current_user
 from studio.ui.model_card_views import render_card, render_compare_versions
+from studio.ui.serving_views import render_serving
 from studio.ui.shell import error_boundary
 
 
@@ -138,13 +139,15 @@ def render_model(studio: Studio, name: str) -> None:
     _versions_table(versions)
     selected = _selected(versions)
     _actions(studio, selected)
-    tabs = st.tabs(["Model card", "History", "Compare versions"])
+    tabs = st.tabs(["Model card", "History", "Compare versions", "Serving"])
     with tabs[0]:
         render_card(studio, selected)
     with tabs[1]:
         _history(studio, name)
     with tabs[2]:
         render_compare_versions(versions)
+    with tabs[3]:
+        render_serving(studio, versions)
 
 
 def _versions_table(versions: list[VersionInfo]) -> None:
@@ -224,6 +227,8 @@ def _history(studio: Studio, name: str) -> None:
             "stage": "stage",
             "registered": "registered",
             "card": "card edited",
+            "traffic": "traffic",
         }.get(e.action, e.action)
-        line = f"**{e.at:%Y-%m-%d %H:%M}** · {md(e.actor)} · v{e.version} · {label} {change}"
+        which = f" · v{e.version}" if e.version is not None else ""
+        line = f"**{e.at:%Y-%m-%d %H:%M}** · {md(e.actor)}{which} · {label} {change}"
         st.markdown(line + (f"  \n> {md(e.comment)}" if e.comment else ""))

@@ -119,6 +119,13 @@ def _approve_and_promote(page: Page, app_url: str) -> None:
     page.locator('[data-testid="stDataFrame"] canvas').first.wait_for()
     _assert_no_exception(page)
     screenshot(page, "registry-model")
+    page.get_by_role("tab", name="Serving").click()
+    wait_idle(page, after_action=True)
+    serving = page.get_by_role("tabpanel", name="Serving")
+    assert f"/v1/models/{MODEL}/predict" in serving.get_by_test_id("stCode").inner_text()
+    serving.get_by_role("button", name="Apply split").wait_for()
+    _assert_no_exception(page)
+    screenshot(page, "registry-serving")
 
 
 def _score(page: Page, app_url: str, upload: Path, tmp_path: Path) -> None:

@@ -1,0 +1,100 @@
+"""The Models page's Serving tab: how an application calls the model, how its live requests
+are split between versions (approvers change it), and what each version answered."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import streamlit as st
+
+from studio.access import can
+from studio.context import Studio
+from studio.registry.traffic import Traffic, get_traffic, set_traffic
+from studio.registry.versions import VersionInfo
+from studio.serving.examples import example_row
+from studio.serving.stats import variant_stats
+from studio.ui.identity import current_user
+from studio.ui.shell import error_boundary
+
+
+def curl_example(base: str, version: VersionInfo) -> str:
+    """A ready-to-run request for the model's endpoint, with a typical row as its body."""
+    body = json.dumps({"instances": [example_row(version)]}, ensure_ascii=False)
+    body = body.replace("'", "'\\''")  # inside the shell's single quotes
+    return (
+        f"curl -s -X POST {base}/v1/models/{version.name}/predict \\\n"
+        f"  -H 'Content-Type: application/json' \\\n  -d '{body}'"
+    )
+
+
+def render_serving(studio: Studio, versions: list[VersionInfo]) -> None:
+    """Endpoint and example, the traffic split with its editor, and live numbers per version."""
+    name = versions[0].name
+    shown = next((v for v in versions if v.stage == "production"), versions[0])
+    st.markdown(
+        f"Applications call `POST {studio.settings.serve_url}/v1/models/{name}/predict` "
+        "(`studio serve`; API docs at `/docs`). A bare model name follows the split below; "
+        f"`{name}@production` or `{name}@3` always reaches that version."
+    )
+    st.code(curl_example(studio.settings.serve_url, shown), language="bash")
+    traffic = get_traffic(studio, name)
+    st.markdown(f"**Traffic:** {traffic.summary() if traffic else 'production only'}")
+    if can(studio.settings, current_user(studio.settings), "production"):
+        with error_boundary("models.traffic"):
+            _traffic_form(studio, name, versions, traffic)
+    _live(studio, name)
+
+
+def _traffic_form(
+    studio: Studio, name: str, versions: list[VersionInfo], traffic: Traffic | None
+) -> None:
+    approved = [v.version for v in versions if v.approval == "approved"]
+    with st.form(key=f"mdl_traffic_{name}", border=True, clear_on_submit=True):
+        st.markdown("**Split live traffic (A/B) and shadow**")
+        production = next((v.version for v in versions if v.stage == "production"), None)
+        current = traffic.split if traffic and traffic.split else {production: 1.0}
+        shares = {}
+        columns = st.columns(max(1, len(approved)))
+        for column, version in zip(columns, approved, strict=False):
+            shares[version] = column.number_input(
+                f"v{version} share (%)", min_value=0, max_value=100, step=5,
+                value=round(current.get(version, 0) * 100), key=f"mdl_share_{name}_{version}",
+            )  # fmt: skip
+        others = [v.version for v in versions if v.approval != "rejected"]
+        shadow = st.selectbox(
+            "Shadow version (scores the same requests, answers nobody)", [None, *others],
+            format_func=lambda v: "none" if v is None else f"v{v}", key=f"mdl_shadow_{name}",
+        )  # fmt: skip
+        comment = st.text_input("Comment (required)", key=f"mdl_traffic_comment_{name}")
+        apply, clear = st.columns(2)
+        if apply.form_submit_button("Apply split", type="primary"):
+            split = {v: s / 100 for v, s in shares.items() if s > 0} or None
+            if split and abs(sum(split.values()) - 1) > 1e-9:
+                st.error("The shares must add up to 100%; adjust them and apply again.")
+                return
+            set_traffic(studio, name, split, shadow, comment, current_user(studio.settings))
+            st.rerun()
+        if clear.form_submit_button("Back to production only", disabled=traffic is None):
+            set_traffic(studio, name, None, None, comment, current_user(studio.settings))
+            st.rerun()
+
+
+def _live(studio: Studio, name: str) -> None:
+    stats = variant_stats(studio, name)
+    if not stats:
+        st.caption(
+            "No live requests logged yet: the endpoint writes the requests it answered every "
+            "minute (STUDIO_SERVE_LOG_SECONDS)."
+        )
+        return
+    table = pd.DataFrame([
+        {"Version": f"v{s.version}", "Traffic": s.source, "Requests": s.requests,
+         "Rows": s.rows, "Latency p50 (ms)": round(s.latency_ms_p50, 2),
+         "Latency p99 (ms, at most)": round(s.latency_ms_p99, 2),
+         "Predictions": ", ".join(f"{k} {v:.0%}" for k, v in s.predictions.items()),
+         "Last request": s.last_at.replace(tzinfo=None)}
+        for s in stats
+    ])  # fmt: skip
+    st.markdown("**What the endpoint answered**")
+    st.dataframe(table, hide_index=True, width="stretch")
