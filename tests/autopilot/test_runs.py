@@ -119,7 +119,8 @@ def _trials_done(studio: Studio, run_id: int) -> int:
     return get_run(studio, run_id, events=0).trials_done
 
 
-@pytest.mark.database
+# On PostgreSQL, a killed worker's run is failed by another worker in tests/jobs/test_takeover.py
+# and a stopped run resumes in tests/test_model_life.py.
 def test_killed_worker_leaves_a_resumable_run_and_no_lost_trial(churn_studio: Studio) -> None:
     """kill -9 mid-search: the stale heartbeat fails the run; completed trials survive; resume
     finishes it."""

@@ -7,7 +7,6 @@ on 30,000 rows for minutes, so it is certainly in flight when the test asks to s
 
 from __future__ import annotations
 
-import pytest
 from optuna.trial import TrialState
 
 from studio.autopilot.service import request_stop
@@ -18,7 +17,7 @@ from tests.waits import HANG_GUARD_SECONDS, wait_until
 from tests.workers import launch_slow_run, worker_process
 
 
-@pytest.mark.database
+# On PostgreSQL, tests/test_model_life.py and the two-worker test in test_runs.py stop runs.
 def test_stop_ends_the_trial_in_flight_and_starts_none(studio: Studio) -> None:
     """Stop once trial 0 is done and trial 1 runs: trial 1 ends pruned as stopped, no trial 2
     exists, and the run ends stopped with trial 0's candidate."""
