@@ -47,8 +47,29 @@ def _traffic(studio: Studio, args: argparse.Namespace) -> int:
     return 0
 
 
+def _ab(studio: Studio, args: argparse.Namespace) -> int:
+    from studio.serving.ab import ab_verdict
+
+    verdict = ab_verdict(studio, args.model)
+    lines = []
+    for arm in (verdict.champion, verdict.challenger):
+        if arm is None:
+            continue
+        requests = arm.traffic.requests if arm.traffic else 0
+        value = "—" if arm.metric is None else f"{arm.metric:.4f}"
+        if arm.interval:
+            value += f" ({arm.interval[0]:.4f} to {arm.interval[1]:.4f})"
+        lines.append(f"  v{arm.version}: {requests:,} requests, {arm.labelled:,} labelled, "
+                     f"{verdict.metric} {value}")  # fmt: skip
+    lines += [f"  shadow v{v}: agrees on {share:.1%} of requests"
+              for v, share in verdict.shadow_agreement.items()]  # fmt: skip
+    emit(args, verdict.to_json(), "\n".join([verdict.sentence, *lines]))
+    return 0
+
+
 def register(models: Any) -> None:
-    """Add `studio models traffic` to the ``models`` sub-commands."""
+    """Add `studio models traffic` and `studio models ab` to the ``models`` sub-commands."""
+    command(models, "ab", _ab, "the A/B verdict on a model's split").add_argument("model")
     traffic = command(models, "traffic", _traffic, ABOUT)
     traffic.add_argument("model")
     traffic.add_argument("--split", help="VERSION=WEIGHT[,VERSION=WEIGHT...], e.g. 1=90,2=10")

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from sqlmodel import col, select
 
@@ -271,3 +272,22 @@ def labelled_rows(studio: Studio, batch_id: int) -> pd.DataFrame:
     joined = _joined(logged, pairs, key, version.target)
     features = [f["name"] for f in version.input_schema.get("features", [])]
     return joined.loc[joined[version.target].notna(), [*features, version.target]]
+
+
+def labelled_outputs(studio: Studio, batch_id: int) -> tuple[pd.Series, np.ndarray]:
+    """A labelled batch's joined labels (missing where a row got none) and the model's
+    outputs on the same rows (probabilities per class, or values), row for row."""
+    info, version, logged = _batch(studio, batch_id)
+    with session_scope(studio.engine) as session:
+        row = _latest_labels(session, [batch_id]).get(batch_id)
+        if row is None:
+            raise InvalidInputError(f"Batch #{batch_id} has no labels yet; join labels first.")
+        artifact, digest, key = row.artifact, row.artifact_sha256, row.id_column
+    pairs = pd.read_parquet(studio.artifacts.verified_path(artifact, digest))
+    joined = _joined(logged, pairs, key, version.target)
+    return joined[version.target], _output(version, logged)
+
+
+def logged_rows(studio: Studio, batch_id: int) -> pd.DataFrame:
+    """Every logged row of batch ``batch_id`` (identifiers, features and outputs)."""
+    return _batch(studio, batch_id)[2]

@@ -12,6 +12,7 @@ from studio.access import can
 from studio.context import Studio
 from studio.registry.traffic import Traffic, get_traffic, set_traffic
 from studio.registry.versions import VersionInfo
+from studio.serving.ab import ab_verdict
 from studio.serving.examples import example_row
 from studio.serving.stats import variant_stats
 from studio.ui.identity import current_user
@@ -44,6 +45,17 @@ def render_serving(studio: Studio, versions: list[VersionInfo]) -> None:
         with error_boundary("models.traffic"):
             _traffic_form(studio, name, versions, traffic)
     _live(studio, name)
+    if traffic is not None:
+        _verdict(studio, name)
+
+
+def _verdict(studio: Studio, name: str) -> None:
+    verdict = ab_verdict(studio, name)
+    show = {"promote": st.success, "keep": st.warning}.get(verdict.decision, st.info)
+    st.markdown("**A/B verdict**")
+    show(verdict.sentence)
+    for version, share in verdict.shadow_agreement.items():
+        st.caption(f"Shadow v{version} gives the live answer on {share:.1%} of requests.")
 
 
 def _traffic_form(

@@ -62,3 +62,4 @@ def test_the_serving_tab_shows_the_call_sets_the_split_and_reports_traffic(
         "Version": "v2", "Traffic": "live", "Requests": 1, "Rows": 2, "Latency p50 (ms)": 4.0,
         "Latency p99 (ms, at most)": 4.0, "Predictions": "No 50%, Yes 50%", "Last request": None,
     }  # fmt: skip
+    assert any(i.value.startswith("Not enough evidence yet: join labels") for i in at.info)

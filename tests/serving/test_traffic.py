@@ -3,10 +3,12 @@ an audit event), sticky assignment, and live requests logged for Monitor."""
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -102,7 +104,6 @@ def test_split_shadow_and_live_batches_reach_monitor(
 
 
 def _keyed(url: str, body: dict, key: str) -> dict:
-    import json
     import urllib.request
 
     request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
@@ -116,3 +117,52 @@ def _logged(studio: Studio) -> dict[str, int]:
     for batch in list_batches(studio, "churn"):
         rows["shadow" if "shadow" in batch.source else "live"] += batch.rows
     return dict(rows)
+
+
+def test_the_ab_verdict_reads_labelled_live_traffic(
+    three_versions: StoreCopy, tmp_path: Path
+) -> None:
+    """Labels that make v2 right and v1 wrong: promote v2, with the metrics sklearn gives on
+    the same rows; then labels unrelated to anything: not enough evidence, with the number of
+    labelled requests still needed."""
+    from sklearn.metrics import roc_auc_score
+
+    env = three_versions.env("bob") | {"STUDIO_SERVE_LOG_SECONDS": "3600"}
+    assert run("models", "traffic", "churn", "--split", "1=50,2=50", "--shadow", "3",
+               "--comment", "A/B", env=env).returncode == 0  # fmt: skip
+    rows = _rows(tmp_path)[1]
+    answers = []
+    with serving(env) as url:
+        for n in range(120):
+            body = {"instances": [rows[n % len(rows)]]}
+            answers.append(_keyed(f"{url}/v1/models/churn/predict", body, f"k{n}"))
+    studio = Studio.open(load_settings(env))
+    frame = pd.DataFrame([{"request_id": a["request_id"], "version": a["version"],
+                           "p": a["probabilities"][0]["Yes"]} for a in answers])  # fmt: skip
+    truth = frame["p"] > frame["p"].median()  # v2 ranks them right, v1 exactly wrong
+    frame["churn"] = (truth == (frame["version"] == 2)).map({True: "Yes", False: "No"})
+    for batch in list_batches(studio, "churn"):
+        if batch.source.startswith("live"):
+            mine = frame[frame["version"] == batch.version]
+            attach_labels(studio, batch.id, mine[["request_id", "churn"]], "request_id", "bob")
+    done = run("models", "ab", "churn", "--json", env=env)
+    assert done.returncode == 0, done.stderr
+    verdict = json.loads(done.stdout)
+    for arm in ("champion", "challenger"):
+        version = verdict[arm]["version"]
+        mine = frame[frame["version"] == version]
+        expected = roc_auc_score(mine["churn"] == "Yes", mine["p"])
+        assert verdict[arm]["metric"] == pytest.approx(expected)
+    assert verdict["decision"] == "promote" and verdict["sentence"].startswith("Promote v2")
+    assert verdict["shadow_agreement"] == {"3": 1.0}  # v3 is the same model as v1 and v2
+
+    coin = np.random.default_rng(7).random(len(frame)) < 0.5  # labels unrelated to anything
+    frame["churn"] = np.where(coin, "Yes", "No")
+    for batch in list_batches(studio, "churn"):
+        if batch.source.startswith("live"):
+            mine = frame[frame["version"] == batch.version]
+            attach_labels(studio, batch.id, mine[["request_id", "churn"]], "request_id", "bob")
+    verdict = json.loads(run("models", "ab", "churn", "--json", env=env).stdout)
+    assert verdict["decision"] == "wait", verdict["sentence"]
+    assert verdict["more_labels_needed"] > 0
+    assert f"about {verdict['more_labels_needed']:,} more labelled" in verdict["sentence"]
