@@ -158,8 +158,8 @@ def feature_over_time_figure(
         annotation_text=f"threshold {threshold:g}",
     )
     p_value = test in ("ks", "chisquare", "z")
-    if p_value:
-        fig.update_yaxes(type="log")  # p-values: drift below the line
+    if p_value:  # p-values: drift below the line; one tick per power of ten
+        fig.update_yaxes(type="log", dtick=1, tickformat="~g")
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=list(windows))
     _caption(fig, _untested_text(windows, [v is not None for v in values]))
     label = f"{test} p-value" if p_value else test

@@ -88,7 +88,7 @@ def _run(studio: Studio, args: argparse.Namespace) -> int:
         f"  window {w.label}: {w.rows:,} rows, "
         + (f"{w.report.drift_share:.0%} drifted" if w.status == "ok" else "not tested")
         + (" DRIFT" if w.report.dataset_drift else "")
-        + (f" ({w.note})" if w.note else "")
+        + (f"; {w.note}" if w.note else "")
         for w in result.windows
     ]
     emit(args, result.to_json(), "\n".join(lines))

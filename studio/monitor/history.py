@@ -35,8 +35,9 @@ class DriftHistory:
     distance: what its threshold is compared with) and severity.
 
     ``tested`` says per window whether any feature got a statistic; ``notes`` says per window
-    why it is as it is (merged periods, too few rows); ``untested`` names the features never
-    tested, with the reason (a date, the time column, too few rows).
+    why it is as it is (merged periods, too few rows) and ``periods`` how many periods it
+    holds; ``untested`` names the features never tested, with the reason (a date, the time
+    column, too few rows).
     """
 
     windows: tuple[str, ...]
@@ -53,6 +54,7 @@ class DriftHistory:
     notes: tuple[str, ...] = ()
     untested: dict[str, str] = field(default_factory=dict)
     rows: tuple[int, ...] = ()
+    periods: tuple[int, ...] = ()  # how many periods each window holds (merged: more than 1)
 
 
 def stored_feature(entry: dict) -> FeatureDrift:
@@ -143,6 +145,7 @@ def drift_history(studio: Studio, version: VersionInfo) -> DriftHistory:
         notes=tuple(_window_note(r, t) for r, t in zip(rows, tested, strict=True)),
         untested=untested,
         rows=tuple(r.rows for r in rows),
+        periods=tuple(max(len(r.report.get("window", {}).get("merged", [])), 1) for r in rows),
     )
 
 

@@ -37,7 +37,7 @@ def show_report(studio: Studio, result: MonitorResult, frame: pd.DataFrame, key:
         explain_windows(
             [w.label for w in result.windows],
             [w.status == "ok" for w in result.windows],
-            [w.note for w in result.windows],
+            [max(len(w.merged), 1) for w in result.windows],
         )
     st.dataframe(
         feature_table(report),
@@ -92,22 +92,21 @@ def feature_table(report: DriftReport) -> pd.DataFrame:
     )
 
 
-def explain_windows(labels: list[str], tested: list[bool], notes: list[str]) -> None:
-    """One sentence on windows that were merged or are too small to test, if any."""
-    merged = [(w, n) for w, t, n in zip(labels, tested, notes, strict=True) if t and n]
-    small = [(w, n) for w, t, n in zip(labels, tested, notes, strict=True) if not t]
-    if merged:
+def explain_windows(labels: list[str], tested: list[bool], periods: list[int]) -> None:
+    """A sentence on windows that were merged (``periods``: how many periods each holds) or
+    are too small to test, if any."""
+    if any(n > 1 for n in periods):
         st.info(
-            f"{len(merged)} window(s) joined periods with fewer than {MIN_ROWS} rows to the "
-            f"next, so that each can be tested (at least {MIN_ROWS} rows): "
-            + md("; ".join(f"{w}: {n}" for w, n in merged[:3]))
-            + (" …" if len(merged) > 3 else "")
+            f"Periods with fewer than {MIN_ROWS} rows were merged into the next, so that every "
+            f"window can be tested: {sum(periods):,} periods make {len(labels):,} windows of "
+            f"at least {MIN_ROWS} rows (hover a bar for the periods it holds)."
         )
+    small = [w for w, t in zip(labels, tested, strict=True) if not t]
     if small:
         st.warning(
             f"{len(small)} of {len(labels)} window(s) had too few rows to test (at least "
             f"{MIN_ROWS} are needed) and are shown grey: "
-            + md(", ".join(w for w, _n in small[:5]))
+            + md(", ".join(small[:5]))
             + (" …" if len(small) > 5 else "")
             + "."
         )

@@ -148,7 +148,7 @@ def _history(studio: Studio, version: VersionInfo) -> None:
         return
     for alert in history.alerts[:8]:
         (st.error if alert.severity == "high" else st.warning)(md(f"{alert.window}: {alert.text}"))
-    explain_windows(history.windows, history.tested, history.notes)
+    explain_windows(history.windows, history.tested, history.periods)
     st.plotly_chart(
         drift_share_figure(
             history.windows, history.shares, history.share_threshold, history.tested,

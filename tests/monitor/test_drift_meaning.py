@@ -105,6 +105,7 @@ def test_small_weekly_windows_are_merged_and_say_so(registered: Studio) -> None:
     history = drift_history(registered, get_version(registered, "m@1"))
     assert history.windows == tuple(w.label for w in windows)
     assert all(history.tested) and all("merged" in n for n in history.notes)
+    assert sum(history.periods) == 52
     assert "signup" not in history.features and "a date" in history.untested["signup"]
 
 
