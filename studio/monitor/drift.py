@@ -2,10 +2,13 @@
 
 For every feature the test is the column's override or the documented default (see
 ``stats.default_test``); p-value tests are corrected together with Benjamini-Hochberg. A
-feature with too little data gets the status "not enough data" instead of a statistic. The
-dataset drifts when at least ``share_threshold`` (default one half) of the tested features
-drift. Missing columns, new categories and a rise in missing values are data quality problems,
-reported beside the statistics, never raised.
+feature with too little data gets the status "not enough data" instead of a statistic. Date
+features, and the time column of a windowed check, are "not tested", with the reason: as in
+Evidently, whose datetime features are left out of drift, a later batch is always later, so
+such a test would always fire. Each result keeps the test's own statistic, its p-value and the
+adjusted p-value that decides, apart. The dataset drifts when at least ``share_threshold``
+(default one half) of the tested features drift. Missing columns, new categories and a rise in
+missing values are data quality problems, reported beside the statistics, never raised.
 """
 
 from __future__ import annotations

@@ -78,6 +78,7 @@ def render_logged_check(studio: Studio, version: VersionInfo) -> None:
                         "Rows": [w.rows for w in windows],
                         "Drifted share": [w.report.drift_share for w in windows],
                         "Dataset drift": [w.report.dataset_drift for w in windows],
+                        "Note": [w.note for w in windows],
                     }
                 ),
                 hide_index=True,
