@@ -38,7 +38,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from studio.monitor.drift import drift_report
+from studio.monitor.drift import FeatureDrift, drift_report
 
 SEED, DATA_VERSION, EVIDENTLY = 0, 2, "0.7.23"
 CACHE_DIR = Path(__file__).resolve().parent / ".cache"
@@ -213,6 +213,12 @@ def format_table(rows: list[tuple[str, ...]]) -> str:
     return "\n".join(line.rstrip() for line in lines)
 
 
+def _score(result: FeatureDrift) -> float:
+    """What Evidently calls the score: the raw p-value of a p-value test, else the statistic
+    (Studio decides p-value tests on the Benjamini-Hochberg adjusted p-value)."""
+    return result.p_value if result.uses_p_value else result.statistic
+
+
 def agreement(ref: pd.DataFrame, cur: pd.DataFrame, evidently: dict) -> list[str]:
     """Studio with Evidently's test per column: per-column table and flagged by both/either."""
     columns = evidently["columns"]
@@ -223,7 +229,7 @@ def agreement(ref: pd.DataFrame, cur: pd.DataFrame, evidently: dict) -> list[str
         mine = ours[name]
         rows.append((name, theirs["method"], f"{theirs['threshold']:g}",
                      f"{theirs['score']:.4f} {'DRIFT' if theirs['drifted'] else 'ok'}", mine.test,
-                     f"{mine.statistic:.4f} {'DRIFT' if mine.drifted else 'ok'}"))  # fmt: skip
+                     f"{_score(mine):.4f} {'DRIFT' if mine.drifted else 'ok'}"))  # fmt: skip
     flagged_e = {n for n, c in columns.items() if c["drifted"]}
     flagged_s = {n for n, f in ours.items() if f.drifted}
     either, both = flagged_e | flagged_s, flagged_e & flagged_s

@@ -32,14 +32,14 @@ def test_drift_verdicts_windows_and_exit_codes(env: dict[str, str], tmp_path: Pa
     document = json.loads(calm.stdout)
     assert document["dataset_drift"] is False
     assert {f["name"] for f in document["features"]} == {"tenure", "plan", "charges", "signup"}
-    assert set(document["features"][0]) == {
-        "name",
-        "test",
-        "statistic",
-        "threshold",
-        "drifted",
-        "status",
-    }
+    assert set(document["features"][0]) >= {
+        "name", "test", "test_name", "statistic", "p_value", "adjusted_p_value", "threshold",
+        "drifted", "status",
+    }  # fmt: skip
+    signup = next(f for f in document["features"] if f["name"] == "signup")
+    assert signup["status"] == "not tested" and "a date" in signup["note"]
+    tenure = next(f for f in document["features"] if f["name"] == "tenure")
+    assert tenure["test"] == "wasserstein" and tenure["p_value"] is None  # a distance
     shifted = churn_like(800, seed=12).drop(columns=["churn"])
     shifted["tenure"] = shifted["tenure"] + 40
     shifted["charges"] = shifted["charges"] * 2

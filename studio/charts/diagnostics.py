@@ -157,14 +157,29 @@ def importance_figure(rows: Sequence[dict[str, Any]], metric_label: str) -> go.F
 
 
 def dependence_figure(entry: dict[str, Any]) -> go.Figure:
-    """Average prediction (or class probability) as one column varies (partial dependence)."""
+    """Average prediction (or class probability) as one column varies (partial dependence);
+    a caption says how many sampled rows had no value for the column."""
     fig = go.Figure()
+    # analyses stored before missing values were handled hold a grid of NaN (or null)
+    known = [i for i, v in enumerate(entry["grid"]) if v is not None and v == v]
     for i, (label, values) in enumerate(entry["series"].items()):
         trace = go.Bar if entry["categorical"] else go.Scatter
-        fig.add_trace(trace(x=entry["grid"], y=values, name=label,
-                            marker_color=PALETTE[i % len(PALETTE)]))  # fmt: skip
+        fig.add_trace(trace(x=[entry["grid"][k] for k in known], y=[values[k] for k in known],
+                            name=label, marker_color=PALETTE[i % len(PALETTE)]))  # fmt: skip
     y = "prediction" if "prediction" in entry["series"] else "probability"
     if entry["categorical"]:
         fig.update_xaxes(type="category")
+    if entry.get("missing"):
+        how = "left out" if entry["categorical"] else "set to each value in turn, like the others"
+        fig.add_annotation(
+            text=f"{entry['missing']:,} of {entry['rows']:,} sampled rows had no value ({how})",
+            xref="paper", yref="paper", x=0, y=1.0, yanchor="bottom", xanchor="left",
+            showarrow=False, font={"size": 12, "color": "#4B5563"},
+        )  # fmt: skip
+    if not known:
+        fig.add_annotation(
+            text="No points: this analysis was stored before missing values were handled.",
+            xref="paper", yref="paper", x=0.5, y=0.5, showarrow=False,
+        )  # fmt: skip
     return layout(fig, f"Partial dependence on {entry['feature']}", entry["feature"],
                   f"average {y}", height=300)  # fmt: skip

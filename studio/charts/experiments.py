@@ -17,7 +17,8 @@ def metric_interval_figure(
     intervals: Sequence[tuple[float, float] | None],
     metric_label: str,
 ) -> go.Figure:
-    """Each candidate's holdout metric as a bar with its 95% bootstrap interval."""
+    """Each candidate's holdout metric as a bar from 0 with its 95% bootstrap interval and its
+    value written on it (the differences themselves are in the Compare table)."""
     ys = [v if v is not None else 0.0 for v in values]
     plus = [
         (i[1] - v) if i and v is not None else 0.0 for v, i in zip(values, intervals, strict=True)
@@ -32,16 +33,23 @@ def metric_interval_figure(
     fig = go.Figure(go.Bar(
         x=list(names), y=ys, marker_color=[PALETTE[i % len(PALETTE)] for i in range(len(ys))],
         error_y={"type": "data", "symmetric": False, "array": plus, "arrayminus": minus},
+        text=[f"{v:.4f}" if v is not None else "—" for v in values], textposition="outside",
         hovertext=text, hovertemplate="%{x}: %{hovertext}<extra></extra>",
     ))  # fmt: skip
-    known = [lo for lo in (i[0] for i in intervals if i)] + [v for v in values if v is not None]
-    if known:
-        upper = [i[1] for i in intervals if i] + [v for v in values if v is not None]
-        span = max(upper) - min(known)
-        fig.update_yaxes(range=[min(known) - 0.5 * span - 1e-9, max(upper) + 0.2 * span + 1e-9])
+    ends = [e for i in intervals if i for e in i] + [v for v in values if v is not None]
+    fig.update_yaxes(range=from_zero(ends))
     fig.update_xaxes(type="category")
     return layout(fig, f"Holdout {metric_label} with 95% bootstrap intervals", "", metric_label,
                   height=340)  # fmt: skip
+
+
+def from_zero(values: Sequence[float]) -> list[float]:
+    """An axis range for bars that starts at 0 (or below, for negative scores such as a poor
+    R²), with room above the tallest bar for its label: bars are lengths, and an axis that
+    starts near the values makes a 0.005 difference look like a factor of two."""
+    low, high = min([0.0, *values]), max([0.0, *values])
+    span = (high - low) or 1.0
+    return [low - (0.05 * span if low < 0 else 0.0), high + 0.12 * span]
 
 
 def family_best_figure(frame: pd.DataFrame, metric_label: str) -> go.Figure:
@@ -52,10 +60,8 @@ def family_best_figure(frame: pd.DataFrame, metric_label: str) -> go.Figure:
         x=frame["best"].tolist(), y=labels, orientation="h", marker_color=PALETTE[0],
         hovertemplate="%{y}: %{x:.4f}<extra></extra>",
     ))  # fmt: skip
-    if len(frame):
-        low, high = float(frame["best"].min()), float(frame["best"].max())
-        span = max(high - low, abs(high) * 0.02, 1e-6)
-        fig.update_xaxes(range=[low - 0.5 * span, high + 0.2 * span])
+    fig.update_traces(text=[f"{v:.4f}" for v in frame["best"]], textposition="outside")
+    fig.update_xaxes(range=from_zero([float(v) for v in frame["best"]]))
     fig.update_yaxes(autorange="reversed", type="category")
     return layout(fig, "Best score per model family", f"{metric_label} (cross-validated)", "",
                   height=max(220, 80 + 34 * len(frame)))  # fmt: skip

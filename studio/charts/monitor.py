@@ -50,19 +50,73 @@ def distribution_overlay_figure(
     return layout(fig, f"{name}: reference and current", name, "share of rows", height=320)
 
 
+UNTESTED = "#D1D5DB"  # grey: a window or cell with no statistic
+
+
+def _untested_text(windows: Sequence[str], tested: Sequence[bool]) -> str:
+    missing = [w for w, ok in zip(windows, tested, strict=True) if not ok]
+    if not missing:
+        return ""
+    return (
+        f"{len(missing)} of {len(windows)} windows too small to test (grey)"
+        if len(missing) < len(windows)
+        else "No window had enough rows to test (grey)"
+    )
+
+
+def _caption(fig: go.Figure, text: str) -> None:
+    """A sentence under the plot area saying what is not drawn and why."""
+    if text:
+        fig.add_annotation(
+            text=text, xref="paper", yref="paper", x=0, y=1.0, yanchor="bottom",
+            xanchor="left", showarrow=False, font={"size": 12, "color": "#4B5563"},
+        )  # fmt: skip
+
+
 def drift_share_figure(
-    windows: Sequence[str], shares: Sequence[float], threshold: float
+    windows: Sequence[str],
+    shares: Sequence[float],
+    threshold: float,
+    tested: Sequence[bool] | None = None,
+    notes: Sequence[str] | None = None,
 ) -> go.Figure:
-    """The share of drifted features per window, with the dataset-drift threshold."""
-    colours = [CURRENT if s >= threshold else REFERENCE for s in shares]
+    """The share of drifted features per window, with the dataset-drift threshold.
+
+    Every tested window's bar carries its share as text (so 0% reads as 0%, not as a missing
+    bar); a window with nothing tested (``tested`` False) is a full-height grey bar whose hover
+    and caption say why (``notes``).
+    """
+    tested = list(tested) if tested is not None else [True] * len(windows)
+    notes = list(notes) if notes is not None else [""] * len(windows)
+    ok = [i for i, t in enumerate(tested) if t]
+    bad = [i for i, t in enumerate(tested) if not t]
     fig = go.Figure(
         go.Bar(
-            x=list(windows),
-            y=list(shares),
-            marker_color=colours,
-            hovertemplate="%{x}: %{y:.0%}<extra></extra>",
+            x=[windows[i] for i in ok],
+            y=[shares[i] for i in ok],
+            marker_color=[CURRENT if shares[i] >= threshold else REFERENCE for i in ok],
+            text=[f"{shares[i]:.0%}" for i in ok],
+            textposition="outside",
+            customdata=[notes[i] for i in ok],
+            hovertemplate="%{x}: %{y:.0%} drifted<br>%{customdata}<extra></extra>",
+            name="drifted share",
+            showlegend=False,
         )
     )
+    if bad:
+        fig.add_trace(
+            go.Bar(
+                x=[windows[i] for i in bad],
+                y=[1.0] * len(bad),
+                marker={"color": UNTESTED, "pattern": {"shape": "/"}},
+                text=["not tested"] * len(bad),
+                textposition="inside",
+                customdata=[notes[i] or "too few rows to test" for i in bad],
+                hovertemplate="%{x}: not tested<br>%{customdata}<extra></extra>",
+                name="too few rows to test",
+                showlegend=False,
+            )
+        )
     fig.add_hline(
         y=threshold,
         line_dash="dot",
@@ -70,10 +124,11 @@ def drift_share_figure(
         annotation_text="dataset drift",
         annotation_position="top left",
     )
-    fig.update_yaxes(tickformat=".0%", range=[0, 1])
-    fig.update_xaxes(type="category")
+    fig.update_yaxes(tickformat=".0%", range=[0, 1.08])
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=list(windows))
+    _caption(fig, _untested_text(windows, tested))
     return layout(
-        fig, "Share of drifted features per window", "window", "drifted features", height=300
+        fig, "Share of drifted features per window", "window", "drifted features", height=320
     )
 
 
@@ -84,7 +139,8 @@ def feature_over_time_figure(
     values: Sequence[float | None],
     threshold: float,
 ) -> go.Figure:
-    """One feature's drift statistic across windows, with its threshold."""
+    """One feature's decision value (adjusted p-value, p-value or distance) across windows,
+    with its threshold; windows where it was not tested are named in a caption."""
     fig = go.Figure(
         go.Scatter(
             x=list(windows),
@@ -92,6 +148,7 @@ def feature_over_time_figure(
             mode="lines+markers",
             name=feature,
             line={"color": PALETTE[0]},
+            connectgaps=False,
         )
     )
     fig.add_hline(
@@ -100,18 +157,22 @@ def feature_over_time_figure(
         line_color=CURRENT,
         annotation_text=f"threshold {threshold:g}",
     )
-    if test in ("ks", "chisquare", "z"):
-        fig.update_yaxes(type="log")  # p-values: drift below the line
-    fig.update_xaxes(type="category")
-    return layout(fig, f"{feature}: {test} per window", "window", test, height=300)
+    p_value = test in ("ks", "chisquare", "z")
+    if p_value:  # p-values: drift below the line; one tick per power of ten
+        fig.update_yaxes(type="log", dtick=1, tickformat="~g")
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=list(windows))
+    _caption(fig, _untested_text(windows, [v is not None for v in values]))
+    label = f"{test} p-value" if p_value else test
+    return layout(fig, f"{feature}: {test} per window", "window", label, height=320)
 
 
 def drift_heatmap_figure(
     features: Sequence[str], windows: Sequence[str], severity: Sequence[Sequence[float | None]]
 ) -> go.Figure:
     """Features x windows, coloured by how far each statistic is past its threshold
-    (0 = at the threshold; positive = drifted)."""
+    (0 = at the threshold; positive = drifted); cells with no statistic are grey and say so."""
     clipped = [[None if v is None else max(min(v, 5.0), -1.0) for v in row] for row in severity]
+    missing = [[1 if v is None else None for v in row] for row in severity]
     fig = go.Figure(
         go.Heatmap(
             z=clipped,
@@ -119,14 +180,26 @@ def drift_heatmap_figure(
             y=list(features),
             colorscale="RdBu_r",
             zmid=0,
+            xgap=1,
+            ygap=1,
             colorbar={"title": "past threshold"},
             hovertemplate="%{y} in %{x}: %{z:.2f}<extra></extra>",
         )
     )
-    fig.update_xaxes(type="category")
+    if any(v is not None for row in missing for v in row):  # grey where nothing was tested
+        fig.add_trace(
+            go.Heatmap(
+                z=missing, x=list(windows), y=list(features), showscale=False,
+                colorscale=[[0, UNTESTED], [1, UNTESTED]], xgap=1, ygap=1,
+                hovertemplate="%{y} in %{x}: not tested (too few values)<extra></extra>",
+            )
+        )  # fmt: skip
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=list(windows))
     fig.update_yaxes(type="category", autorange="reversed")
+    tested = [any(row[j] is not None for row in severity) for j in range(len(windows))]
+    _caption(fig, _untested_text(windows, tested) if severity else "")
     return layout(
-        fig, "Drift by feature and window", "window", "", height=max(300, 60 + 22 * len(features))
+        fig, "Drift by feature and window", "window", "", height=max(320, 80 + 22 * len(features))
     )
 
 

@@ -65,7 +65,14 @@ def _run(studio: Studio, args: argparse.Namespace) -> int:
         f" ({report.drift_share:.0%} of features drifted)."
     ]
     for f in report.features:
+        if f.status == "not tested":
+            lines.append(f"  {f.name[:30]:<30} {f.note}")
+            continue
         shown = "—" if f.statistic is None else f"{f.statistic:.4g}"
+        if f.uses_p_value and f.value is not None:
+            shown += f" p={f.p_value:.3g}" + (
+                f" adj={f.adjusted_p_value:.3g}" if f.adjusted_p_value is not None else ""
+            )
         mark = "DRIFT" if f.drifted else f.status
         lines.append(
             f"  {f.name[:30]:<30} {f.test:<14} {shown:>10} (threshold {f.threshold:g}) {mark}"
@@ -78,8 +85,10 @@ def _run(studio: Studio, args: argparse.Namespace) -> int:
             f"(holdout {perf.reference if perf.reference is not None else float('nan'):.4f})."
         )
     lines += [
-        f"  window {w.label}: {w.rows:,} rows, {w.report.drift_share:.0%} drifted"
+        f"  window {w.label}: {w.rows:,} rows, "
+        + (f"{w.report.drift_share:.0%} drifted" if w.status == "ok" else "not tested")
         + (" DRIFT" if w.report.dataset_drift else "")
+        + (f"; {w.note}" if w.note else "")
         for w in result.windows
     ]
     emit(args, result.to_json(), "\n".join(lines))

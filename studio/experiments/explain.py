@@ -61,24 +61,48 @@ def _dependence_columns(X: pd.DataFrame, ranked: list[str]) -> list[tuple[str, b
     return chosen
 
 
+def numeric_grid(values: pd.Series) -> np.ndarray:
+    """scikit-learn's default grid, on the non-missing values only: every distinct value when
+    there are at most ``GRID_POINTS``, else evenly spaced from the 5th to the 95th percentile.
+    (Left to scikit-learn, one missing value turns the whole grid into NaN: an empty plot.)"""
+    known = pd.to_numeric(values, errors="coerce").dropna().to_numpy(dtype=float)
+    distinct = np.unique(known)
+    if len(distinct) <= GRID_POINTS:
+        return distinct
+    low, high = np.quantile(known, [0.05, 0.95])
+    return np.unique(np.linspace(low, high, GRID_POINTS))
+
+
 def dependence(
     model: Any, X: pd.DataFrame, ranked: list[str], labels: list[str], seed: int
 ) -> list[dict[str, Any]]:
     """Average partial dependence of the top columns (probability of each class, or the
-    prediction), on a sample of holdout rows."""
+    prediction), on a sample of holdout rows.
+
+    A numeric column's grid is made of its known values and the average is over every sampled
+    row (each row is set to each grid value in turn); a categorical column's rows without a
+    value are left out. ``missing`` says how many of the ``rows`` sampled had no value.
+    """
     rows = np.random.default_rng(seed).permutation(len(X))[:DEPENDENCE_ROWS]
     sample = X.iloc[rows].reset_index(drop=True)
     out = []
     for name, categorical in _dependence_columns(sample, ranked):
         frame = sample.dropna(subset=[name]) if categorical else sample
-        result = partial_dependence(
-            model, frame, [name], kind="average", grid_resolution=GRID_POINTS,
-            categorical_features=[name] if categorical else None,
+        options: dict[str, Any] = (
+            {"categorical_features": [name]}
+            if categorical
+            else {"custom_values": {name: numeric_grid(sample[name])}}
+        )
+        result = partial_dependence(  # brute: probabilities, never a booster's log-odds
+            model, frame, [name], kind="average", grid_resolution=GRID_POINTS, method="brute",
+            **options,
         )  # fmt: skip
-        average = np.asarray(result["average"])
-        series = _series(average, labels)
+        series = _series(np.asarray(result["average"]), labels)
         grid = [str(v) if categorical else round(float(v), 6) for v in result["grid_values"][0]]
-        out.append({"feature": name, "categorical": categorical, "grid": grid, "series": series})
+        out.append({
+            "feature": name, "categorical": categorical, "grid": grid, "series": series,
+            "missing": int(sample[name].isna().sum()), "rows": len(sample),
+        })  # fmt: skip
     return out
 
 

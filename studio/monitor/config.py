@@ -41,16 +41,20 @@ class MonitorSettings:
 
 
 def feature_kinds(version: VersionInfo) -> dict[str, str]:
-    """numeric or categorical per feature, as the drift tests will see the column.
+    """numeric, datetime or categorical per feature, as the drift tests will see the column.
 
-    The model's treatment decides (integer codes the user set to categorical are categories);
-    schemas without one fall back on the training dtype.
+    The model's treatment decides (integer codes the user set to categorical are categories;
+    a date the model splits into calendar parts is a datetime, which is not tested); schemas
+    without one fall back on the training dtype.
     """
     kinds = {}
     for entry in version.input_schema.get("features", []):
         treatment = entry.get("treatment", "")
         if treatment in CATEGORY_TREATMENTS:
             kinds[entry["name"]] = "categorical"
+            continue
+        if treatment == "calendar_parts" or str(entry.get("dtype", "")).startswith("datetime"):
+            kinds[entry["name"]] = "datetime"
             continue
         # text the user set to numeric is numbers; true/false stays two categories
         as_number = treatment == "numeric" and entry.get("dtype") not in ("bool", "boolean")
@@ -83,6 +87,11 @@ def _checked(
                 f"choose among {', '.join(sorted(kinds)[:20])}."
             )
     for name, test in tests.items():
+        if kinds[name] == "datetime":
+            raise InvalidInputError(
+                f"'{name}' is a date: dates are not tested for drift (a later batch is "
+                "always later), so it takes no test."
+            )
         get_test(test, kinds[name])
     for name, value in thresholds.items():
         if not np.isfinite(value) or value <= 0:

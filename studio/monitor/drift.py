@@ -2,33 +2,45 @@
 
 For every feature the test is the column's override or the documented default (see
 ``stats.default_test``); p-value tests are corrected together with Benjamini-Hochberg. A
-feature with too little data gets the status "not enough data" instead of a statistic. The
-dataset drifts when at least ``share_threshold`` (default one half) of the tested features
-drift. Missing columns, new categories and a rise in missing values are data quality problems,
-reported beside the statistics, never raised.
+feature with too little data gets the status "not enough data" instead of a statistic. Date
+features, and the time column of a windowed check, are "not tested", with the reason: as in
+Evidently, whose datetime features are left out of drift, a later batch is always later, so
+such a test would always fire. Each result keeps the test's own statistic, its p-value and the
+adjusted p-value that decides, apart. The dataset drifts when at least ``share_threshold``
+(default one half) of the tested features drift. Missing columns, new categories and a rise in
+missing values are data quality problems, reported beside the statistics, never raised.
 """
 
 from __future__ import annotations
 
 import os
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from studio.autopilot.prepare import category_text
-from studio.monitor.stats import SMALL_REFERENCE, DriftTest, adjust, default_test, get_test
+from studio.monitor.stats import SMALL_REFERENCE, TESTS, DriftTest, adjust, default_test, get_test
 
 MIN_ROWS = 30  # fewer non-missing values on either side: "not enough data"
+DATE_NOTE = "a date: not tested for drift, because a later batch is always later"
+TIME_NOTE = "the time column of this check: not tested for drift, it is the time axis"
 MISSING_RISE = 0.1  # a rise of 10 percentage points in missing values is a problem
 DATASET_SHARE = 0.5
 
 
 @dataclass(frozen=True)
 class FeatureDrift:
-    """One feature's result: the test and threshold used, the statistic, and the decision."""
+    """One feature's result: the test and threshold used, what the test computed, and the
+    decision.
+
+    ``statistic`` is the test's own statistic (chi-square, KS D, z, PSI, distance);
+    ``p_value`` its p-value and ``adjusted_p_value`` the Benjamini-Hochberg adjusted one
+    (p-value tests only). ``status`` is ok, "not enough data", or "not tested" with ``note``
+    saying why (a date feature, or the check's time column).
+    """
 
     name: str
     kind: str
@@ -36,27 +48,55 @@ class FeatureDrift:
     statistic: float | None
     threshold: float
     drifted: bool
-    status: str = "ok"  # ok | not enough data
-    p_value: bool = False
+    status: str = "ok"  # ok | not enough data | not tested
+    uses_p_value: bool = False
+    p_value: float | None = None
+    adjusted_p_value: float | None = None
+    note: str = ""
+
+    @property
+    def value(self) -> float | None:
+        """What the threshold is compared with: the adjusted p-value (else the p-value) of a
+        p-value test, the statistic of a distance; None when undecided."""
+        if self.uses_p_value:
+            return self.adjusted_p_value if self.adjusted_p_value is not None else self.p_value
+        return self.statistic
+
+    @property
+    def value_name(self) -> str:
+        """What ``value`` is, in words."""
+        if not self.uses_p_value:
+            return "statistic"
+        return "adjusted p-value" if self.adjusted_p_value is not None else "p-value"
 
     @property
     def severity(self) -> float:
-        """How far past its threshold the statistic is (larger is worse; 0 when undecided)."""
-        if self.statistic is None:
+        """How far past its threshold the decision value is (larger is worse; 0 when
+        undecided); for p-values in powers of ten."""
+        value = self.value
+        if value is None:
             return 0.0
-        if self.p_value:
-            return float(-np.log10(max(self.statistic, 1e-300)) + np.log10(self.threshold))
-        return float(self.statistic / self.threshold - 1)
+        if self.uses_p_value:
+            return float(-np.log10(max(value, 1e-300)) + np.log10(self.threshold))
+        return float(value / self.threshold - 1)
 
     def to_json(self) -> dict[str, Any]:
-        """The CLI's entry."""
+        """The CLI's entry (also what a drift result stores)."""
+        test = TESTS.get(self.test)
         return {
             "name": self.name,
+            "kind": self.kind,
             "test": self.test,
+            "test_name": test.label if test else self.test,
             "statistic": self.statistic,
+            "p_value": self.p_value,
+            "adjusted_p_value": self.adjusted_p_value,
+            "correction": "benjamini-hochberg" if self.adjusted_p_value is not None else None,
             "threshold": self.threshold,
+            "threshold_on": self.value_name,
             "drifted": self.drifted,
             "status": self.status,
+            "note": self.note,
         }
 
 
@@ -70,6 +110,11 @@ class DriftReport:
     share_threshold: float
     problems: tuple[str, ...] = field(default_factory=tuple)
 
+    @property
+    def tested(self) -> tuple[FeatureDrift, ...]:
+        """The features that got a statistic (the drifted share is over these)."""
+        return tuple(f for f in self.features if f.status == "ok")
+
     def to_json(self) -> dict[str, Any]:
         """The CLI's document (``windows`` is added by the time-window report)."""
         return {
@@ -81,7 +126,9 @@ class DriftReport:
 
 
 def column_kind(column: pd.Series) -> str:
-    """numeric or categorical, as the drift tests see a column."""
+    """numeric, datetime or categorical, as the drift tests see a column."""
+    if pd.api.types.is_datetime64_any_dtype(column):
+        return "datetime"
     numeric = pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column)
     return "numeric" if numeric else "categorical"
 
@@ -100,6 +147,10 @@ def _test_for(name: str, kind: str, ref: np.ndarray, overrides: dict[str, str]) 
     return default_test(kind, len(ref), len(pd.unique(ref)) if small else 0)
 
 
+def _untested(name: str, kind: str, note: str) -> FeatureDrift:
+    return FeatureDrift(name, kind, "", None, 0.0, False, "not tested", note=note)
+
+
 def _feature(
     name: str,
     reference: pd.Series,
@@ -109,23 +160,21 @@ def _feature(
     kind: str | None = None,
 ) -> FeatureDrift:
     kind = kind or column_kind(reference)
+    if kind == "datetime":  # as Evidently does with datetime features: left out of drift
+        return _untested(name, kind, DATE_NOTE)
     ref, cur = _values(reference, kind), _values(current, kind)
     test = _test_for(name, kind, ref, overrides)
     threshold = thresholds.get(name, test.default_threshold)
+    base = FeatureDrift(name, kind, test.name, None, threshold, False, uses_p_value=test.p_value)
     if len(ref) < MIN_ROWS or len(cur) < MIN_ROWS:
-        return FeatureDrift(
-            name, kind, test.name, None, threshold, False, "not enough data", test.p_value
-        )
-    statistic = test.compute(ref, cur)
-    return FeatureDrift(
-        name,
-        kind,
-        test.name,
-        statistic,
-        threshold,
-        test.drifted(statistic, threshold),
-        "ok",
-        test.p_value,
+        return replace(base, status="not enough data")
+    outcome = test.compute(ref, cur)
+    decided = outcome.p_value if test.p_value else outcome.statistic
+    return replace(
+        base,
+        statistic=outcome.statistic,
+        p_value=outcome.p_value,
+        drifted=test.drifted(decided, threshold),
     )
 
 
@@ -168,24 +217,26 @@ def drift_report(
     thresholds: dict[str, float] | None = None,
     share_threshold: float = DATASET_SHARE,
     kinds: dict[str, str] | None = None,
+    time_column: str | None = None,
 ) -> DriftReport:
     """Compare ``current`` with ``reference`` on ``features``.
 
-    ``kinds`` gives numeric or categorical per feature as the model used it (the schema's
-    treatment, ``monitor.config.feature_kinds``); a column not in it is judged by its dtype.
+    ``kinds`` gives numeric, datetime or categorical per feature as the model used it (the
+    schema's treatment, ``monitor.config.feature_kinds``); a column not in it is judged by its
+    dtype. Date features and ``time_column`` (the axis of a windowed check) are listed as
+    "not tested" with the reason, never tested.
     """
     overrides, thresholds, kinds = overrides or {}, thresholds or {}, kinds or {}
     present = [n for n in features if n in current.columns]
+
+    def one(name: str) -> FeatureDrift:
+        if name == time_column:
+            return _untested(name, kinds.get(name) or column_kind(reference[name]), TIME_NOTE)
+        kind = kinds.get(name)
+        return _feature(name, reference[name], current[name], overrides, thresholds, kind)
+
     with ThreadPoolExecutor(max_workers=_threads(len(current))) as pool:
-        results = list(
-            pool.map(
-                lambda n: _feature(
-                    n, reference[n], current[n], overrides, thresholds, kinds.get(n)
-                ),
-                present,
-            )
-        )
-    results = _corrected(results)
+        results = _corrected(list(pool.map(one, present)))
     tested = [r for r in results if r.status == "ok"]
     share = sum(r.drifted for r in tested) / len(tested) if tested else 0.0
     ranked = sorted(results, key=lambda r: (r.status != "ok", -r.severity))
@@ -199,13 +250,11 @@ def drift_report(
 
 
 def _corrected(results: list[FeatureDrift]) -> list[FeatureDrift]:
-    """P-value results with Benjamini-Hochberg adjusted statistics (distances unchanged)."""
-    index = [i for i, r in enumerate(results) if r.p_value and r.status == "ok"]
-    adjusted = adjust([results[i].statistic for i in index])
+    """P-value results with their Benjamini-Hochberg adjusted p-values, which decide drift
+    (statistics, raw p-values and distances unchanged)."""
+    index = [i for i, r in enumerate(results) if r.uses_p_value and r.status == "ok"]
+    adjusted = adjust([results[i].p_value for i in index])
     out = list(results)
     for i, value in zip(index, adjusted, strict=True):
-        r = results[i]
-        out[i] = FeatureDrift(
-            r.name, r.kind, r.test, value, r.threshold, value < r.threshold, r.status, r.p_value
-        )
+        out[i] = replace(results[i], adjusted_p_value=value, drifted=value < results[i].threshold)
     return out

@@ -4,7 +4,8 @@ the version's training baseline, stored per window so history opens instantly.
 Reference = the baseline sample saved at registration (training rows with the model's
 outputs). Current = a frame the user brings; it is checked against the version's schema and
 scored, so prediction drift is measured too. With a time column and a window (``1D``, ``1W``,
-``1M``), one report is made per window.
+``1M``), one report is made per window (periods too small to test merged into the next, see
+``monitor.windows``); the time column itself is never tested.
 """
 
 from __future__ import annotations
@@ -23,13 +24,12 @@ from studio.db.models import DriftResult, ModelVersion
 from studio.errors import InvalidInputError
 from studio.modelio import load_version_model
 from studio.monitor.config import feature_kinds, get_settings
-from studio.monitor.drift import DriftReport, drift_report
+from studio.monitor.drift import MIN_ROWS, DriftReport, drift_report
 from studio.monitor.performance import Performance, performance
+from studio.monitor.windows import TOO_FEW, split_windows
 from studio.registry.outputs import output_frame, proba_column
 from studio.registry.schema import check_batch
 from studio.registry.versions import VersionInfo, get_version
-
-WINDOWS = {"1D": ("D", "day"), "1W": ("W", "week"), "1M": ("M", "month")}
 
 
 @dataclass(frozen=True, eq=False)
@@ -41,6 +41,32 @@ class WindowReport:
     end: datetime | None
     rows: int
     report: DriftReport
+    merged: tuple[str, ...] = ()  # the periods joined into this window (when more than one)
+    status: str = "ok"  # ok | too few rows
+
+    @property
+    def note(self) -> str:
+        """Why the window is as it is, in a sentence ('' when there is nothing to say)."""
+        if self.status == TOO_FEW:
+            return (
+                f"{self.rows:,} rows: too few to test (at least {MIN_ROWS} are needed), so "
+                "no feature has a statistic here."
+            )
+        if self.merged:
+            return (
+                f"{len(self.merged)} periods merged ({self.merged[0]} to {self.merged[-1]}) "
+                f"to reach {MIN_ROWS} rows."
+            )
+        return ""
+
+    def window_json(self) -> dict[str, Any]:
+        """How the window was formed (stored with its drift result)."""
+        return {
+            "status": self.status,
+            "merged": list(self.merged),
+            "min_rows": MIN_ROWS,
+            "note": self.note,
+        }
 
     def to_json(self) -> dict[str, Any]:
         """The CLI's entry."""
@@ -51,7 +77,8 @@ class WindowReport:
             "rows": self.rows,
             "dataset_drift": self.report.dataset_drift,
             "drift_share": self.report.drift_share,
-        }
+            "tested_features": len(self.report.tested),
+        } | self.window_json()
 
 
 @dataclass(frozen=True, eq=False)
@@ -71,6 +98,7 @@ class MonitorResult:
             "version": self.version.version,
             "prediction_drift": self.predictions.to_json()["features"],
             "windows": [w.to_json() for w in self.windows],
+            "min_window_rows": MIN_ROWS,
             "performance": self.performance.to_json() if self.performance else None,
         }
 
@@ -79,34 +107,6 @@ def reference_frame(studio: Studio, version: VersionInfo) -> pd.DataFrame:
     """The version's baseline sample (checksum verified)."""
     path = studio.artifacts.verified_path(version.reference_artifact, version.reference_sha256)
     return pd.read_parquet(path)
-
-
-def _windows(frame: pd.DataFrame, time_column: str, window: str) -> list[tuple]:
-    """(label, start, end, rows) per window: per period of a date column, or per value of a
-    batch column (``window="batch"``, in order of appearance)."""
-    if window not in (*WINDOWS, "batch"):
-        raise InvalidInputError(
-            f"'{window}' is not a window; use one of {', '.join(WINDOWS)} or batch."
-        )
-    if time_column not in frame.columns:
-        raise InvalidInputError(f"There is no column '{time_column}' in the file.")
-    if window == "batch":
-        values = frame[time_column].astype(str)
-        return [(str(v)[:40], None, None, values == v) for v in values.unique()]
-    times = pd.to_datetime(frame[time_column], errors="coerce", format="mixed")
-    if times.notna().sum() == 0:
-        raise InvalidInputError(
-            f"Column '{time_column}' holds no dates; use ISO dates like 2026-01-31."
-        )
-    periods = times.dt.to_period(WINDOWS[window][0])
-    out = []
-    for period in sorted(periods.dropna().unique()):
-        rows = periods == period
-        start, end = (
-            t.tz_localize("UTC").to_pydatetime() for t in (period.start_time, period.end_time)
-        )
-        out.append((str(period), start, end, rows))
-    return out
 
 
 def monitor_frame(
@@ -136,20 +136,19 @@ def monitor_frame(
     current = pd.concat([checked.features, outputs], axis=1)
     output_names = list(outputs.columns)
     kinds = feature_kinds(version)  # as the model used each column (a set type included)
-    overall = drift_report(reference, current, features, tests, thresholds, share, kinds)
+    axis = time_column if time_column and window else None
+
+    def report(part: pd.DataFrame) -> DriftReport:
+        return drift_report(reference, part, features, tests, thresholds, share, kinds, axis)
+
+    overall = report(current)
     predictions = drift_report(reference, current, output_names)
     windows: list[WindowReport] = []
-    if time_column and window:
-        for label, start, end, rows in _windows(frame, time_column, window):
-            part = current[rows.to_numpy()]
+    if axis:
+        for w in split_windows(frame, axis, window):
+            part = current[w.rows]
             windows.append(
-                WindowReport(
-                    label,
-                    start,
-                    end,
-                    len(part),
-                    drift_report(reference, part, features, tests, thresholds, share, kinds),
-                )
+                WindowReport(w.label, w.start, w.end, len(part), report(part), w.merged, w.status)
             )
     result = MonitorResult(
         version,
@@ -193,7 +192,7 @@ def _store(
                     rows=part.rows,
                     dataset_drift=part.report.dataset_drift,
                     drift_share=part.report.drift_share,
-                    report=part.report.to_json(),
+                    report=part.report.to_json() | {"window": part.window_json()},
                 )
             )
 

@@ -1,17 +1,20 @@
 """The drift stat-test registry: each test compares a reference sample with a current one.
 
-Numeric columns: Kolmogorov-Smirnov (``ks``, p-value), Wasserstein distance normed by the
-reference standard deviation (``wasserstein``), population stability index on reference
-quantile bins (``psi``), Jensen-Shannon distance on the same bins (``jensenshannon``).
-Categorical columns: chi-square (``chisquare``, p-value), Jensen-Shannon distance and PSI on
-category shares, and a two-proportion Z-test for binary columns (``z``, p-value).
+Numeric columns: Kolmogorov-Smirnov (``ks``: statistic D and its p-value), Wasserstein
+distance normed by the reference standard deviation (``wasserstein``), population stability
+index on reference quantile bins (``psi``), Jensen-Shannon distance on the same bins
+(``jensenshannon``). Categorical columns: chi-square test of homogeneity on the two samples'
+category counts (``chisquare``: statistic and p-value, as ``scipy.stats.chi2_contingency``),
+Jensen-Shannon distance and PSI on category shares, and a two-proportion Z-test for binary
+columns (``z``: statistic z and p-value).
 
 Defaults (``default_test``), as Evidently chose them after its own study: up to 1,000
 reference rows a p-value test at 0.05 (KS for numbers, Z for two categories, chi-square for
 more); above, a distance at 0.1 (normed Wasserstein for numbers, Jensen-Shannon for
 categories, natural log as in Evidently so its thresholds carry over). P-value tests over many
 columns are corrected with Benjamini-Hochberg (see ``adjust``). Every result records the test
-and threshold that decided it.
+and threshold that decided it. A test's ``compute`` gives an :class:`Outcome`: the test's own
+statistic, and its p-value for p-value tests (None for distances).
 """
 
 from __future__ import annotations
@@ -32,19 +35,28 @@ BINS = 10
 
 
 @dataclass(frozen=True)
+class Outcome:
+    """What a test computed: its statistic (chi-square, KS D, z, PSI, distance) and, for a
+    p-value test, the p-value (None for distances)."""
+
+    statistic: float
+    p_value: float | None = None
+
+
+@dataclass(frozen=True)
 class DriftTest:
     """A named test: what it computes, for which columns, and when it calls drift."""
 
     name: str
     label: str
     kinds: tuple[str, ...]  # numeric | categorical
-    p_value: bool  # True: drift when statistic < threshold; False: when statistic > it
+    p_value: bool  # True: drift when the p-value < threshold; False: when statistic > it
     default_threshold: float
-    compute: Callable[[np.ndarray, np.ndarray], float]
+    compute: Callable[[np.ndarray, np.ndarray], Outcome]
 
-    def drifted(self, statistic: float, threshold: float) -> bool:
-        """Whether ``statistic`` means drift at ``threshold``."""
-        return statistic < threshold if self.p_value else statistic > threshold
+    def drifted(self, value: float, threshold: float) -> bool:
+        """Whether ``value`` (the p-value of a p-value test, else the statistic) means drift."""
+        return value < threshold if self.p_value else value > threshold
 
 
 def _quantile_bins(reference: np.ndarray) -> np.ndarray:
@@ -60,14 +72,21 @@ def _binned(reference: np.ndarray, current: np.ndarray) -> tuple[np.ndarray, np.
     return ref, cur
 
 
-def _shares(reference: np.ndarray, current: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Share of each category (over both samples' categories) in each sample: one hashing
-    pass (factorize) and two counts, not one comparison pass per category."""
+def _counts(reference: np.ndarray, current: np.ndarray) -> np.ndarray:
+    """Count of each category (over both samples' categories) in each sample, shape
+    (2, categories): one hashing pass (factorize) and two counts, not one pass per category."""
     codes, categories = pd.factorize(np.concatenate([reference, current]))
-    counts = [
-        np.bincount(part, minlength=len(categories))
-        for part in (codes[: len(reference)], codes[len(reference) :])
-    ]
+    return np.vstack(
+        [
+            np.bincount(part, minlength=len(categories))
+            for part in (codes[: len(reference)], codes[len(reference) :])
+        ]
+    )
+
+
+def _shares(reference: np.ndarray, current: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Share of each category (over both samples' categories) in each sample."""
+    counts = _counts(reference, current)
     return counts[0] / len(reference), counts[1] / len(current)
 
 
@@ -97,27 +116,34 @@ def wasserstein(u: np.ndarray, v: np.ndarray) -> float:
     return float(np.sum(np.abs(u_cdf - v_cdf) * np.diff(points)))
 
 
-def _wasserstein(reference: np.ndarray, current: np.ndarray) -> float:
+def _wasserstein(reference: np.ndarray, current: np.ndarray) -> Outcome:
     scale = np.std(reference)
-    return wasserstein(reference, current) / (scale if scale > 0 else 1.0)
+    return Outcome(wasserstein(reference, current) / (scale if scale > 0 else 1.0))
 
 
-def _chisquare(reference: np.ndarray, current: np.ndarray) -> float:
-    ref, cur = _shares(reference, current)
-    expected = np.maximum(ref, EPS) * len(current)
-    expected *= len(current) / expected.sum()
-    return float(stats.chisquare(cur * len(current), expected).pvalue)
+def _ks(reference: np.ndarray, current: np.ndarray) -> Outcome:
+    result = stats.ks_2samp(reference, current)
+    return Outcome(float(result.statistic), float(result.pvalue))
 
 
-def _z_test(reference: np.ndarray, current: np.ndarray) -> float:
+def _chisquare(reference: np.ndarray, current: np.ndarray) -> Outcome:
+    """Chi-square test of homogeneity on the 2 x categories table of counts: both samples
+    are samples (the reference is not taken as the truth), so a small reference does not
+    inflate false alarms."""
+    result = stats.chi2_contingency(_counts(reference, current))
+    return Outcome(float(result.statistic), float(result.pvalue))
+
+
+def _z_test(reference: np.ndarray, current: np.ndarray) -> Outcome:
     first = np.unique(np.concatenate([reference, current]))[0]
     p1, p2 = np.mean(reference == first), np.mean(current == first)
     n1, n2 = len(reference), len(current)
     pooled = (p1 * n1 + p2 * n2) / (n1 + n2)
     se = np.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
     if se == 0:
-        return 1.0
-    return float(2 * stats.norm.sf(abs(p1 - p2) / se))
+        return Outcome(0.0, 1.0)
+    z = float((p1 - p2) / se)
+    return Outcome(z, float(2 * stats.norm.sf(abs(z))))
 
 
 TESTS: dict[str, DriftTest] = {
@@ -125,11 +151,11 @@ TESTS: dict[str, DriftTest] = {
     for t in (
         DriftTest(
             "ks",
-            "Kolmogorov-Smirnov p-value",
+            "Kolmogorov-Smirnov test",
             ("numeric",),
             True,
             0.05,
-            lambda r, c: float(stats.ks_2samp(r, c).pvalue),
+            _ks,
         ),
         DriftTest(
             "wasserstein", "Wasserstein distance (normed)", ("numeric",), False, 0.1, _wasserstein
@@ -140,7 +166,7 @@ TESTS: dict[str, DriftTest] = {
             ("numeric", "categorical"),
             False,
             0.1,
-            lambda r, c: psi(*_distributions(r, c)),
+            lambda r, c: Outcome(psi(*_distributions(r, c))),
         ),
         DriftTest(
             "jensenshannon",
@@ -148,10 +174,10 @@ TESTS: dict[str, DriftTest] = {
             ("numeric", "categorical"),
             False,
             0.1,
-            lambda r, c: float(jensenshannon(*_distributions(r, c))),
+            lambda r, c: Outcome(float(jensenshannon(*_distributions(r, c)))),
         ),
-        DriftTest("chisquare", "Chi-square p-value", ("categorical",), True, 0.05, _chisquare),
-        DriftTest("z", "Two-proportion Z-test p-value", ("categorical",), True, 0.05, _z_test),
+        DriftTest("chisquare", "Chi-square test", ("categorical",), True, 0.05, _chisquare),
+        DriftTest("z", "Two-proportion Z-test", ("categorical",), True, 0.05, _z_test),
     )
 }
 

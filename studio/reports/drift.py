@@ -36,8 +36,12 @@ def _newest(studio: Studio, version: VersionInfo) -> DriftResult:
         return row
 
 
+def _number(value: float | None) -> str:
+    return "—" if value is None else f"{value:.4g}"
+
+
 def _severity(features: list[dict]) -> go.Figure:
-    decided = [stored_feature(f) for f in features if f.get("statistic") is not None]
+    decided = [f for f in map(stored_feature, features) if f.value is not None]
     return severity_figure(
         [f.name for f in decided], [f.severity for f in decided], [f.drifted for f in decided]
     )
@@ -45,8 +49,10 @@ def _severity(features: list[dict]) -> go.Figure:
 
 def _latest_section(row: DriftResult) -> Section:
     report = row.report
-    features = report.get("features", [])
-    drifted = [f for f in features if f.get("drifted")]
+    everything = report.get("features", [])
+    read = [stored_feature(f) for f in everything]
+    features = [e for e, f in zip(everything, read, strict=True) if f.status == "ok"]
+    drifted = [f for f in read if f.drifted]
     verdict = (
         f"Dataset drift: {len(drifted)} of {len(features)} features drifted "
         f"({row.drift_share:.0%})."
@@ -56,14 +62,14 @@ def _latest_section(row: DriftResult) -> Section:
     )
     frame = pd.DataFrame(
         {
-            "Feature": [f["name"] for f in features],
-            "Test": [f["test"] for f in features],
-            "Statistic": [
-                "—" if f["statistic"] is None else f"{f['statistic']:.4g}" for f in features
-            ],
-            "Threshold": [f"{f['threshold']:g}" for f in features],
-            "Drifted": ["yes" if f["drifted"] else "no" for f in features],
-            "Status": [f.get("status", "ok") for f in features],
+            "Feature": [f.name for f in read],
+            "Test": [f.test or "—" for f in read],
+            "Statistic": [_number(f.statistic) for f in read],
+            "p-value": [_number(f.p_value) for f in read],
+            "Adjusted p-value": [_number(f.adjusted_p_value) for f in read],
+            "Threshold": [f"{f.threshold:g}" if f.test else "—" for f in read],
+            "Drifted": ["yes" if f.drifted else "no" for f in read],
+            "Status": [f.note or f.status for f in read],
         }
     )
     blocks: list = [
@@ -80,11 +86,15 @@ def _latest_section(row: DriftResult) -> Section:
         ),  # fmt: skip
         Note(verdict, "bad" if row.dataset_drift else "good"),
         Chart(
-            _severity(features),
+            _severity(everything),
             "Orange: drifted. Severity is how far past its threshold "
             "a statistic is (for p-values, in powers of ten).",
         ),
-        Table(frame, "Most severe first; p-value tests are corrected (Benjamini-Hochberg)."),
+        Table(
+            frame,
+            "Most severe first. Statistic: the test's own; p-value tests decide on the p-value "
+            "adjusted for many features (Benjamini-Hochberg).",
+        ),
     ]
     blocks += [Note(p, "warning") for p in report.get("problems", [])]
     return Section("Newest check", tuple(blocks))
@@ -95,14 +105,23 @@ def _history_section(studio: Studio, version: VersionInfo) -> Section | None:
     if len(history.windows) < 2:
         return None
     blocks: list = [
-        Chart(drift_share_figure(history.windows, history.shares, history.share_threshold)),
+        Chart(
+            drift_share_figure(
+                history.windows,
+                history.shares,
+                history.share_threshold,
+                history.tested,
+                history.notes,
+            ),
+            "Grey: a window with too few rows to test.",
+        ),  # fmt: skip
         Chart(
             drift_heatmap_figure(
                 history.features,
                 history.windows,
                 [history.severity[f] for f in history.features],
             ),
-            "0 = at the threshold; positive = past it (drifted).",
+            "0 = at the threshold; positive = past it (drifted); grey = not tested.",
         ),
     ]
     alerts = [

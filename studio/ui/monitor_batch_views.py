@@ -18,8 +18,8 @@ from studio.monitor.batches import (
 )
 from studio.monitor.config import MonitorSettings, feature_kinds, get_settings, save_settings
 from studio.monitor.performance import Performance
-from studio.monitor.service import WINDOWS
 from studio.monitor.stats import TESTS, default_test
+from studio.monitor.windows import WINDOWS
 from studio.registry.scoring import read_batch
 from studio.registry.versions import VersionInfo
 from studio.ui.identity import current_user
@@ -78,6 +78,7 @@ def render_logged_check(studio: Studio, version: VersionInfo) -> None:
                         "Rows": [w.rows for w in windows],
                         "Drifted share": [w.report.drift_share for w in windows],
                         "Dataset drift": [w.report.dataset_drift for w in windows],
+                        "Note": [w.note for w in windows],
                     }
                 ),
                 hide_index=True,
@@ -120,6 +121,8 @@ def render_labels(studio: Studio, version: VersionInfo) -> None:
 
 
 def _default(kind: str, rows: int) -> str:
+    if kind == "datetime":
+        return "not tested (a date: a later batch is always later)"
     test = default_test(kind, rows, 3)
     return f"{test.name} at {test.default_threshold:g}"
 

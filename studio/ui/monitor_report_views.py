@@ -9,10 +9,11 @@ import streamlit as st
 from studio.charts.monitor import distribution_overlay_figure
 from studio.context import Studio
 from studio.escaping import markdown_text as md
-from studio.monitor.drift import column_kind
+from studio.monitor.drift import MIN_ROWS, DriftReport, column_kind
 from studio.monitor.performance import Performance
 from studio.monitor.retrain import start_retrain
 from studio.monitor.service import MonitorResult, reference_frame
+from studio.monitor.stats import TESTS
 from studio.ui.identity import current_user
 
 
@@ -21,7 +22,7 @@ def show_report(studio: Studio, result: MonitorResult, frame: pd.DataFrame, key:
     report = result.overall
     drifted = [f for f in report.features if f.drifted]
     text = (
-        f"{len(drifted)} of {len(report.features)} features drifted "
+        f"{len(drifted)} of {len(report.tested)} tested features drifted "
         f"({report.drift_share:.0%}; dataset drift at {report.share_threshold:.0%})."
     )
     (st.error if report.dataset_drift else st.success)(
@@ -32,22 +33,25 @@ def show_report(studio: Studio, result: MonitorResult, frame: pd.DataFrame, key:
     if result.performance is not None:
         show_performance(result.performance)
         offer_retrain(studio, result.version.ref, frame, key)
-    rows = [
-        {
-            "Feature": f.name,
-            "Test": f.test,
-            "Statistic": f.statistic,
-            "Threshold": f.threshold,
-            "Drifted": f.drifted,
-            "Status": f.status,
-        }
-        for f in report.features
-    ]
+    if result.windows:
+        explain_windows(
+            [w.label for w in result.windows],
+            [w.status == "ok" for w in result.windows],
+            [max(len(w.merged), 1) for w in result.windows],
+        )
     st.dataframe(
-        pd.DataFrame(rows),
+        feature_table(report),
         hide_index=True,
         width="stretch",
-        column_config={"Statistic": st.column_config.NumberColumn(format="%.4g")},
+        column_config={
+            name: st.column_config.NumberColumn(format="%.4g")
+            for name in ("Statistic", "p-value", "Adjusted p-value", "Threshold")
+        },
+    )
+    st.caption(
+        "Statistic: the test's own (chi-square, Kolmogorov-Smirnov D, z, or the distance). "
+        "For p-value tests drift is decided on the p-value adjusted for testing many features "
+        "(Benjamini-Hochberg); for distances, on the statistic."
     )
     prediction = [f for f in result.predictions.features if f.drifted]
     st.caption("Prediction drift: " + (", ".join(md(f.name) for f in prediction) or "none") + ".")
@@ -66,6 +70,45 @@ def show_report(studio: Studio, result: MonitorResult, frame: pd.DataFrame, key:
             distribution_overlay_figure(name, reference.to_numpy(), values.to_numpy(), numeric),
             width="stretch",
             key=f"{key}_overlay",
+        )
+
+
+def feature_table(report: DriftReport) -> pd.DataFrame:
+    """One row per feature: the test, its statistic, p-values, threshold and decision."""
+    return pd.DataFrame(
+        [
+            {
+                "Feature": f.name,
+                "Test": TESTS[f.test].label if f.test in TESTS else "—",
+                "Statistic": f.statistic,
+                "p-value": f.p_value,
+                "Adjusted p-value": f.adjusted_p_value,
+                "Threshold": f.threshold if f.status != "not tested" else None,
+                "Drifted": f.drifted,
+                "Status": f.note or f.status,
+            }
+            for f in report.features
+        ]
+    )
+
+
+def explain_windows(labels: list[str], tested: list[bool], periods: list[int]) -> None:
+    """A sentence on windows that were merged (``periods``: how many periods each holds) or
+    are too small to test, if any."""
+    if any(n > 1 for n in periods):
+        st.info(
+            f"Periods with fewer than {MIN_ROWS} rows were merged into the next, so that every "
+            f"window can be tested: {sum(periods):,} periods make {len(labels):,} windows of "
+            f"at least {MIN_ROWS} rows (hover a bar for the periods it holds)."
+        )
+    small = [w for w, t in zip(labels, tested, strict=True) if not t]
+    if small:
+        st.warning(
+            f"{len(small)} of {len(labels)} window(s) had too few rows to test (at least "
+            f"{MIN_ROWS} are needed) and are shown grey: "
+            + md(", ".join(small[:5]))
+            + (" …" if len(small) > 5 else "")
+            + "."
         )
 
 

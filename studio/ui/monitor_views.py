@@ -14,7 +14,8 @@ from studio.context import Studio
 from studio.escaping import markdown_text as md
 from studio.monitor.history import drift_history
 from studio.monitor.retrain import challenger_report, list_retrains
-from studio.monitor.service import WINDOWS, monitor_frame
+from studio.monitor.service import monitor_frame
+from studio.monitor.windows import WINDOWS
 from studio.registry.scoring import read_batch
 from studio.registry.versions import VersionInfo
 from studio.reports.service import drift_html
@@ -22,7 +23,7 @@ from studio.ui.business_report_views import offer_download
 from studio.ui.identity import current_user
 from studio.ui.model_picker import pick_version
 from studio.ui.monitor_batch_views import render_labels, render_logged_check, render_settings
-from studio.ui.monitor_report_views import show_report
+from studio.ui.monitor_report_views import explain_windows, show_report
 from studio.ui.shell import error_boundary
 
 
@@ -147,18 +148,27 @@ def _history(studio: Studio, version: VersionInfo) -> None:
         return
     for alert in history.alerts[:8]:
         (st.error if alert.severity == "high" else st.warning)(md(f"{alert.window}: {alert.text}"))
+    explain_windows(history.windows, history.tested, history.periods)
     st.plotly_chart(
-        drift_share_figure(history.windows, history.shares, history.share_threshold),
+        drift_share_figure(
+            history.windows, history.shares, history.share_threshold, history.tested,
+            history.notes,
+        ),
         width="stretch",
         key="mon_share",
-    )
+    )  # fmt: skip
+    for name, note in history.untested.items():
+        st.caption(md(f"'{name}' is {note}."))
+    if not history.features:
+        st.info("No feature could be tested in any window, so there is nothing more to draw.")
+        return
     feature = st.selectbox("Feature", history.features, key="mon_hist_feature")
     st.plotly_chart(
         feature_over_time_figure(
             feature,
             history.tests[feature],
             history.windows,
-            history.statistics[feature],
+            history.values[feature],
             history.thresholds[feature],
         ),
         width="stretch",

@@ -100,6 +100,24 @@ def test_metric_interval_bars_carry_asymmetric_error_bars() -> None:
     assert fig.layout.yaxis.title.text == "ROC AUC"
 
 
+@pytest.mark.parametrize(
+    ("values", "low"),
+    [([0.91, 0.915, 0.92], 0.0), ([0.4, -0.2], -0.2), ([1200.0, 1150.0], 0.0)],
+    ids=["scores in [0, 1]", "negative R²", "errors in units"],
+)
+def test_bars_start_at_zero_so_small_differences_look_small(values: list, low: float) -> None:
+    """Compare's metric bars and the per-family bests: the axis starts at 0 (or at the lowest
+    negative score), never near the values; each bar has its value written on it."""
+    names = [f"c{i}" for i in range(len(values))]
+    fig = metric_interval_figure(names, values, [None] * len(values), "metric").to_plotly_json()
+    bottom, top = fig["layout"]["yaxis"]["range"]
+    assert bottom <= low <= 0 and bottom >= low - 0.1 * (top - low) and top > max(values)
+    assert list(fig["data"][0]["text"]) == [f"{v:.4f}" for v in values]
+    frame = pd.DataFrame({"family": names, "best": values, "trials": [3] * len(values)})
+    best = family_best_figure(frame, "metric").to_plotly_json()
+    assert best["layout"]["xaxis"]["range"][0] <= low <= 0 < best["layout"]["xaxis"]["range"][1]
+
+
 def test_family_best_figure_orders_families() -> None:
     """One bar per family that finished a trial, labelled with its trial count."""
     frame = pd.DataFrame({"family": ["hgb", "svm", "knn"], "best": [0.9, 0.8, None],

@@ -59,5 +59,7 @@ def test_bad_current_data_is_reported_not_raised() -> None:
     assert all(f.status == "not enough data" for f in single.features)
     assert not single.dataset_drift and single.drift_share == 0.0
     document = single.to_json()
-    assert set(document["features"][0]) == {"name", "test", "statistic", "threshold",
-                                             "drifted", "status"}  # fmt: skip
+    assert set(document["features"][0]) == {
+        "name", "kind", "test", "test_name", "statistic", "p_value", "adjusted_p_value",
+        "correction", "threshold", "threshold_on", "drifted", "status", "note",
+    }  # fmt: skip

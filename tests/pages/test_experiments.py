@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -95,6 +96,9 @@ def test_compare_from_the_run_and_by_link(store: Studio) -> None:
     assert list(table.index)[0] == "ROC AUC" and "★" in "".join(table.iloc[0].tolist())
     assert any("95% interval" in m.value for m in at.markdown)
     assert len(at.get("plotly_chart")) >= 4  # bars, ROC, PR, calibration (+ confusions)
+    bars = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert bars["data"][0]["type"] == "bar" and bars["layout"]["yaxis"]["range"][0] == 0
+    assert all(text[:2] == "0." for text in bars["data"][0]["text"])  # ROC AUC written on
     assert any(s.value.startswith("Comparing 2 candidates: churn@1") for s in at.subheader)
     again = _open(compare=link)
     assert any(s.value.startswith("Comparing 2 candidates") for s in again.subheader)

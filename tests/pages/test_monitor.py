@@ -113,3 +113,35 @@ def test_logged_batches_labels_and_settings(watched: Studio) -> None:
     from studio.monitor.config import get_settings
 
     assert get_settings(watched, "churn").share_threshold == 0.25
+
+
+def test_weekly_windows_of_few_rows_are_merged_and_the_page_says_so(watched: Studio) -> None:
+    """300 rows over 52 weeks: the page says that weeks were merged to reach 30 rows, every
+    drawn bar carries its value, the heat map has values, and the date is named as untested."""
+    import json
+
+    import pandas as pd
+
+    batch = churn_like(300, seed=8).drop(columns=["churn"])
+    days = pd.Timestamp("2025-01-06") + pd.to_timedelta(np.arange(300) * 364 // 300, "D")
+    batch["seen"] = days.strftime("%Y-%m-%d")
+    at = _open("pages/6_Monitor.py")
+    at.file_uploader(key="mon_upload").set_value(
+        ("year.csv", batch.to_csv(index=False).encode(), "text/csv")
+    )
+    at.run()
+    at.selectbox(key="mon_time").set_value("seen").run()
+    at.selectbox(key="mon_window").set_value("1W")
+    at.button(key="mon_go").click().run()
+    assert not at.exception
+    notes = [i.value for i in at.info if "52 periods make" in i.value]
+    assert len(notes) == 2  # under the check, and over the history
+    assert any("'signup' is a date: not tested" in c.value for c in at.caption)
+    charts = {c.proto.id: json.loads(c.proto.spec) for c in at.get("plotly_chart")}
+    share = next(s for s in charts.values() if "drifted features" in json.dumps(s["layout"]))
+    bars = [t for t in share["data"] if t["type"] == "bar"]
+    assert sum(len(t["x"]) for t in bars) == len(bars[0]["x"]) >= 2  # all tested
+    assert all(text.endswith("%") for t in bars for text in t["text"])
+    heat = next(s for s in charts.values() if "Drift by feature" in json.dumps(s["layout"]))
+    values = [v for row in heat["data"][0]["z"] for v in row]
+    assert values and all(v is not None for v in values)
