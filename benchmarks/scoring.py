@@ -14,7 +14,7 @@ target dropped). It then prints, all measured in the same run:
 - a breakdown of Studio's extra work, each function timed alone: ``get_version``,
   ``load_model`` (and its SHA-256 check), ``check_batch`` (and its unseen-category count),
   ``output_frame`` without the prediction (``model_output`` patched to return stored
-  probabilities), ``_log`` (and its summary and Parquet encoding of the logged sample).
+  probabilities), ``log_batch`` (and its summary and Parquet encoding of the logged sample).
 
 Timings are the best of ``--repeat`` runs (default 3) after ``--warmup`` untimed runs (default
 1); the anchor and Studio alternate, so a busy machine slows both alike, and their warm-up runs
@@ -61,7 +61,7 @@ from studio.modelio import load_model
 from studio.registry.outputs import frame_summary, output_frame
 from studio.registry.register import register_candidate
 from studio.registry.schema import _unseen_categories, check_batch
-from studio.registry.scoring import LOGGED_ROWS, _log, score_frame
+from studio.registry.scoring import LOGGED_ROWS, log_batch, score_frame
 from studio.registry.versions import get_version
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -159,7 +159,7 @@ def measure(
                                                          version.artifact_sha256),
         "check": lambda: check_batch(frame, version.input_schema),
         "unseen": lambda: _unseen_categories(features, specs),
-        "log": lambda: _log(studio, version, features, outputs, "bench.parquet", ACTOR,
+        "log": lambda: log_batch(studio, version, features, outputs, "bench.parquet", ACTOR,
                             checked.unseen),
         "summary": lambda: frame_summary(features.loc[keep], outputs.loc[keep]),
         "parquet": lambda: logged.to_parquet(io.BytesIO(), index=False),
@@ -209,7 +209,7 @@ def print_report(frame: pd.DataFrame, t: dict[str, float], setup: float, repeat:
         ("check_batch (align, coerce, unseen categories)", t["check"]),
         ("  of which _unseen_categories", t["unseen"]),
         ("output_frame without predict (labels, proba columns)", t["output"]),
-        (f"_log ({min(rows, LOGGED_ROWS):,}-row sample + summary + Parquet + DB row)", t["log"]),
+        (f"log_batch ({min(rows, LOGGED_ROWS):,}-row sample + summary + Parquet + DB row)", t["log"]),
         ("  of which frame_summary of the sample", t["summary"]),
         ("  of which Parquet encoding of the sample", t["parquet"]),
         ("rest (studio - anchor - the above: concat, predict on coerced dtypes, noise)",
