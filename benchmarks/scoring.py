@@ -209,7 +209,7 @@ def print_report(frame: pd.DataFrame, t: dict[str, float], setup: float, repeat:
         ("check_batch (align, coerce, unseen categories)", t["check"]),
         ("  of which _unseen_categories", t["unseen"]),
         ("output_frame without predict (labels, proba columns)", t["output"]),
-        (f"log_batch ({min(rows, LOGGED_ROWS):,}-row sample + summary + Parquet + DB row)", t["log"]),
+        (f"log_batch ({min(rows, LOGGED_ROWS):,}-row sample, summary, Parquet, row)", t["log"]),
         ("  of which frame_summary of the sample", t["summary"]),
         ("  of which Parquet encoding of the sample", t["parquet"]),
         ("rest (studio - anchor - the above: concat, predict on coerced dtypes, noise)",
