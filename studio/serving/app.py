@@ -38,6 +38,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
+from threadpoolctl import threadpool_limits
 
 from studio.access import require
 from studio.config import load_settings
@@ -78,6 +79,11 @@ def create_app(studio: Studio | None = None) -> FastAPI:
     Raises ``PermissionDeniedError`` when the serving identity may not score."""
     studio = studio or Studio.open(load_settings())
     configure_logging(studio.settings.home)
+    # One OpenMP thread per prediction: requests run side by side in the thread pool, and a
+    # team of OpenMP threads per small request spins against the others (measured here: one
+    # row through a histogram gradient boosting model took 125 ms with the default threads on
+    # a busy machine, 2.8 ms with one).
+    threadpool_limits(limits=1, user_api="openmp")
     require(studio.settings, studio.settings.user, "score")
     served = ServedModels(studio)
     settings = studio.settings

@@ -1,0 +1,164 @@
+"""Benchmark ``studio serve`` against the same pipeline's in-process ``predict_proba``.
+
+Sets up a fresh store as ``benchmarks/scoring.py`` does (telco churn demo, a real ``hgb``
+autopilot run in a subprocess, the best candidate registered as ``churn`` v1 and promoted),
+starts ``studio serve`` on a free port of 127.0.0.1 (one uvicorn worker), and drives it with a
+bounded load generator in this process (threads with keep-alive connections; a fixed request
+count per case and a time limit). It prints, measured in the same run:
+
+- the anchor: the registered pipeline's ``predict_proba`` on a one-row frame, in process,
+  with one OpenMP thread as the server uses;
+- per case (one row at concurrency 1, 8 and 32; 1,000 rows at concurrency 1): requests,
+  errors, p50 and p99 latency in milliseconds, throughput, and p50 against the anchor;
+- the issue's targets beside them (one row p50 <= 5 ms and p99 <= 20 ms at concurrency 8,
+  1,000 rows <= 150 ms, no errors).
+
+MLflow's ``mlflow models serve`` is the second anchor the issue names; it needs its own
+virtual environment and is not run here (the issue records its numbers on this machine).
+The exit code is 0 whatever the results (a report), unless the script itself fails.
+
+Usage::
+
+    python benchmarks/serving.py               # about 2 minutes on 2 cores
+    python benchmarks/serving.py --requests 200
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+from threadpoolctl import threadpool_limits
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from scoring import ACTOR, MODEL, ROOT, build_frame, open_store, train_and_register  # noqa: E402
+
+from studio.modelio import load_version_model  # noqa: E402
+from studio.registry.lifecycle import decide, promote  # noqa: E402
+from studio.registry.versions import get_version  # noqa: E402
+
+CASES = [("1 row", 1, 1), ("1 row", 1, 8), ("1 row", 1, 32), ("1,000 rows", 1000, 1)]
+
+
+def free_port() -> int:
+    """A port of 127.0.0.1 nobody listens on."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _body(frame, rows: int) -> bytes:  # noqa: ANN001
+    records = json.loads(frame.iloc[:rows].to_json(orient="records", date_format="iso"))
+    return json.dumps({"instances": records}).encode()
+
+
+def _client(port: int, body: bytes, count: int, until: float, out: list, errors: list) -> None:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    headers = {"Content-Type": "application/json"}
+    for _ in range(count):
+        if time.monotonic() > until:
+            break
+        started = time.perf_counter()
+        connection.request("POST", f"/v1/models/{MODEL}/predict", body, headers)
+        response = connection.getresponse()
+        response.read()
+        (out if response.status == 200 else errors).append(time.perf_counter() - started)
+    connection.close()
+
+
+def load(port: int, body: bytes, requests: int, concurrency: int, limit: float) -> dict:
+    """Latencies (ms) and throughput of ``requests`` requests over ``concurrency`` clients."""
+    latencies: list[float] = []
+    errors: list[float] = []
+    until = time.monotonic() + limit
+    share = max(1, requests // concurrency)
+    work = (port, body, share, until, latencies, errors)
+    threads = [threading.Thread(target=_client, args=work) for _ in range(concurrency)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    seconds = time.perf_counter() - started
+    ms = np.asarray(latencies) * 1000
+    return {"requests": len(latencies) + len(errors), "errors": len(errors),
+            "p50": float(np.percentile(ms, 50)) if len(ms) else float("nan"),
+            "p99": float(np.percentile(ms, 99)) if len(ms) else float("nan"),
+            "per_second": len(latencies) / seconds}  # fmt: skip
+
+
+def _anchor(studio, frame) -> float:  # noqa: ANN001
+    threadpool_limits(limits=1, user_api="openmp")  # as the server runs its predictions
+    model = load_version_model(studio.artifacts, get_version(studio, f"{MODEL}@1"))
+    row = frame.iloc[:1]
+    for _ in range(20):
+        model.predict_proba(row)
+    started = time.perf_counter()
+    for _ in range(200):
+        model.predict_proba(row)
+    return (time.perf_counter() - started) / 200 * 1000
+
+
+def main() -> None:
+    """Set up, serve, load, print the table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=1000, help="per case (default 1,000)")
+    parser.add_argument("--limit", type=float, default=60, help="seconds per case at most")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as home:
+        studio = open_store(Path(home))
+        train_and_register(studio)
+        decide(studio, MODEL, 1, True, "benchmark", ACTOR)
+        promote(studio, MODEL, 1, "production", "benchmark", ACTOR)
+        frame = build_frame(studio, 1000)
+        anchor = _anchor(studio, frame)
+        port = free_port()
+        server = subprocess.Popen([sys.executable, "-m", "studio.cli", "serve", "--port",
+                                   str(port)], cwd=ROOT, env=os.environ.copy())  # fmt: skip
+        try:
+            _wait(port)
+            _report(port, frame, anchor, args)
+        finally:
+            server.terminate()
+            server.wait(timeout=60)
+
+
+def _wait(port: int) -> None:
+    for _ in range(600):
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            connection.request("GET", "/v1/health")
+            if connection.getresponse().status == 200:
+                return
+        except OSError:
+            time.sleep(0.1)
+    sys.exit("studio serve did not start")
+
+
+def _report(port: int, frame, anchor: float, args: argparse.Namespace) -> None:  # noqa: ANN001
+    print(f"anchor: in-process predict_proba on one row: {anchor:.2f} ms (mean of 200)")
+    print(f"{'case':<12}{'clients':>8}{'requests':>10}{'errors':>8}{'p50 ms':>9}{'p99 ms':>9}"
+          f"{'req/s':>9}{'p50/anchor':>12}")  # fmt: skip
+    for name, rows, concurrency in CASES:
+        body = _body(frame, rows)
+        load(port, body, min(50, args.requests), concurrency, args.limit)  # warm-up
+        result = load(port, body, args.requests if rows == 1 else args.requests // 10,
+                      concurrency, args.limit)  # fmt: skip
+        print(f"{name:<12}{concurrency:>8}{result['requests']:>10}{result['errors']:>8}"
+              f"{result['p50']:>9.2f}{result['p99']:>9.2f}{result['per_second']:>9.1f}"
+              f"{result['p50'] / anchor:>11.1f}x")  # fmt: skip
+    print("targets: 1 row at 8 clients p50 <= 5 ms, p99 <= 20 ms; 1,000 rows <= 150 ms; 0 errors")
+
+
+if __name__ == "__main__":
+    main()
