@@ -16,7 +16,12 @@ from studio.autopilot.column_types import check_column_types
 from studio.autopilot.families import DEFAULT_FAMILIES, prefixed_defaults, resolve_families
 from studio.autopilot.metrics import LEADERBOARD_METRICS, default_metric, metric_for
 from studio.autopilot.prepare import ColumnChoice, ColumnPlan, plan_columns
-from studio.autopilot.splits import check_time_column, suggest_time_column, time_split
+from studio.autopilot.splits import (
+    check_time_classes,
+    check_time_column,
+    suggest_time_column,
+    time_split,
+)
 from studio.autopilot.study import create_study, delete_study
 from studio.autopilot.tasks import check_target, detect_task
 from studio.context import Studio
@@ -125,7 +130,11 @@ def plan_run(studio: Studio, request: AutopilotRequest) -> RunPlan:
     holdout_from = ""
     if request.time_column:
         times = check_time_column(frame, request.time_column, request.target, request.folds)
-        holdout_from = time_split(times, request.holdout, request.folds).holdout_from(times)
+        split = time_split(times, request.holdout, request.folds)
+        if task != "regression":
+            labels = y.dropna().astype(str).reset_index(drop=True)
+            check_time_classes(labels, split, request.time_column)
+        holdout_from = split.holdout_from(times)
         columns = split_axis_excluded(columns, request.time_column, types)
     return RunPlan(
         dataset=version, target=request.target, task=task, task_reason=reason,

@@ -110,6 +110,26 @@ def check_time_column(frame: pd.DataFrame, column: str, target: str, folds: int)
     return times
 
 
+def check_time_classes(labels: pd.Series, split: Split, column: str) -> None:
+    """Every time-ordered fold must train on every class and be scored on two or more:
+    ``InvalidInputError`` naming the first fold that does not (``labels`` are the labelled
+    rows' classes as text, in the order ``split`` indexes)."""
+    classes = set(labels)
+    ordered = labels.to_numpy()[split.train]
+    for k, (train, valid) in enumerate(split.folds, start=1):
+        missing = sorted(classes - set(ordered[train]))
+        if missing:
+            raise InvalidInputError(
+                f"Ordered by '{column}', time-ordered fold {k} trains on rows without the class "
+                f"'{missing[0]}'; choose fewer folds, or no time column."
+            )
+        if len(set(ordered[valid])) < 2:
+            raise InvalidInputError(
+                f"Ordered by '{column}', time-ordered fold {k} is scored on rows of one class "
+                "only; choose fewer folds, or no time column."
+            )
+
+
 def describe_split(config: dict) -> str:
     """One sentence saying how a run's holdout and folds were made, from its stored config,
     e.g. "Holdout: the latest 20% of rows by 'order_date' (from 2024-03-02); ..."."""

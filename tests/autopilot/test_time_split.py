@@ -146,3 +146,13 @@ def test_cli_runs_show_and_export_repeat_the_time_split(tmp_path: Path) -> None:
     assert holdout == pytest.approx(document["leaderboard"][0]["holdout"]["r2"], abs=1e-6)
     cv = float(re.search(r"cv r2: (-?[0-9.]+)", result.stdout).group(1))
     assert cv == pytest.approx(document["leaderboard"][0]["cv_score"], abs=1e-6)
+
+
+def test_time_folds_that_would_miss_a_class_are_refused(studio: Studio) -> None:
+    """A class that only appears in the latest rows leaves the earliest folds without it:
+    refused at launch in one sentence rather than failing every trial."""
+    frame = trending().assign(late=lambda f: np.where(f["order_date"] > "2024-06-01", "y", "n"))
+    add_dataset_version(studio, frame.to_csv(index=False).encode(), "late.csv", actor="t")
+    request = AutopilotRequest(dataset="late", target="late", time_column="order_date", **LINEAR)
+    with pytest.raises(InvalidInputError, match="fold 1 trains on rows without the class 'y'"):
+        plan_run(studio, request)

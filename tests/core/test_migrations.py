@@ -256,7 +256,12 @@ def test_an_open_store_at_head_costs_one_query(url: str) -> None:
 
 
 # Columns the revisions after the baseline add: (table, column, type, nullable).
-LATER_COLUMNS = [("candidate", "round", "INTEGER", False)]
+LATER_COLUMNS = [
+    ("candidate", "round", "INTEGER", False),
+    ("model_version", "training", "JSON", True),  # 0003c
+    ("retrain", "held_back", "VARCHAR(20)", False),  # 0003c
+    ("retrain", "held_back_note", "VARCHAR(500)", False),  # 0003c
+]
 
 
 def with_later_columns(snapshot: dict[str, object]) -> dict[str, object]:
