@@ -118,15 +118,16 @@ def test_the_only_date_column_is_suggested_not_imposed(sales: Studio) -> None:
 
 
 def test_cli_runs_show_and_export_repeat_the_time_split(tmp_path: Path) -> None:
-    """`autopilot run --time-column` stores the split, `runs show` says it, and the exported
-    script's holdout score (its own split of a CSV) equals the candidate's."""
+    """`autopilot run --time-column` stores the split (two refits, so the ensemble step reads
+    out-of-fold outputs that are NaN for rows no time-ordered fold validates), `runs show`
+    says it, and the exported script's scores (its own split of a CSV) equal the candidate's."""
     env = clean_env(tmp_path / "home", "cli")
     csv = tmp_path / "sales.csv"
     trending().to_csv(csv, index=False)
     assert run("data", "add", str(csv), env=env).returncode == 0
     launched = run(
         "autopilot", "run", "--dataset", "sales", "--target", "sales", "--families", "linear",
-        "--max-trials", "2", "--no-budget", "--top-k", "1", "--time-column", "order_date",
+        "--max-trials", "3", "--no-budget", "--top-k", "2", "--time-column", "order_date",
         "--wait", "--json", env=env,
     )  # fmt: skip
     assert launched.returncode == 0, launched.stderr
@@ -134,8 +135,12 @@ def test_cli_runs_show_and_export_repeat_the_time_split(tmp_path: Path) -> None:
     assert "Holdout: the latest 20% of rows by 'order_date' (from 2024-" in shown.stdout
     document = json.loads(run("runs", "show", "1", "--json", env=env).stdout)
     assert document["config"]["time_column"] == "order_date"
+    assert document["status"] == "finished"
+    single = next(c for c in document["leaderboard"] if c["family"] != "ensemble")
     script = tmp_path / "model.py"
-    assert run("runs", "export-code", "1", "--out", str(script), env=env).returncode == 0
+    exported = run("runs", "export-code", "1", "--out", str(script),
+                   "--candidate", single["candidate"], env=env)  # fmt: skip
+    assert exported.returncode == 0
     data_csv = tmp_path / "export.csv"
     assert run("data", "export", "sales", "--out", str(data_csv), env=env).returncode == 0
     result = subprocess.run(
@@ -143,9 +148,9 @@ def test_cli_runs_show_and_export_repeat_the_time_split(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     holdout = float(re.search(r"holdout r2: (-?[0-9.]+)", result.stdout).group(1))
-    assert holdout == pytest.approx(document["leaderboard"][0]["holdout"]["r2"], abs=1e-6)
+    assert holdout == pytest.approx(single["holdout"]["r2"], abs=1e-6)
     cv = float(re.search(r"cv r2: (-?[0-9.]+)", result.stdout).group(1))
-    assert cv == pytest.approx(document["leaderboard"][0]["cv_score"], abs=1e-6)
+    assert cv == pytest.approx(single["cv_score"], abs=1e-6)
 
 
 def test_time_folds_that_would_miss_a_class_are_refused(studio: Studio) -> None:
