@@ -127,14 +127,8 @@ def plan_run(studio: Studio, request: AutopilotRequest) -> RunPlan:
     notes += [metric_reason] if metric_reason and not request.metric else []
     columns = plan_columns(version.profile, request.target, types)
     suggested = suggest_time_column(version.profile, request.target)
-    holdout_from = ""
+    holdout_from = _time_split_start(frame, request, task)
     if request.time_column:
-        times = check_time_column(frame, request.time_column, request.target, request.folds)
-        split = time_split(times, request.holdout, request.folds)
-        if task != "regression":
-            labels = y.dropna().astype(str).reset_index(drop=True)
-            check_time_classes(labels, split, request.time_column)
-        holdout_from = split.holdout_from(times)
         columns = split_axis_excluded(columns, request.time_column, types)
     return RunPlan(
         dataset=version, target=request.target, task=task, task_reason=reason,
@@ -144,6 +138,19 @@ def plan_run(studio: Studio, request: AutopilotRequest) -> RunPlan:
         column_types=types, time_column=request.time_column or None, holdout_from=holdout_from,
         suggested_time_column=suggested, holdout=request.holdout, folds=request.folds,
     )  # fmt: skip
+
+
+def _time_split_start(frame: pd.DataFrame, request: AutopilotRequest, task: str) -> str:
+    """The first holdout timestamp (ISO) of the request's time split ("" without a time
+    column), after checking the column and that every time-ordered fold can be scored."""
+    if not request.time_column:
+        return ""
+    times = check_time_column(frame, request.time_column, request.target, request.folds)
+    split = time_split(times, request.holdout, request.folds)
+    if task != "regression":
+        labels = frame[request.target].dropna().astype(str).reset_index(drop=True)
+        check_time_classes(labels, split, request.time_column)
+    return split.holdout_from(times)
 
 
 def split_axis_excluded(plan: ColumnPlan, column: str, types: dict[str, str]) -> ColumnPlan:

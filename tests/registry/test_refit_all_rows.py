@@ -93,3 +93,15 @@ def test_cli_refit_register_and_refusals(
     good = run(*named, env=env)
     assert good.returncode == 0, good.stderr
     assert "Trained on all 400 rows; the holdout ROC AUC" in good.stdout
+
+
+def test_the_model_card_report_says_the_model_saw_the_holdout(
+    finished_run: tuple[Studio, int],
+) -> None:
+    """The HTML model card of a refit version carries the same sentence as the page."""
+    from studio.reports.service import model_html
+
+    studio, run_id = finished_run
+    refit = register_candidate(studio, run_id, "churn", "tester", refit_all_rows=True)
+    page = model_html(studio, refit.ref, "tester").decode()
+    assert "Trained on all 400 rows;" in page and "measured before the refit" in page
