@@ -8,7 +8,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-from studio.autopilot.splits import describe_split
 from studio.cli.output import command, emit
 from studio.context import Studio
 
@@ -92,6 +91,8 @@ def _wait_for_analysis(studio: Studio, run_id: int) -> None:
 
 
 def _leaderboard_text(info) -> str:  # noqa: ANN001 (a RunInfo)
+    from studio.autopilot.splits import describe_split
+
     lines = [f"Run {info.id}: {info.status}. {info.message}".strip()]
     if info.leaderboard:
         metrics = list(info.leaderboard[0].holdout)
