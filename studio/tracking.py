@@ -40,11 +40,21 @@ class CandidateInfo:
     is_baseline: bool
     round: int = 1
 
+    @property
+    def cv_note(self) -> str:
+        """Which CV score an ensemble carries ("" for a single model, whose out-of-fold score
+        is honest): nested since its weights were chosen on out-of-fold outputs too."""
+        if self.family != "ensemble":
+            return ""
+        if self.params.get("cv") == "nested":
+            return "cross-validated on folds its weights did not see"
+        return "in-sample: its weights were chosen on the same out-of-fold outputs"
+
     def to_json(self) -> dict[str, Any]:
         """The CLI's leaderboard entry."""
         return {
             "rank": self.rank, "id": self.id, "round": self.round, "candidate": self.name,
-            "family": self.family,
+            "family": self.family, "cv_note": self.cv_note,
             "cv_score": self.cv_score, "cv_std": self.cv_std, "holdout": self.holdout,
             "fit_seconds": self.fit_seconds, "predict_ms_per_1k": self.predict_ms_per_1k,
             "size_bytes": self.size_bytes, "baseline": self.is_baseline,

@@ -1,5 +1,11 @@
-"""Greedy ensemble selection (Caruana et al., 2004) over out-of-fold outputs, and the fitted
-soft-voting model that serves it."""
+"""Greedy ensemble selection (Caruana et al., 2004) over out-of-fold outputs, its honest
+(nested) cross-validated score, and the fitted soft-voting model that serves it.
+
+The weights are chosen to maximise the score of the blended out-of-fold outputs, so that same
+score, read back, is in-sample for the weights and flatters the ensemble (most with many noisy
+candidates on a small table). ``nested_scores`` scores it honestly: for each fold, weights
+chosen on the other folds' out-of-fold rows, scored on that fold's rows they did not see.
+"""
 
 from __future__ import annotations
 
@@ -28,6 +34,30 @@ def greedy_weights(outputs: list[np.ndarray], y: np.ndarray, metric: Metric) -> 
         counts[pick] += 1
         total = total + outputs[pick]
     return counts
+
+
+def covered(folds: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+    """The training rows some fold validates, sorted (with time-ordered folds the earliest
+    rows are never validated, so their out-of-fold outputs are NaN)."""
+    return np.unique(np.concatenate([valid for _, valid in folds]))
+
+
+def nested_scores(
+    outputs: list[np.ndarray],
+    y: np.ndarray,
+    folds: list[tuple[np.ndarray, np.ndarray]],
+    metric: Metric,
+) -> list[float]:
+    """Per fold k: the metric on fold k's validation rows of the blend whose greedy weights
+    were chosen on the other folds' validation rows only. Shapes: ``outputs`` are out-of-fold
+    outputs over all training rows (n,) or (n, classes); ``y`` is (n,)."""
+    scores = []
+    for k, (_, valid) in enumerate(folds):
+        others = np.unique(np.concatenate([v for j, (_, v) in enumerate(folds) if j != k]))
+        weights = greedy_weights([o[others] for o in outputs], y[others], metric)
+        blended = blend([o[valid] for o in outputs], weights.astype(float))
+        scores.append(score(metric, y[valid], blended))
+    return scores  # fmt: skip
 
 
 def blend(outputs: list[np.ndarray], weights: np.ndarray) -> np.ndarray:

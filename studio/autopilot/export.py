@@ -2,7 +2,8 @@
 
 The script rebuilds the exact pipeline (the column preparation is Studio's own source, copied
 in, so it cannot drift), reads a CSV, repeats the run's split and cross-validation, prints the
-CV score, then fits on all training rows and prints the holdout score.
+CV score, then fits on all training rows and prints the holdout score. A run with a time
+column repeats its time split: the latest rows as the holdout, time-ordered folds.
 """
 
 from __future__ import annotations
@@ -92,7 +93,7 @@ def export_code(studio: Studio, run_id: int, candidate: str | None = None) -> st
         columns=textwrap.indent(json.dumps(run.config["columns"], indent=1), "    ").strip(),
         seed=seed, folds=int(run.config["folds"]), holdout=float(run.config["holdout"]),
         scoring=json.dumps(_scoring(run.metric, run.task)), builders="\n".join(builders),
-        weights=weights or None,
+        weights=weights or None, time_column=repr(run.config.get("time_column") or None),
     )  # fmt: skip
 
 
@@ -132,6 +133,7 @@ pandas, not by Studio's reader, and may give other values.
 
 from __future__ import annotations
 
+import math
 import sys
 from dataclasses import dataclass
 
@@ -141,7 +143,13 @@ from sklearn.compose import ColumnTransformer
 from sklearn.ensemble import VotingClassifier, VotingRegressor
 from sklearn.impute import SimpleImputer
 from sklearn.metrics import get_scorer
-from sklearn.model_selection import KFold, StratifiedKFold, cross_val_score, train_test_split
+from sklearn.model_selection import (
+    KFold,
+    StratifiedKFold,
+    TimeSeriesSplit,
+    cross_val_score,
+    train_test_split,
+)
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import (
     FunctionTransformer,
@@ -161,6 +169,7 @@ TASK = {task}
 SEED = {seed}
 FOLDS = {folds}
 HOLDOUT = {holdout}
+TIME_COLUMN = {time_column}  # None: a random holdout; else the latest rows by it
 SCORING = {scoring}
 PLAN = ColumnPlan(TARGET, tuple(ColumnChoice(**c) for c in {columns}))
 MODELS = {{
@@ -182,6 +191,22 @@ def build_pipeline():
     return VotingClassifier(pipelines, voting="soft", weights=WEIGHTS)
 
 
+def split(frame, y):
+    """Studio's split: training and holdout row positions, and the CV splitter."""
+    if TIME_COLUMN is not None:  # the latest rows are the holdout; folds are time-ordered
+        times = pd.to_datetime(frame[TIME_COLUMN], errors="coerce", format="mixed", utc=True)
+        order = np.argsort(times.dt.tz_localize(None).to_numpy(), kind="stable")
+        n_holdout = math.ceil(len(y) * HOLDOUT)
+        return order[:-n_holdout], order[-n_holdout:], TimeSeriesSplit(FOLDS)
+    stratify = None if TASK == "regression" else y
+    train, holdout = train_test_split(
+        np.arange(len(y)), test_size=HOLDOUT, random_state=SEED, stratify=stratify
+    )
+    if TASK == "regression":
+        return train, holdout, KFold(FOLDS, shuffle=True, random_state=SEED)
+    return train, holdout, StratifiedKFold(FOLDS, shuffle=True, random_state=SEED)
+
+
 def main(path: str) -> None:
     frame = pd.read_csv(path)
     frame = frame[frame[TARGET].notna()].reset_index(drop=True)
@@ -195,15 +220,8 @@ def main(path: str) -> None:
         labels = sorted({{str(v) for v in frame[TARGET]}})
         y = frame[TARGET].astype(str).map({{v: i for i, v in enumerate(labels)}}).to_numpy(int)
     X = frame[PLAN.features]
-    stratify = None if TASK == "regression" else y
-    train, holdout = train_test_split(
-        np.arange(len(y)), test_size=HOLDOUT, random_state=SEED, stratify=stratify
-    )
+    train, holdout, folds = split(frame, y)
     X_train, y_train = X.iloc[train].reset_index(drop=True), y[train]
-    if TASK == "regression":
-        folds = KFold(FOLDS, shuffle=True, random_state=SEED)
-    else:
-        folds = StratifiedKFold(FOLDS, shuffle=True, random_state=SEED)
     scores = cross_val_score(build_pipeline(), X_train, y_train, cv=folds, scoring=SCORING)
     sign = -1 if SCORING.startswith("neg_") else 1
     print(f"cv {{SCORING.removeprefix('neg_')}}: {{sign * scores.mean():.6f}}")

@@ -1,8 +1,10 @@
 """Finalising a run: refit the best trials on all training rows, score them on the holdout,
 add a greedy ensemble when it beats the best single model, and save every candidate.
 
-The ensemble's weights come from out-of-fold outputs before any refit; the members are then
-refit once, in one child process that also saves the ensemble built from them in memory.
+The ensemble's weights come from out-of-fold outputs before any refit, and its CV score is
+nested (weights chosen on the other folds, scored on each fold), so it is ranked honestly; the
+members are then refit once, in one child process that also saves the ensemble built from
+them in memory.
 
 Candidates are immutable. A resumed run finalises again as a new *round*: a trial an earlier
 round refit keeps its candidate (it is not refit, renamed or replaced), an ensemble with the
@@ -41,6 +43,8 @@ from studio.autopilot.rounds import Saved, saved_candidates
 from studio.autopilot.search import SearchSession, oof_path
 
 log = logging.getLogger(__name__)
+
+NESTED_CV = "nested"  # an ensemble's params["cv"]: scored on folds its weights did not see
 
 
 @dataclass
@@ -114,21 +118,41 @@ def _with_oof(session: SearchSession, top: list[FrozenTrial]) -> list[FrozenTria
     return present
 
 
-def ensemble_weights(session: SearchSession, top: list[FrozenTrial]) -> dict[str, float] | None:
-    """Greedy weights over the top trials' out-of-fold outputs, if the blend beats the best."""
+@dataclass(frozen=True)
+class EnsembleChoice:
+    """The greedy weights by candidate name, the ensemble's honest per-fold scores (weights
+    chosen on the other folds, see ``ensemble.nested_scores``) and its in-sample mean CV score
+    (weights chosen on every fold, the score they were chosen for)."""
+
+    weights: dict[str, float]
+    nested: list[float]
+    in_sample: float
+
+
+def ensemble_weights(session: SearchSession, top: list[FrozenTrial]) -> EnsembleChoice | None:
+    """Greedy weights over the top trials' out-of-fold outputs, if the blend beats the best
+    single model in CV; scored honestly by nested CV over the same top trials."""
     data = session.data
     top = _with_oof(session, top)
     if len(top) < 2:
         return None
+    rows = ens.covered(data.folds)  # time-ordered folds never validate the earliest rows
     oofs = [_load_oof(session, t.number) for t in top]
-    weights = ens.greedy_weights(oofs, data.y, data.metric)
-    blended = ens.blend(oofs, weights.astype(float))
-    best = max(search_value(data.metric, score(data.metric, data.y, o)) for o in oofs)
-    gain = search_value(data.metric, score(data.metric, data.y, blended)) - best
+    seen = [o[rows] for o in oofs]
+    weights = ens.greedy_weights(seen, data.y[rows], data.metric)
+    blended = ens.blend(seen, weights.astype(float))
+    best = max(search_value(data.metric, score(data.metric, data.y[rows], o)) for o in seen)
+    gain = search_value(data.metric, score(data.metric, data.y[rows], blended)) - best
     if np.count_nonzero(weights) < 2 or gain <= 1e-6:
         session.event("The greedy ensemble did not beat the best single model in CV.")
         return None
-    return {_name(t): float(w) for t, w in zip(top, weights, strict=True) if w > 0}
+    in_sample = ens.fold_scores(ens.blend(oofs, weights.astype(float)), data.y, data.folds,
+                                data.metric)  # fmt: skip
+    return EnsembleChoice(
+        {_name(t): float(w) for t, w in zip(top, weights, strict=True) if w > 0},
+        ens.nested_scores(oofs, data.y, data.folds, data.metric),
+        float(np.mean(in_sample)),
+    )
 
 
 def _refit(
@@ -136,16 +160,17 @@ def _refit(
     trials: list[FrozenTrial],
     hard_end: float,
     saved: Saved,
-    weights: dict[str, float] | None = None,
+    choice: EnsembleChoice | None = None,
 ) -> list[FinalCandidate]:
-    """Refit ``trials`` (and the ensemble of ``weights``) and adopt what finished in time."""
+    """Refit ``trials`` (and the ensemble ``choice``) and adopt what finished in time."""
     store = session.studio.artifacts
     jobs = [RefitJob(_name(t), _spec(session, t), store.path_of(_temp(session, _name(t))))
             for t in trials]  # fmt: skip
     for job in jobs:
         job.path.parent.mkdir(parents=True, exist_ok=True)
     ensemble = None
-    if weights:
+    if choice:
+        weights = choice.weights
         files = {name: file for name in weights if (file := saved.file(name))}
         ensemble = EnsembleJob(weights, store.path_of(_temp(session, "ensemble")), files, store)
     group = refit_group(session.data, jobs, hard_end, ensemble)
@@ -177,7 +202,7 @@ def _refit(
             )  # fmt: skip
         )
     if ensemble is not None:
-        extra = _ensemble_candidate(session, out, saved, ensemble, group)
+        extra = _ensemble_candidate(session, out, saved, ensemble, group, choice)
         out += [extra] if extra else []
     return out
 
@@ -197,12 +222,11 @@ def _ensemble_candidate(
     saved: Saved,
     job: EnsembleJob,
     group: RefitGroup,
+    choice: EnsembleChoice,
 ) -> FinalCandidate | None:
-    store, data = session.studio.artifacts, session.data
+    store = session.studio.artifacts
     weights, temp = job.weights, _temp_rel(store, job.path)
     fitted = {c.name: c for c in singles}
-    trial_of = {c.name: c.trial_number for c in saved.by_trial.values()}
-    trial_of |= {c.name: c.trial_number for c in singles}
     fit_seconds = {c.name: c.fit_seconds for c in saved.by_trial.values()}
     fit_seconds |= {c.name: c.fit_seconds for c in singles}
     if group.ensemble is None:
@@ -217,14 +241,17 @@ def _ensemble_candidate(
         return None
     name = saved.ensemble_name()
     stored = store.adopt(temp, _final(session, name))
-    w = np.array(list(weights.values()))
-    oof = ens.blend([_load_oof(session, trial_of[m]) for m in weights], w)
     mix = ", ".join(f"{m} x{int(weights[m])}" for m in weights)
-    session.event(f"Greedy ensemble added as {name}: {mix}.")
+    honest = float(np.mean(choice.nested))
+    session.event(
+        f"Greedy ensemble added as {name}: {mix}. Its CV score {honest:.4f} is cross-validated "
+        f"on folds its weights did not see (on the folds they were chosen on: "
+        f"{choice.in_sample:.4f})."
+    )
     latency, holdout = group.ensemble
+    params = {"members": dict(weights), "cv": NESTED_CV, "in_sample_cv": choice.in_sample}
     return FinalCandidate(
-        name, "ensemble", None, {"members": dict(weights)},
-        ens.fold_scores(oof, data.y, data.folds, data.metric), holdout,
+        name, "ensemble", None, params, list(choice.nested), holdout,
         sum(fit_seconds[m] for m in weights), latency, stored.path, stored.sha256,
         stored.size_bytes,
     )  # fmt: skip
@@ -243,16 +270,17 @@ def finalize(session: SearchSession, hard_end: float) -> tuple[int, list[FinalCa
     and its new candidates, ranked by CV score."""
     saved = saved_candidates(session)
     top, baseline = candidate_trials(session)
-    weights = ensemble_weights(session, top)
+    choice = ensemble_weights(session, top)
+    weights = choice.weights if choice else None
     same = next((e for e in saved.ensembles if e.params.get("members") == weights), None)
-    if weights and same is not None:
+    if choice and same is not None:
         session.event(f"The greedy ensemble is {same.name}, saved in round {same.round}.")
-        weights = None
+        choice = None
     kept = [saved.by_trial[t.number].name for t in top if t.number in saved.by_trial]
     if kept:
         session.event(f"Kept from earlier rounds, not refit: {', '.join(kept)}.")
     fresh = [t for t in top if t.number not in saved.by_trial]
-    everything = _refit(session, fresh, hard_end, saved, weights) if fresh or weights else []
+    everything = _refit(session, fresh, hard_end, saved, choice) if fresh or choice else []
     if baseline is not None and baseline.number not in saved.by_trial:
         if time.monotonic() < hard_end:
             everything += _refit(session, [baseline], hard_end, saved)  # what tuning bought

@@ -16,6 +16,12 @@ from studio.autopilot.column_types import check_column_types
 from studio.autopilot.families import DEFAULT_FAMILIES, prefixed_defaults, resolve_families
 from studio.autopilot.metrics import LEADERBOARD_METRICS, default_metric, metric_for
 from studio.autopilot.prepare import ColumnChoice, ColumnPlan, plan_columns
+from studio.autopilot.splits import (
+    check_time_classes,
+    check_time_column,
+    suggest_time_column,
+    time_split,
+)
 from studio.autopilot.study import create_study, delete_study
 from studio.autopilot.tasks import check_target, detect_task
 from studio.context import Studio
@@ -45,6 +51,7 @@ class AutopilotRequest:
     top_k: int = 5
     per_trial_seconds: float | None = None
     column_types: dict[str, str] = field(default_factory=dict)  # column -> COLUMN_TYPES entry
+    time_column: str | None = None  # hold out the latest rows by it, time-ordered folds
 
 
 @dataclass(frozen=True)
@@ -63,6 +70,11 @@ class RunPlan:
     rows_missing_target: int
     notes: list[str] = field(default_factory=list)
     column_types: dict[str, str] = field(default_factory=dict)  # the set types that apply
+    time_column: str | None = None
+    holdout_from: str = ""  # ISO timestamp of the first holdout row of a time split
+    suggested_time_column: str | None = None  # the one datetime column, shown as an option
+    holdout: float = 0.2
+    folds: int = 5
 
     @property
     def unused(self) -> list[ColumnChoice]:
@@ -113,13 +125,45 @@ def plan_run(studio: Studio, request: AutopilotRequest) -> RunPlan:
     notes = [f"{missing:,} rows with no '{request.target}' will be left out."] if missing else []
     notes += _small_holdout_notes(y.dropna(), task, request.holdout)
     notes += [metric_reason] if metric_reason and not request.metric else []
+    columns = plan_columns(version.profile, request.target, types)
+    suggested = suggest_time_column(version.profile, request.target)
+    holdout_from = _time_split_start(frame, request, task)
+    if request.time_column:
+        columns = split_axis_excluded(columns, request.time_column, types)
     return RunPlan(
         dataset=version, target=request.target, task=task, task_reason=reason,
         metric=metric.name, leaderboard_metrics=LEADERBOARD_METRICS[task],
         families=resolve_families(request.families, int(rows * (1 - request.holdout))),
-        columns=plan_columns(version.profile, request.target, types), rows=rows,
-        rows_missing_target=missing, notes=notes, column_types=types,
+        columns=columns, rows=rows, rows_missing_target=missing, notes=notes,
+        column_types=types, time_column=request.time_column or None, holdout_from=holdout_from,
+        suggested_time_column=suggested, holdout=request.holdout, folds=request.folds,
     )  # fmt: skip
+
+
+def _time_split_start(frame: pd.DataFrame, request: AutopilotRequest, task: str) -> str:
+    """The first holdout timestamp (ISO) of the request's time split ("" without a time
+    column), after checking the column and that every time-ordered fold can be scored."""
+    if not request.time_column:
+        return ""
+    times = check_time_column(frame, request.time_column, request.target, request.folds)
+    split = time_split(times, request.holdout, request.folds)
+    if task != "regression":
+        labels = frame[request.target].dropna().astype(str).reset_index(drop=True)
+        check_time_classes(labels, split, request.time_column)
+    return split.holdout_from(times)
+
+
+def split_axis_excluded(plan: ColumnPlan, column: str, types: dict[str, str]) -> ColumnPlan:
+    """``plan`` with the time column left out of the features (it is the split axis), unless
+    the user set its type, which says they want it used."""
+    if column in types:
+        return plan
+    reason = "the time column: the split axis, not a feature (set its type to use it)"
+    choices = tuple(
+        ColumnChoice(c.name, c.kind, "excluded", reason, c.distinct) if c.name == column else c
+        for c in plan.choices
+    )
+    return ColumnPlan(plan.target, choices)
 
 
 def unused_note(plan: RunPlan) -> str:
@@ -166,7 +210,7 @@ def launch_run(studio: Studio, request: AutopilotRequest, *, actor: str) -> int:
         "families": plan.families, "task_reason": plan.task_reason,
         "columns": [asdict(c) for c in plan.columns.choices],
         "column_types": plan.column_types,
-    }  # fmt: skip
+    } | plan_split_config(plan)  # fmt: skip
     try:
         with session_scope(studio.engine) as session:
             run = Run(
@@ -191,6 +235,15 @@ def launch_run(studio: Studio, request: AutopilotRequest, *, actor: str) -> int:
     except BaseException:
         delete_study(studio.settings.database_url, study_name)
         raise
+
+
+def plan_split_config(plan: RunPlan) -> dict[str, Any]:
+    """The split part of a run's config (``describe_split`` reads it with holdout and folds)."""
+    share = {"holdout": plan.holdout, "folds": plan.folds}
+    if plan.time_column:
+        return share | {"split": {"kind": "time", "column": plan.time_column,
+                                  "holdout_from": plan.holdout_from}}  # fmt: skip
+    return share | {"split": {"kind": "random"}}
 
 
 def _version_id(session: Session, version: DatasetVersionInfo) -> int:

@@ -23,6 +23,7 @@ def _autopilot_run(studio: Studio, args: argparse.Namespace) -> int:
         max_trials=args.max_trials, top_k=args.top_k,
         families=args.families.split(",") if args.families else None, seed=args.seed,
         per_trial_seconds=args.per_trial_seconds, column_types=types,
+        time_column=args.time_column,
     )  # fmt: skip
     run_id = launch_run(studio, request, actor=studio.settings.user)
     from studio.tracking import get_run
@@ -90,6 +91,8 @@ def _wait_for_analysis(studio: Studio, run_id: int) -> None:
 
 
 def _leaderboard_text(info) -> str:  # noqa: ANN001 (a RunInfo)
+    from studio.autopilot.splits import describe_split
+
     lines = [f"Run {info.id}: {info.status}. {info.message}".strip()]
     if info.leaderboard:
         metrics = list(info.leaderboard[0].holdout)
@@ -110,7 +113,8 @@ def _leaderboard_text(info) -> str:  # noqa: ANN001 (a RunInfo)
                 + " ".join(f"{c.holdout[m]:>9.4f}" for m in metrics)
                 + f" {c.fit_seconds:>7.2f} {c.predict_ms_per_1k:>7.1f}"
             )
-    return "\n".join(lines)
+        lines += [f"{c.name}'s CV score is {c.cv_note}." for c in info.leaderboard if c.cv_note]
+    return "\n".join([*lines, describe_split(info.config)])
 
 
 def _autopilot_status(studio: Studio, args: argparse.Namespace) -> int:
@@ -179,6 +183,11 @@ def register(nouns: argparse._SubParsersAction) -> argparse._SubParsersAction:
         "--column-type", action="append", metavar="COL=TYPE",
         help="use column COL as TYPE (numeric, categorical, boolean, datetime, text, "
         "identifier, ignored); repeatable",
+    )  # fmt: skip
+    run.add_argument(
+        "--time-column", metavar="COL",
+        help="hold out the latest rows by this date column and cross-validate on time-ordered "
+        "folds (it is then not a feature unless --column-type sets its type)",
     )  # fmt: skip
     run.add_argument("--ignore", action="append", metavar="COL",
                      help="leave column COL out; repeatable")  # fmt: skip

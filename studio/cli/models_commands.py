@@ -23,10 +23,10 @@ def _register(studio: Studio, args: argparse.Namespace) -> int:
         studio.settings.user,
         candidate=args.candidate,
         description=args.description or "",
+        refit_all_rows=args.refit_all_rows,
     )
-    emit(
-        args, info.to_json(), f"Registered {info.ref} from run {args.run} ({info.candidate_name})."
-    )
+    text = f"Registered {info.ref} from run {args.run} ({info.candidate_name})."
+    emit(args, info.to_json(), f"{text} {info.training_note}".strip())
     return 0
 
 
@@ -70,6 +70,8 @@ def _show(studio: Studio, args: argparse.Namespace) -> int:
             f"{v.version:>7} {v.stage:<11} {v.approval:<9} {v.candidate_name[:20]:<20} "
             f"{v.metric:<9} {shown:>8} {v.created_at:%Y-%m-%d %H:%M} {v.created_by}"
         )
+    if which is not None and versions[0].training_note:
+        lines.append(versions[0].training_note)
     emit(args, {"name": name, "versions": [v.to_json() for v in versions]}, "\n".join(lines))
     return 0
 
@@ -167,6 +169,11 @@ def register(nouns: Any) -> None:
     reg.add_argument("--candidate", help="candidate name (default: the run's best)")
     reg.add_argument("--name", required=True, help="model name (created on first use)")
     reg.add_argument("--description")
+    reg.add_argument(
+        "--refit-all-rows", action="store_true",
+        help="fit the candidate again on all rows, holdout included, as the version's model "
+        "(the holdout score stays the estimate, measured before the refit)",
+    )  # fmt: skip
     command(models, "list", _list, "models with their production and staging versions")
     command(models, "show", _show, "a model's versions (NAME or NAME@VERSION)").add_argument(
         "model"

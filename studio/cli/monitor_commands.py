@@ -146,6 +146,7 @@ def _challenger(studio: Studio, args: argparse.Namespace) -> int:
     report = challenger_report(studio, args.retrain)
     if report.challenger_score is None:
         text = f"The challenger's run {report.run_id} is {report.run_status}."
+        text += f"\n{report.held_back}" if report.held_back else ""
     else:
         low, high = report.interval
         text = (
@@ -154,7 +155,7 @@ def _challenger(studio: Studio, args: argparse.Namespace) -> int:
             f"{report.challenger} {report.challenger_score:.4f} (difference "
             f"{report.difference:+.4f}, 95% interval {low:+.4f} to {high:+.4f}).\n"
             f"{report.recommendation}"
-        )
+        ) + (f"\n{report.held_back}" if report.held_back else "")
     emit(args, report.to_json(), text)
     return 0
 

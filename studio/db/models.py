@@ -291,6 +291,9 @@ class ModelVersion(SQLModel, table=True):
     params: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
     baseline: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
     card: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+    # Which rows the model was fit on: the run's training rows, or all of them (holdout too)
+    # when it was refit at registration; see ``registry.training``.
+    training: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
 
 
 # An append-only audit event of the registry: who changed what, when, from what to what, and why.
@@ -381,6 +384,12 @@ class Retrain(SQLModel, table=True):
     compare_sha256: str = Field(max_length=64)
     new_rows: int = 0
     compare_rows: int = 0
+    # How the compared rows were held back: "random" (a seeded third) or "latest" (by time).
+    held_back: str = Field(default="random", max_length=20,
+                           sa_column_kwargs={"server_default": "random"})  # fmt: skip
+    held_back_note: str = Field(
+        default="", max_length=500, sa_column_kwargs={"server_default": ""}
+    )
     created_at: datetime = Field(default_factory=utcnow)
     created_by: str = Field(max_length=200)
 

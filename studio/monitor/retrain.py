@@ -1,8 +1,10 @@
 """The loop: retrain on the reference plus new labelled rows, then compare the challenger with
 the champion on recent labelled rows neither model trained on.
 
-A third of the new labelled rows (seeded) is held back for the comparison; the rest joins the
-champion's training data as a new version of the same dataset, and an autopilot run with the
+A third of the new labelled rows is held back for the comparison: the most recent third by the
+time column when the champion's run used one (the comparison then scores both models on the
+latest rows, as they will be used), else a seeded random third. The rest joins the champion's
+training data as a new version of the same dataset, and an autopilot run with the
 champion's target, task and metric trains the challenger. The comparison is a paired bootstrap
 of the metric difference on the held-back rows, with a one-sentence recommendation; promotion
 then follows the registry's approval rules.
@@ -30,13 +32,12 @@ from studio.db.models import Retrain, Run
 from studio.errors import ConflictError, InvalidInputError, NotFoundError
 from studio.experiments.bootstrap import bootstrap_metrics
 from studio.modelio import load_candidate_model, load_version_model
+from studio.monitor.held_back import held_back_rows
 from studio.monitor.performance import MIN_LABELLED, encode_labels
 from studio.registry.outputs import output_frame, proba_column
 from studio.registry.schema import check_batch
 from studio.registry.versions import VersionInfo, get_version, list_versions
 from studio.tracking import leaderboard_query
-
-HELD_BACK = 1 / 3
 
 
 def start_retrain(
@@ -58,7 +59,8 @@ def start_retrain(
             "label in the file."
         )
     check_batch(rows, champion.input_schema)  # the new rows must fit the model's schema
-    compare = rows.sample(frac=HELD_BACK, random_state=0)
+    time_column = _run_time_column(studio, champion.run_id)
+    compare, kind, note = held_back_rows(rows, time_column)
     train_part = rows.drop(index=compare.index)
     dataset = get_dataset(studio, champion.dataset)
     reference = load_frame(studio, dataset)
@@ -76,6 +78,7 @@ def start_retrain(
         budget_seconds=budget_seconds,
         max_trials=max_trials,
         families=families,
+        time_column=time_column if kind == "latest" else None,
     )
     run_id = launch_run(studio, request, actor=actor)
     content = _parquet(compare)
@@ -92,6 +95,8 @@ def start_retrain(
                 compare_sha256=stored.sha256,
                 new_rows=len(train_part),
                 compare_rows=len(compare),
+                held_back=kind,
+                held_back_note=note[:500],
                 created_by=actor,
             )
             session.add(row)
@@ -100,6 +105,13 @@ def start_retrain(
     except BaseException:
         studio.artifacts.delete(stored.path)
         raise
+
+
+def _run_time_column(studio: Studio, run_id: int | None) -> str | None:
+    """The time column of the run a version came from (None without one)."""
+    with session_scope(studio.engine) as session:
+        run = session.get(Run, run_id) if run_id is not None else None
+        return (run.config.get("time_column") or None) if run is not None else None
 
 
 def _like(rows: pd.DataFrame, reference: pd.DataFrame) -> pd.DataFrame:
@@ -139,6 +151,7 @@ class ChallengerReport:
     difference: float | None = None
     interval: tuple[float, float] | None = None
     recommendation: str = ""
+    held_back: str = ""  # which rows were held back, one sentence
 
     def to_json(self) -> dict[str, Any]:
         """The CLI's document."""
@@ -163,7 +176,7 @@ def challenger_report(studio: Studio, retrain_id: int) -> ChallengerReport:
         best = session.exec(leaderboard_query(run.id, run.metric)).first()
         champion_id, status = retrain.champion_version_id, run.status
         compare = (retrain.compare_artifact, retrain.compare_sha256)
-        model_name, run_id = retrain.model_name, run.id
+        model_name, run_id, held_back = retrain.model_name, run.id, retrain.held_back_note
         challenger = (best.name, best.artifact, best.artifact_sha256) if best else None
         trained_on = str(run.config.get("dataset", ""))
     champion = next(v for v in list_versions(studio, model_name) if v.id == champion_id)
@@ -175,6 +188,7 @@ def challenger_report(studio: Studio, retrain_id: int) -> ChallengerReport:
         challenger[0] if challenger else None,
         champion.metric,
         0,
+        held_back=held_back,
     )
     if status != "finished" or challenger is None:
         return base
@@ -219,6 +233,7 @@ def _compare(
         s_new - s_old,
         (low, high),
         recommend(metric.label, metric.greater_is_better, s_new - s_old, (low, high), len(frame)),
+        base.held_back,
     )
 
 

@@ -11,21 +11,27 @@ from __future__ import annotations
 import io
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
+import skops.io as sio
 from sqlmodel import func, select
 
 from studio.access import require
 from studio.activity import record_event
+from studio.artifacts import StoredFile
 from studio.autopilot.data import prepare_training_data
+from studio.autopilot.evaluation import TrainingData
 from studio.context import Studio
 from studio.data.versions import get_version as get_dataset_version
 from studio.db import session_scope
 from studio.db.models import Candidate, ModelEvent, ModelVersion, RegisteredModel, Run
 from studio.errors import ConflictError, NotFoundError
-from studio.modelio import load_candidate_model
+from studio.modelio import load_candidate_model, load_model
 from studio.registry.outputs import frame_summary, output_frame
 from studio.registry.schema import build_schema
+from studio.registry.training import all_rows, training_record
+from studio.registry.training import refit_all_rows as refit_all_rows_of
 from studio.registry.versions import VersionInfo, check_name, to_info
 from studio.tracking import leaderboard_query
 
@@ -79,23 +85,28 @@ def register_candidate(
     actor: str,
     candidate: str | None = None,
     description: str = "",
+    refit_all_rows: bool = False,
 ) -> VersionInfo:
-    """Register a run's candidate (its best when ``candidate`` is None) under ``model_name``."""
+    """Register a run's candidate (its best when ``candidate`` is None) under ``model_name``.
+
+    With ``refit_all_rows`` the version's model is a new fit of the candidate's pipeline on
+    training + holdout rows, saved as a file of its own (the candidate's stays as it is) and
+    loaded back through the checksum and allow-list before use; the holdout score is kept as
+    the estimate and ``training`` says it was measured before the refit."""
     require(studio.settings, actor, "register")
     name = check_name(model_name)
     source = _source(studio, run_id, candidate)
     data = prepare_training_data(studio, source.config["dataset"], source.config)
     c = source.candidate
     model = load_candidate_model(studio.artifacts, run_id, c.name, c.artifact, c.artifact_sha256)
-    sample = data.X.sample(min(len(data.X), REFERENCE_ROWS), random_state=0).sort_index()
+    folder = f"models/{name}/{uuid.uuid4().hex[:12]}"
+    stored_model, model, X = _version_model(studio, c, model, data, folder, refit_all_rows)
+    sample = X.sample(min(len(X), REFERENCE_ROWS), random_state=0).sort_index()
     outputs = output_frame(model, sample, list(data.labels))
     reference = pd.concat([sample.reset_index(drop=True), outputs.reset_index(drop=True)], axis=1)
     baseline = frame_summary(sample, outputs) | {"labels": list(data.labels),
-                                                 "training_rows": int(len(data.X))}  # fmt: skip
-    folder = f"models/{name}/{uuid.uuid4().hex[:12]}"
-    model_bytes = studio.artifacts.verified_path(c.artifact, c.artifact_sha256).read_bytes()
-    stored_model = studio.artifacts.write(f"{folder}/model.skops",
-                                          lambda p: p.write_bytes(model_bytes))  # fmt: skip
+                                                 "training_rows": int(len(X))}  # fmt: skip
+    training = training_record(data, source.config, source.config["dataset"], refit_all_rows)
     content = _parquet(reference)
     stored_ref = studio.artifacts.write(f"{folder}/reference.parquet",
                                         lambda p: p.write_bytes(content))  # fmt: skip
@@ -105,9 +116,9 @@ def register_candidate(
         family=c.family, target=source.target, task=source.task, metric=source.metric,
         artifact=stored_model.path, artifact_sha256=stored_model.sha256,
         reference_artifact=stored_ref.path, reference_sha256=stored_ref.sha256,
-        input_schema=build_schema(data.X, data.plan, _reads(studio, source.config["dataset"])),
+        input_schema=build_schema(X, data.plan, _reads(studio, source.config["dataset"])),
         metrics={"holdout": dict(c.holdout), "cv": c.cv_score, "cv_std": c.cv_std},
-        params=dict(c.params), baseline=baseline,
+        params=dict(c.params), baseline=baseline, training=training,
         card={"description": description.strip(), "intended_use": "", "limitations": ""},
     )  # fmt: skip
     try:
@@ -116,6 +127,30 @@ def register_candidate(
         studio.artifacts.delete(stored_model.path)
         studio.artifacts.delete(stored_ref.path)
         raise
+
+
+def _version_model(
+    studio: Studio, c: Candidate, model: Any, data: TrainingData, folder: str, refit: bool
+) -> tuple[StoredFile, Any, pd.DataFrame]:
+    """The version's model file, the model (as loaded from it) and the rows it was fit on:
+    a copy of the candidate's file, or (``refit``) a new fit on all rows, saved as a file of
+    its own and loaded back through the checksum and the allow-list."""
+    if not refit:
+        model_bytes = studio.artifacts.verified_path(c.artifact, c.artifact_sha256).read_bytes()
+        stored = studio.artifacts.write(f"{folder}/model.skops",
+                                        lambda p: p.write_bytes(model_bytes))  # fmt: skip
+        return stored, model, data.X
+    fitted = refit_all_rows_of(model, data)
+    stored = studio.artifacts.write(f"{folder}/model.skops", lambda p: sio.dump(fitted, p))
+    try:
+        subject = f"The refit of {c.name}"
+        loaded = load_model(
+            studio.artifacts, stored.path, stored.sha256, subject, "register again"
+        )
+    except BaseException:
+        studio.artifacts.delete(stored.path)
+        raise
+    return stored, loaded, all_rows(data)[0]
 
 
 def _insert(studio: Studio, row: ModelVersion, actor: str) -> VersionInfo:
@@ -136,6 +171,8 @@ def _insert(studio: Studio, row: ModelVersion, actor: str) -> VersionInfo:
         session.add(row)
         session.flush()
         text = f"from run {row.run_id}, candidate {row.candidate_name}"
+        if (row.training or {}).get("scope") == "all_rows":
+            text += ", refit on all rows"
         session.add(ModelEvent(model_name=row.model_name, version=row.version, actor=actor,
                                action="registered", to_value="none", comment=text))  # fmt: skip
         record_event(session, actor=actor, kind="model.registered",

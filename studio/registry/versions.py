@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -14,6 +14,7 @@ from studio.context import Studio
 from studio.db import session_scope
 from studio.db.models import Dataset, DatasetVersion, ModelEvent, ModelVersion, RegisteredModel
 from studio.errors import InvalidInputError, NotFoundError
+from studio.registry.training import training_note
 
 STAGES = ("none", "staging", "production", "archived")
 APPROVALS = ("pending", "approved", "rejected")
@@ -50,6 +51,13 @@ class VersionInfo:
     artifact_sha256: str
     reference_artifact: str
     reference_sha256: str
+    training: dict[str, Any] = field(default_factory=dict)  # see registry.training
+
+    @property
+    def training_note(self) -> str:
+        """Which rows the model was fit on and what its holdout score means, in one sentence
+        ("" for versions registered before Studio recorded it)."""
+        return training_note(self.training, self.metrics, self.metric)
 
     @property
     def ref(self) -> str:
@@ -77,6 +85,7 @@ class VersionInfo:
             "metrics": self.metrics, "params": self.params,
             "features": [f["name"] for f in self.input_schema.get("features", [])],
             "artifact_sha256": self.artifact_sha256, "card": self.card,
+            "training": self.training, "training_note": self.training_note,
         }  # fmt: skip
 
 
@@ -146,6 +155,7 @@ def to_info(session: Session, row: ModelVersion) -> VersionInfo:
         row.metric, dict(row.metrics or {}), dict(row.params or {}),
         dict(row.input_schema or {}), dict(row.baseline or {}), dict(row.card or {}),
         row.artifact, row.artifact_sha256, row.reference_artifact, row.reference_sha256,
+        dict(row.training or {}),
     )  # fmt: skip
 
 

@@ -96,6 +96,8 @@ def _card_section(version: VersionInfo) -> Section:
             f"candidate {version.candidate_name} ({version.family})."
         )
     )
+    if version.training_note:
+        blocks.append(Paragraph(version.training_note))
     return Section("Model card", tuple(blocks))
 
 

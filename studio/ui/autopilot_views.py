@@ -8,10 +8,17 @@ import streamlit as st
 
 from studio.autopilot.families import FAMILIES
 from studio.autopilot.metrics import METRICS
-from studio.autopilot.service import AutopilotRequest, RunPlan, launch_run, plan_run
+from studio.autopilot.service import (
+    AutopilotRequest,
+    RunPlan,
+    launch_run,
+    plan_run,
+    plan_split_config,
+)
+from studio.autopilot.splits import describe_split, suggest_time_column
 from studio.autopilot.tasks import suggest_target
 from studio.context import Studio
-from studio.data.versions import list_datasets
+from studio.data.versions import DatasetVersionInfo, list_datasets
 from studio.escaping import markdown_text as md
 from studio.jobs.launcher import ensure_local_worker
 from studio.tracking import list_run_ids
@@ -21,6 +28,7 @@ from studio.ui.run_views import render_run
 from studio.ui.shell import error_boundary
 
 TASK_CHOICES = ["auto", "binary", "multiclass", "regression"]
+NO_TIME_COLUMN = "(none: a random holdout)"
 
 
 def render_autopilot_page(studio: Studio) -> None:
@@ -61,7 +69,7 @@ def _render_form(studio: Studio) -> None:
     )  # fmt: skip
     scope = f"{latest.ref}|{target}"
     with st.expander("Options", expanded=False):
-        request = replace(_options(latest.ref, target), column_types=set_types(scope))
+        request = replace(_options(latest, target), column_types=set_types(scope))
     plan = _plan(studio, f"{request}", request)
     _render_plan(plan)
     render_column_types(studio, plan, request, scope)
@@ -72,7 +80,28 @@ def _render_form(studio: Studio) -> None:
         st.rerun()
 
 
-def _options(ref: str, target: str) -> AutopilotRequest:
+def _time_column(version: DatasetVersionInfo, target: str) -> str | None:
+    """The time column choice among the dataset's date columns: none until the user picks
+    one (the only date column is labelled as the suggestion, and the plan says so too)."""
+    dates = [c.name for c in version.profile.column_profiles
+             if c.kind == "datetime" and c.name != target]  # fmt: skip
+    if not dates:
+        return None
+    suggested = suggest_time_column(version.profile, target)
+    options = [NO_TIME_COLUMN, *dates]
+    chosen = st.selectbox(
+        "Time column (hold out the latest rows)", options,
+        key=f"auto_time_{version.ref}",
+        format_func=lambda c: f"{c} (suggested: the only date column)" if c == suggested else c,
+        help="The latest 20% of rows by this column become the holdout and the folds are "
+        "time-ordered, so the scores say how the model does on the future. It is then not a "
+        "feature (set its type to use it). None: a random holdout and shuffled folds.",
+    )  # fmt: skip
+    return None if chosen == NO_TIME_COLUMN else chosen
+
+
+def _options(version: DatasetVersionInfo, target: str) -> AutopilotRequest:
+    ref = version.ref
     c1, c2, c3 = st.columns(3)
     task = c1.selectbox("Task", TASK_CHOICES, key="auto_task",
                         help="auto: Studio decides from the target's values")  # fmt: skip
@@ -92,11 +121,12 @@ def _options(ref: str, target: str) -> AutopilotRequest:
         "Model families (empty: all that suit the data)", list(FAMILIES), key="auto_families",
         format_func=lambda f: FAMILIES[f].label,
     )  # fmt: skip
+    time_column = _time_column(version, target)
     return AutopilotRequest(
         dataset=ref, target=target, task=None if task == "auto" else task,
         metric=None if metric == "default" else metric, budget_seconds=float(budget),
         max_trials=int(trials) or None, families=families or None, seed=int(seed),
-        per_trial_seconds=float(per_trial) or None,
+        per_trial_seconds=float(per_trial) or None, time_column=time_column,
     )  # fmt: skip
 
 
@@ -106,6 +136,13 @@ def _render_plan(plan: RunPlan) -> None:
         f"**Task: {plan.task}** — {md(plan.task_reason)} Optimising **{metric}** "
         f"over {plan.rows:,} rows with {', '.join(FAMILIES[f].label for f in plan.families)}."
     )
+    split = describe_split(plan_split_config(plan))
+    if plan.suggested_time_column and not plan.time_column:
+        split += (
+            f" '{plan.suggested_time_column}' is the only date column: choose it as the time "
+            "column (Options) to hold out the latest rows and score the model on the future."
+        )
+    st.markdown(md(split))
     for note in plan.notes:
         st.warning(md(note))
 

@@ -37,6 +37,8 @@ def render_card(studio: Studio, v: VersionInfo) -> None:
         + (f" ({rows:,} training rows)" if rows else "")
         + f" · {len(features)} input columns"
     )
+    if v.training_note:
+        st.caption(md(v.training_note))
     dataset, version = v.dataset.split("@")
     st.page_link(
         "pages/1_Data.py",

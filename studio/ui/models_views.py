@@ -106,20 +106,29 @@ def render_register_form(studio: Studio, run_id: int | None = None) -> None:
             placeholder="e.g. churn-model (created on first use)",
         )
         description = st.text_input("Description (optional)", key=f"mdl_reg_desc_{run_id}")
+        refit = st.checkbox(
+            "Refit on all rows", key=f"mdl_reg_refit_{run_id}",
+            help="Fit the candidate again on every row, the holdout too: more data for the "
+            "model (it helps most on small tables). The holdout score stays its estimate, "
+            "measured before the refit; the candidate itself is not changed.",
+        )  # fmt: skip
         if st.button("Register", key=f"mdl_reg_go_{run_id}", type="primary"):
-            _register(studio, run_id, candidate, name, description)
+            _register(studio, run_id, candidate, name, description, refit)
 
 
-def _register(studio: Studio, run_id: int, candidate: str, name: str, description: str) -> None:
+def _register(  # noqa: PLR0913
+    studio: Studio, run_id: int, candidate: str, name: str, description: str, refit: bool
+) -> None:
     user = current_user(studio.settings)
     with (
         error_boundary("models.register"),
         st.spinner("Registering: copying the model and computing its baseline…"),
     ):
         info = register_candidate(
-            studio, run_id, name, user, candidate=candidate, description=description
-        )
-        st.success(f"Registered {md(info.ref)}; it awaits approval.")
+            studio, run_id, name, user, candidate=candidate, description=description,
+            refit_all_rows=refit,
+        )  # fmt: skip
+        st.success(f"Registered {md(info.ref)}; it awaits approval. {md(info.training_note)}")
         st.page_link(
             "pages/4_Models.py",
             label=f"Open {info.name}",

@@ -122,6 +122,8 @@ def _retrains(studio: Studio, version: VersionInfo) -> None:
             f"**Retraining {retrain_id}** · champion {md(report.champion)} · run "
             f"{report.run_id} ({report.run_status})"
         )
+        if report.held_back:
+            st.caption(md(report.held_back))
         if report.challenger_score is None:
             continue
         low, high = report.interval

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from studio.autopilot.metrics import METRICS
+from studio.autopilot.splits import describe_split
 from studio.charts.experiments import family_best_figure, optuna_figure
 from studio.context import Studio
 from studio.errors import InvalidInputError
@@ -144,6 +145,8 @@ def _leaderboard(studio: Studio, detail: RunDetail, frame: pd.DataFrame) -> None
         for c in run.leaderboard
     ]  # fmt: skip
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    notes = [f"{c.name}'s CV score is {c.cv_note}." for c in run.leaderboard if c.cv_note]
+    st.caption(md(" ".join([describe_split(run.config), *notes])))
     _compare_picker(studio, detail)
     if detail.run.status in ("finished", "stopped"):
         from studio.ui.models_views import render_register_form

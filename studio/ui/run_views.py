@@ -8,6 +8,7 @@ import streamlit as st
 from studio.autopilot.export import export_code
 from studio.autopilot.metrics import METRICS
 from studio.autopilot.service import request_stop, resume_run
+from studio.autopilot.splits import describe_split
 from studio.charts.autopilot import best_so_far_figure
 from studio.context import Studio
 from studio.escaping import markdown_text as md
@@ -34,6 +35,7 @@ def render_run(studio: Studio, run_id: int) -> None:
     if types := info.config.get("column_types"):
         shown = ", ".join(f"{name} → {kind}" for name, kind in types.items())
         st.caption(md(f"Column types set at launch: {shown}"))
+    st.caption(md(describe_split(info.config)))
     _live(studio, run_id)
 
 
@@ -115,6 +117,9 @@ def _leaderboard(studio: Studio, info: RunInfo) -> None:
             for c in info.leaderboard
         ]
         st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+        for c in info.leaderboard:
+            if c.cv_note:
+                st.caption(md(f"{c.name}'s CV score is {c.cv_note}."))
         best = info.leaderboard[0]
         st.page_link("pages/3_Experiments.py", label="Diagnostics and comparisons in Experiments",
                      query_params={"run": str(info.id)})  # fmt: skip

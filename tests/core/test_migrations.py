@@ -256,9 +256,14 @@ def test_an_open_store_at_head_costs_one_query(url: str) -> None:
 
 
 # Columns the revisions after the baseline add: (table, column, type, nullable).
-LATER_COLUMNS = [("candidate", "round", "INTEGER", False)]
+LATER_COLUMNS = [
+    ("candidate", "round", "INTEGER", False),
+    ("model_version", "training", "JSON", True),  # 0003
+    ("retrain", "held_back", "VARCHAR(20)", False),  # 0003
+    ("retrain", "held_back_note", "VARCHAR(500)", False),  # 0003
+]
 # Tables the revisions after the baseline add (empty in an upgraded legacy store).
-LATER_TABLES = ["model_traffic"]
+LATER_TABLES = ["model_traffic"]  # 0004
 
 
 def with_later_columns(snapshot: dict[str, object]) -> dict[str, object]:
