@@ -15,6 +15,7 @@ from studio.activity import record_event
 from studio.autopilot.column_types import check_column_types
 from studio.autopilot.families import DEFAULT_FAMILIES, prefixed_defaults, resolve_families
 from studio.autopilot.metrics import LEADERBOARD_METRICS, default_metric, metric_for
+from studio.autopilot.positive import check_positive_class, guess_positive_class
 from studio.autopilot.prepare import ColumnChoice, ColumnPlan, plan_columns
 from studio.autopilot.study import create_study, delete_study
 from studio.autopilot.tasks import check_target, detect_task
@@ -45,6 +46,7 @@ class AutopilotRequest:
     top_k: int = 5
     per_trial_seconds: float | None = None
     column_types: dict[str, str] = field(default_factory=dict)  # column -> COLUMN_TYPES entry
+    positive_class: str | None = None  # binary only; None: Studio's guess (see ``positive``)
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,9 @@ class RunPlan:
     rows_missing_target: int
     notes: list[str] = field(default_factory=list)
     column_types: dict[str, str] = field(default_factory=dict)  # the set types that apply
+    positive_class: str | None = None  # binary only: the outcome the metrics are about
+    positive_reason: str = ""  # why, in a sentence
+    classes: tuple[str, ...] = ()  # a binary target's two values, sorted
 
     @property
     def unused(self) -> list[ColumnChoice]:
@@ -106,6 +111,7 @@ def plan_run(studio: Studio, request: AutopilotRequest) -> RunPlan:
         f"{decision.reason} You chose {task} instead."
     )  # fmt: skip
     check_target(y, task, request.folds, request.holdout)
+    positive, positive_reason = _positive(y, task, request.positive_class)
     default, metric_reason = default_metric(task, y)
     metric = metric_for(task, request.metric or default)
     missing = int(y.isna().sum())
@@ -119,7 +125,29 @@ def plan_run(studio: Studio, request: AutopilotRequest) -> RunPlan:
         families=resolve_families(request.families, int(rows * (1 - request.holdout))),
         columns=plan_columns(version.profile, request.target, types), rows=rows,
         rows_missing_target=missing, notes=notes, column_types=types,
+        positive_class=positive, positive_reason=positive_reason,
+        classes=tuple(sorted(set(y.dropna().astype(str)))) if task == "binary" else (),
     )  # fmt: skip
+
+
+def _positive(y: pd.Series, task: str, chosen: str | None) -> tuple[str | None, str]:
+    """The positive class of a binary target (the user's choice, else Studio's guess) and why;
+    (None, "") for other tasks. An unknown label, or a choice for a non-binary task, raises
+    InvalidInputError."""
+    if task != "binary":
+        if chosen is not None:
+            raise InvalidInputError(
+                f"A positive class applies to binary targets only; '{y.name}' is {task}."
+            )
+        return None, ""
+    guess = guess_positive_class(y)
+    if chosen is None or str(chosen) == guess.label:
+        return guess.label, guess.reason
+    label = check_positive_class(str(chosen), sorted(set(y.dropna().astype(str))))
+    return (
+        label,
+        f"'{label}' is the positive class, as you chose (Studio guessed '{guess.label}').",
+    )
 
 
 def unused_note(plan: RunPlan) -> str:
@@ -165,7 +193,8 @@ def launch_run(studio: Studio, request: AutopilotRequest, *, actor: str) -> int:
         "dataset": plan.dataset.ref, "task": plan.task, "metric": plan.metric,
         "families": plan.families, "task_reason": plan.task_reason,
         "columns": [asdict(c) for c in plan.columns.choices],
-        "column_types": plan.column_types,
+        "column_types": plan.column_types, "positive_class": plan.positive_class,
+        "positive_reason": plan.positive_reason,
     }  # fmt: skip
     try:
         with session_scope(studio.engine) as session:
@@ -178,6 +207,8 @@ def launch_run(studio: Studio, request: AutopilotRequest, *, actor: str) -> int:
             session.flush()
             enqueue(session, kind="autopilot", run_id=run.id)
             session.add(RunEvent(run_id=run.id, message=f"Queued by {actor}: {plan.task_reason}"))
+            if plan.positive_reason:
+                session.add(RunEvent(run_id=run.id, message=plan.positive_reason))
             # e.g. rows without a target that will be left out, columns not used
             for note in [*plan.notes, unused_note(plan)]:
                 if note:

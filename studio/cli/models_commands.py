@@ -69,8 +69,16 @@ def _show(studio: Studio, args: argparse.Namespace) -> int:
             f"{v.version:>7} {v.stage:<11} {v.approval:<9} {v.candidate_name[:20]:<20} "
             f"{v.metric:<9} {shown:>8} {v.created_at:%Y-%m-%d %H:%M} {v.created_by}"
         )
+    lines += [f"v{v.version}: {line}" for v in versions if (line := _decision(v))]
     emit(args, {"name": name, "versions": [v.to_json() for v in versions]}, "\n".join(lines))
     return 0
+
+
+def _decision(v) -> str:  # noqa: ANN001 (a VersionInfo)
+    """How a binary version turns probabilities into labels ("" for other tasks)."""
+    if v.positive_class is None:
+        return ""
+    return f"positive class '{v.positive_class}'."
 
 
 def _decide(approve: bool):  # noqa: ANN202

@@ -76,6 +76,7 @@ def start_retrain(
         budget_seconds=budget_seconds,
         max_trials=max_trials,
         families=families,
+        positive_class=champion.positive_class,  # the same class order as the champion's
     )
     run_id = launch_run(studio, request, actor=actor)
     content = _parquet(compare)

@@ -92,6 +92,8 @@ def register_candidate(
     reference = pd.concat([sample.reset_index(drop=True), outputs.reset_index(drop=True)], axis=1)
     baseline = frame_summary(sample, outputs) | {"labels": list(data.labels),
                                                  "training_rows": int(len(data.X))}  # fmt: skip
+    if len(data.labels) == 2:  # class 1 of the run's encoding is its positive class
+        baseline["positive_class"] = data.labels[1]
     folder = f"models/{name}/{uuid.uuid4().hex[:12]}"
     model_bytes = studio.artifacts.verified_path(c.artifact, c.artifact_sha256).read_bytes()
     stored_model = studio.artifacts.write(f"{folder}/model.skops",

@@ -62,6 +62,13 @@ class VersionInfo:
         return list(self.baseline.get("labels", []))
 
     @property
+    def positive_class(self) -> str | None:
+        """A binary classifier's positive class: the one its metrics, ROC and value are about,
+        always the second of ``labels`` (class 1); None for other tasks."""
+        labels = self.labels
+        return str(self.baseline.get("positive_class", labels[1])) if len(labels) == 2 else None
+
+    @property
     def metric_label(self) -> str:
         """The human name of the run's metric."""
         return metric_label(self.metric)
@@ -77,6 +84,7 @@ class VersionInfo:
             "metrics": self.metrics, "params": self.params,
             "features": [f["name"] for f in self.input_schema.get("features", [])],
             "artifact_sha256": self.artifact_sha256, "card": self.card,
+            "labels": self.labels, "positive_class": self.positive_class,
         }  # fmt: skip
 
 
