@@ -39,6 +39,7 @@ from studio.autopilot.metrics import LEADERBOARD_METRICS, METRICS, score, search
 from studio.autopilot.pipeline import CandidateSpec
 from studio.autopilot.rounds import Saved, saved_candidates
 from studio.autopilot.search import SearchSession, oof_path
+from studio.experiments.diagnostics import threshold_table
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +61,17 @@ class FinalCandidate:
     size_bytes: int
     is_baseline: bool = False
     holdout: dict[str, float] = field(default_factory=dict)
+    oof_thresholds: dict[str, list[float]] | None = None  # binary: see ``oof_threshold_table``
+
+
+def oof_threshold_table(data: TrainingData, oof: np.ndarray) -> dict[str, list[float]] | None:
+    """A binary candidate's TP/FP/FN/TN at thresholds 0, 0.01, ..., 1 over its out-of-fold
+    outputs (``oof``: rows x 2 probabilities, class 1 the positive class), where its decision
+    threshold is chosen so the holdout stays unseen until it values that one threshold; None
+    for other tasks or when an output is missing."""
+    if data.task != "binary" or oof.ndim != 2 or np.isnan(oof).any():
+        return None
+    return threshold_table(data.y, oof[:, 1])
 
 
 def candidate_trials(session: SearchSession) -> tuple[list[FrozenTrial], FrozenTrial | None]:
@@ -160,6 +172,11 @@ def _refit(
             log.warning("refit of %s: %s %s", job.name, group.outcome.status, group.outcome.error)
             continue
         stored = store.adopt(_temp_rel(store, job.path), _final(session, job.name))
+        oof = (
+            _load_oof(session, trial.number)
+            if _oof_file(session, trial.number).is_file()
+            else None
+        )
         out.append(
             FinalCandidate(
                 job.name,
@@ -174,6 +191,7 @@ def _refit(
                 stored.sha256,
                 stored.size_bytes,
                 is_baseline=trial.number == 0,
+                oof_thresholds=None if oof is None else oof_threshold_table(session.data, oof),
             )  # fmt: skip
         )
     if ensemble is not None:
@@ -226,7 +244,7 @@ def _ensemble_candidate(
         name, "ensemble", None, {"members": dict(weights)},
         ens.fold_scores(oof, data.y, data.folds, data.metric), holdout,
         sum(fit_seconds[m] for m in weights), latency, stored.path, stored.sha256,
-        stored.size_bytes,
+        stored.size_bytes, oof_thresholds=oof_threshold_table(data, oof),
     )  # fmt: skip
 
 

@@ -46,6 +46,8 @@ class Entry:
     holdout: dict[str, float]
     params: dict[str, Any]
     diagnostics: dict[str, Any] | None
+    # binary: TP/FP/FN/TN of the out-of-fold outputs per threshold (None before 0003a)
+    oof_thresholds: dict[str, list[float]] | None = None
 
 
 @dataclass(frozen=True)
@@ -170,6 +172,7 @@ def load_entries(studio: Studio, refs: list[str | int]) -> list[Entry]:
                     dict(c.holdout),
                     dict(c.params),
                     None,
+                    c.oof_thresholds,
                 )  # fmt: skip
             )
     found = diagnostics_for(studio, [e.id for e in entries])

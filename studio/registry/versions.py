@@ -50,6 +50,7 @@ class VersionInfo:
     artifact_sha256: str
     reference_artifact: str
     reference_sha256: str
+    decision_threshold: float | None = None  # binary: saved by an approver (None: 0.5)
 
     @property
     def ref(self) -> str:
@@ -69,6 +70,21 @@ class VersionInfo:
         return str(self.baseline.get("positive_class", labels[1])) if len(labels) == 2 else None
 
     @property
+    def cut_sentence(self) -> str:
+        """How a binary version turns P(positive class) into its predicted label ("" else)."""
+        if self.positive_class is None:
+            return ""
+        if self.decision_threshold is None:
+            return (
+                f"'{self.positive_class}' is predicted where its probability is above 0.5 "
+                "(no decision threshold saved)."
+            )
+        return (
+            f"'{self.positive_class}' is predicted where its probability is at least "
+            f"{self.decision_threshold:.2f} (the decision threshold saved on {self.ref})."
+        )
+
+    @property
     def metric_label(self) -> str:
         """The human name of the run's metric."""
         return metric_label(self.metric)
@@ -85,6 +101,7 @@ class VersionInfo:
             "features": [f["name"] for f in self.input_schema.get("features", [])],
             "artifact_sha256": self.artifact_sha256, "card": self.card,
             "labels": self.labels, "positive_class": self.positive_class,
+            "decision_threshold": self.decision_threshold,
         }  # fmt: skip
 
 
@@ -154,6 +171,7 @@ def to_info(session: Session, row: ModelVersion) -> VersionInfo:
         row.metric, dict(row.metrics or {}), dict(row.params or {}),
         dict(row.input_schema or {}), dict(row.baseline or {}), dict(row.card or {}),
         row.artifact, row.artifact_sha256, row.reference_artifact, row.reference_sha256,
+        row.decision_threshold,
     )  # fmt: skip
 
 

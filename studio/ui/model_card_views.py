@@ -32,6 +32,8 @@ def render_card(studio: Studio, v: VersionInfo) -> None:
     if v.positive_class is not None:
         what += f"; positive class **'{md(v.positive_class)}'**"
     st.markdown(what)
+    if v.cut_sentence:
+        st.markdown(f"**Decision** {md(v.cut_sentence)}")
     features = v.input_schema.get("features", [])
     rows = v.baseline.get("training_rows")
     st.markdown(

@@ -256,7 +256,11 @@ def test_an_open_store_at_head_costs_one_query(url: str) -> None:
 
 
 # Columns the revisions after the baseline add: (table, column, type, nullable).
-LATER_COLUMNS = [("candidate", "round", "INTEGER", False)]
+LATER_COLUMNS = [
+    ("candidate", "round", "INTEGER", False),
+    ("candidate", "oof_thresholds", "JSON", True),  # 0003a
+    ("model_version", "decision_threshold", "FLOAT", True),  # 0003a
+]
 
 
 def with_later_columns(snapshot: dict[str, object]) -> dict[str, object]:
