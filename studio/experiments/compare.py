@@ -203,6 +203,18 @@ def check_comparable(entries: list[Entry]) -> None:
                 f"{other.ref} is a {other.task} model and {first.ref} a {first.task} model; "
                 "only candidates of the same task can be compared."
             )
+        ours, theirs = _positive_label(first), _positive_label(other)
+        if ours and theirs and ours != theirs:
+            raise InvalidInputError(
+                f"{other.ref} detects '{theirs}' and {first.ref} detects '{ours}' (their "
+                "positive classes differ), so their F1, recall and value are about different "
+                "outcomes; compare candidates with the same positive class."
+            )
+
+
+def _positive_label(entry: Entry) -> str | None:
+    """The positive class a binary candidate's stored diagnostics were computed for."""
+    return ((entry.diagnostics or {}).get("curves") or {}).get("positive_label")
 
 
 def _samples(entry: Entry, metric: str) -> np.ndarray | None:

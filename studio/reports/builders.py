@@ -96,6 +96,8 @@ def _card_section(version: VersionInfo) -> Section:
             f"candidate {version.candidate_name} ({version.family})."
         )
     )
+    if version.cut_sentence:  # binary: the positive class and the threshold that cuts it
+        blocks.append(Paragraph(version.cut_sentence, lead="Decision."))
     return Section("Model card", tuple(blocks))
 
 

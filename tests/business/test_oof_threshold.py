@@ -170,3 +170,17 @@ def test_the_out_of_fold_choice_wins_over_the_holdout_maximum() -> None:
     assert oof_best != holdout_best and curve.best == oof_best
     assert curve.best_value == pytest.approx(brute_value(y, holdout, GRID[oof_best]))
     assert curve.best_value < curve.per_thousand[holdout_best]
+
+
+def test_candidates_with_different_positive_classes_are_not_compared() -> None:
+    """Two candidates that detect different outcomes are refused in one sentence."""
+    from studio.experiments.compare import check_comparable
+    from tests.business.test_summary import _entry
+
+    rng = np.random.default_rng(1)
+    y = (rng.random(200) < 0.3).astype(int)
+    p = np.clip(0.4 * y + 0.6 * rng.random(200), 0, 1)
+    fraud = _entry("a", "binary", y, p, ["legit", "fraud"])
+    legit = _entry("b", "binary", 1 - y, 1 - p, ["fraud", "legit"])
+    with pytest.raises(InvalidInputError, match="1:b detects 'legit' and 1:a detects 'fraud'"):
+        check_comparable([fraud, legit])
