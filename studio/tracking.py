@@ -168,7 +168,7 @@ def _positive(run: Run, version: DatasetVersion) -> str | None:
         {},
     )
     labels = sorted({str(v[0]) for v in column.get("top_values", [])})
-    return positive_class(dict(run.config), labels) or run.config.get("positive_class")
+    return positive_class(dict(run.config), labels)
 
 
 def list_run_ids(studio: Studio, limit: int = 200) -> list[int]:

@@ -100,19 +100,19 @@ def check_positive_class(label: str, labels: list[str]) -> str:
 
 
 def positive_class(config: dict[str, Any], labels: list[str]) -> str | None:
-    """The positive class of a binary run with config ``config`` and sorted target values
-    ``labels`` (None unless there are exactly two): the stored choice, or, for runs stored
-    before there was one, the second sorted label."""
-    if len(labels) != 2:
-        return None
+    """The positive class of a run with config ``config`` and target values ``labels``: the
+    stored choice, or, for a binary run stored before there was one, the second sorted label
+    (None for other tasks)."""
     chosen = config.get("positive_class")
-    return str(chosen) if chosen in labels else sorted(labels)[1]
+    if chosen is not None:
+        return str(chosen)
+    return sorted(labels)[1] if len(labels) == 2 else None
 
 
 def ordered(labels: list[str], positive: str | None) -> list[str]:
     """The class order of a run (code i is ``labels[i]``): sorted, with the positive class of a
     binary target last, so that class 1 is always the positive class."""
     labels = sorted(labels)
-    if positive is None or len(labels) != 2:
+    if positive not in labels or len(labels) != 2:
         return labels
     return [v for v in labels if v != positive] + [positive]

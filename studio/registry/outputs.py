@@ -36,12 +36,27 @@ def output_frame(
         {proba_column(label): proba[:, i] for i, label in enumerate(labels)},
         index=features.index,
     )
+    frame.insert(0, "prediction", _labels(proba, labels, threshold, features.index))
+    return frame
+
+
+def _labels(
+    proba: np.ndarray, labels: list[str], threshold: float | None, index: pd.Index
+) -> pd.Series:
     codes = proba.argmax(axis=1)
     if threshold is not None and len(labels) == 2:
         codes = (proba[:, 1] >= threshold).astype(int)
-    frame.insert(0, "prediction", pd.Series(np.asarray(labels)[codes],
-                                           index=features.index, dtype="str"))  # fmt: skip
-    return frame
+    return pd.Series(np.asarray(labels)[codes], index=index, dtype="str")
+
+
+def recut(frame: pd.DataFrame, labels: list[str], threshold: float | None) -> pd.DataFrame:
+    """``frame`` (with ``proba_<class>`` columns, such as a version's stored reference sample)
+    with its ``prediction`` recomputed under ``threshold``, the rule ``output_frame`` uses, so
+    predictions made before a threshold was saved compare like with like."""
+    if threshold is None or len(labels) != 2:
+        return frame
+    proba = frame[[proba_column(label) for label in labels]].to_numpy()
+    return frame.assign(prediction=_labels(proba, labels, threshold, frame.index))
 
 
 def column_summary(column: pd.Series) -> dict[str, Any]:

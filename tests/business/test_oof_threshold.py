@@ -149,6 +149,10 @@ def test_saved_threshold_is_approver_only_audited_and_cuts_predictions(
     assert any("at least 0.35 (the decision threshold saved on churn@1)" in n
                for n in after.notices)  # fmt: skip
     assert model_view(studio, "churn@1", MATRIX).curves[0].chosen_on == "out-of-fold"
+    from studio.monitor.service import reference_frame
+
+    reference = reference_frame(studio, get_version(studio, "churn@1"))  # drift: like for like
+    assert (reference["prediction"] == np.where(reference["proba_Yes"] >= 0.35, "Yes", "No")).all()
 
 
 def test_the_out_of_fold_choice_wins_over_the_holdout_maximum() -> None:
