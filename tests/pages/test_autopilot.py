@@ -159,3 +159,17 @@ def test_positive_class_picker(open_page, churn_home) -> None:  # noqa: ANN001
     at.button(key="auto_launch").click().run()
     run_id = int(at.query_params["run"][0])
     assert get_run(churn_home, run_id).config["positive_class"] == "No"
+
+
+def test_a_run_stored_without_a_positive_class_still_displays(run_home: Studio) -> None:
+    """A run from before the choice shows its positive class as then: the second sorted label."""
+    from studio.db.models import Run
+    from tests.pages.test_models import _open
+
+    with session_scope(run_home.engine) as session:
+        run = session.get(Run, 1)
+        run.config = {k: v for k, v in run.config.items() if not k.startswith("positive_")}
+        session.add(run)
+    at = _open("pages/2_Autopilot.py", run="1")
+    assert not at.exception
+    assert any("Positive class: 'Yes'" in c.value for c in at.caption)
