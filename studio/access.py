@@ -2,7 +2,8 @@
 
 Roles: ``viewer`` (reads), ``analyst`` (launches runs, annotates, registers models, moves them
 between none, staging and archived, scores data) and ``approver`` (approves or rejects versions,
-promotes to production and moves a version out of production). The file is
+promotes to production, moves a version out of production and saves a version's decision
+threshold). The file is
 ``STUDIO_ROLES_FILE`` (default ``$STUDIO_HOME/roles.toml``)::
 
     default = ["viewer"]          # roles of users the file does not name
@@ -29,6 +30,7 @@ PERMISSIONS = {
     "register": ("analyst",),
     "stage": ("analyst", "approver"),
     "approve": ("approver",),
+    "threshold": ("approver",),
     "production": ("approver",),
     "leave_production": ("approver",),
     "edit_card": ("analyst", "approver"),
@@ -41,6 +43,7 @@ WHAT = {
     "register": "register models",
     "stage": "change a model's stage",
     "approve": "approve or reject model versions",
+    "threshold": "save a model version's decision threshold",
     "production": "promote a version to production",
     "leave_production": "move a version out of production",
     "edit_card": "edit model cards",

@@ -10,6 +10,7 @@ from sqlmodel import col, select
 from sqlmodel.sql.expression import Select
 
 from studio.autopilot.metrics import METRICS, metric_label
+from studio.autopilot.positive import positive_class
 from studio.context import Studio
 from studio.db import session_scope
 from studio.db.models import Candidate, Dataset, DatasetVersion, Run, RunEvent, utcnow
@@ -85,6 +86,7 @@ class RunInfo:
     study_name: str
     leaderboard: tuple[CandidateInfo, ...]
     events: tuple[tuple[datetime, str, str], ...]
+    positive_class: str | None = None  # binary runs: the outcome F1, recall and value are about
 
     @property
     def is_active(self) -> bool:
@@ -117,7 +119,7 @@ class RunInfo:
             "trials": self.trials_done, "best": board[0] if board else None,
             "best_cv_so_far": self.best_score, "baseline_cv": self.baseline_score,
             "elapsed_seconds": round(self.elapsed_seconds(), 2), "message": self.message,
-            "leaderboard": board,
+            "leaderboard": board, "positive_class": self.positive_class,
         }  # fmt: skip
 
 
@@ -164,7 +166,19 @@ def get_run(studio: Studio, run_id: int, events: int = 30) -> RunInfo:
             run.baseline_score, list(run.best_history), run.message, run.study_name,
             tuple(_candidate(c, place) for place, c in enumerate(board, start=1)),
             tuple((e.at, e.level, e.message) for e in log),
+            _positive(run, version) if run.task == "binary" else None,
         )  # fmt: skip
+
+
+def _positive(run: Run, version: DatasetVersion) -> str | None:
+    """A binary run's positive class; for a run stored before the choice, the target's values
+    are read from the dataset version's profile (its top values)."""
+    column = next(
+        (c for c in (version.profile or {}).get("column_profiles", []) if c["name"] == run.target),
+        {},
+    )
+    labels = sorted({str(v[0]) for v in column.get("top_values", [])})
+    return positive_class(dict(run.config), labels)
 
 
 def list_run_ids(studio: Studio, limit: int = 200) -> list[int]:

@@ -149,3 +149,42 @@ def test_an_analyst_cannot_take_production_away(
     approver = env | {"STUDIO_USER": "bob"}
     kept = run("models", "promote", "churn", "1", "--stage", stage, "--comment", "x", env=approver)
     assert kept.returncode == 0, kept.stderr
+
+
+def test_threshold_from_the_command_line(
+    prepared: Callable[..., StoreCopy], tmp_path: Path
+) -> None:
+    """`models threshold` is approver-only (exit 2, one sentence); the saved threshold is in
+    `models show --json` and `history`; `predict` cuts at it and says so."""
+    roles = tmp_path / "roles.toml"
+    roles.write_text('default = ["viewer"]\n[users]\nana = ["analyst"]\nbob = ["approver"]\n')
+    copy = prepared("linear_churn")
+    ana = copy.env("ana") | {"STUDIO_ROLES_FILE": str(roles)}
+    bob = copy.env("bob") | {"STUDIO_ROLES_FILE": str(roles)}
+    assert run("models", "register", "--run", "1", "--name", "churn", env=ana).returncode == 0
+    cut = ("models", "threshold", "churn", "1", "--value", "0.3", "--comment", "finance")
+    refused = run(*cut, env=ana)
+    assert refused.returncode == 2 and "Traceback" not in refused.stderr
+    assert refused.stderr.startswith("error: ana may not save a model version's decision")
+    bad = run("models", "threshold", "churn", "1", "--value", "2", "--comment", "x", env=bob)
+    assert bad.returncode == 2 and "between 0 and 1" in bad.stderr
+    saved = run(*cut, env=bob)
+    assert saved.returncode == 0, saved.stderr
+    assert "'Yes' is predicted where its probability is at least 0.30" in saved.stdout
+    shown = json.loads(run("models", "show", "churn@1", "--json", env=ana).stdout)
+    assert shown["versions"][0]["decision_threshold"] == 0.3
+    assert shown["versions"][0]["positive_class"] == "Yes"
+    assert "decision threshold 0.3." in run("models", "show", "churn", env=ana).stdout
+    events = json.loads(run("models", "history", "churn", "--json", env=ana).stdout)
+    [event] = [e for e in events["events"] if e["action"] == "threshold"]
+    assert (event["actor"], event["to"], event["comment"]) == ("bob", "0.3", "finance")
+    batch = tmp_path / "week.csv"
+    churn_like(60, seed=4).drop(columns=["churn"]).to_csv(batch, index=False)
+    out = tmp_path / "scores.csv"
+    scored = run("predict", "churn@1", str(batch), "--out", str(out), env=ana)
+    assert scored.returncode == 0, scored.stderr
+    assert "notice: 'Yes' is predicted where its probability is at least 0.30" in scored.stderr
+    frame = pd.read_csv(out)
+    assert (
+        frame["prediction"] == frame["proba_Yes"].ge(0.3).map({True: "Yes", False: "No"})
+    ).all()

@@ -13,15 +13,18 @@ import pandas as pd
 from studio.autopilot.column_types import as_set_type
 from studio.autopilot.evaluation import TrainingData
 from studio.autopilot.metrics import METRICS
+from studio.autopilot.positive import ordered, positive_class
 from studio.autopilot.prepare import ColumnChoice, ColumnPlan
 from studio.autopilot.splits import Split, as_times, random_split, time_split
 from studio.context import Studio
 from studio.data.versions import get_version, load_frame
 
 
-def class_labels(y: pd.Series) -> list[str]:
-    """The classes of a classification target, as sorted strings (code i = labels[i])."""
-    return sorted({str(v) for v in y.dropna()})
+def class_labels(y: pd.Series, config: dict | None = None) -> list[str]:
+    """The classes of a classification target as strings (code i = labels[i]): sorted, with a
+    binary run's positive class (see ``positive.positive_class``) last, so it is class 1."""
+    labels = sorted({str(v) for v in y.dropna()})
+    return ordered(labels, positive_class(config or {}, labels))
 
 
 def prepare_training_data(studio: Studio, dataset_ref: str, config: dict) -> TrainingData:
@@ -36,7 +39,7 @@ def prepare_training_data(studio: Studio, dataset_ref: str, config: dict) -> Tra
         y = frame[target].to_numpy(dtype=float)
         n_classes, labels = 0, []
     else:
-        labels = class_labels(frame[target])
+        labels = class_labels(frame[target], config)
         y = frame[target].astype(str).map({v: i for i, v in enumerate(labels)}).to_numpy(int)
         n_classes = len(labels)
     plan = ColumnPlan(target, tuple(ColumnChoice(**c) for c in config["columns"]))

@@ -90,6 +90,7 @@ def export_code(studio: Studio, run_id: int, candidate: str | None = None) -> st
         metric=run.metric, imports="\n".join(f"from {m} import {n}" for m, n in sorted(imports)),
         prepare_source=_prepare_source(),
         target=json.dumps(run.target), task=json.dumps(run.task),
+        positive=json.dumps(run.positive_class),
         columns=textwrap.indent(json.dumps(run.config["columns"], indent=1), "    ").strip(),
         seed=seed, folds=int(run.config["folds"]), holdout=float(run.config["holdout"]),
         scoring=json.dumps(_scoring(run.metric, run.task)), builders="\n".join(builders),
@@ -166,6 +167,7 @@ from sklearn.preprocessing import (
 # --- This run ---
 TARGET = {target}
 TASK = {task}
+POSITIVE = {positive}  # a binary target's positive class: encoded as 1, like Studio does
 SEED = {seed}
 FOLDS = {folds}
 HOLDOUT = {holdout}
@@ -218,6 +220,8 @@ def main(path: str) -> None:
         y = frame[TARGET].to_numpy(dtype=float)
     else:
         labels = sorted({{str(v) for v in frame[TARGET]}})
+        if POSITIVE in labels and len(labels) == 2:
+            labels = [v for v in labels if v != POSITIVE] + [POSITIVE]
         y = frame[TARGET].astype(str).map({{v: i for i, v in enumerate(labels)}}).to_numpy(int)
     X = frame[PLAN.features]
     train, holdout, folds = split(frame, y)

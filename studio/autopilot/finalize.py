@@ -41,6 +41,7 @@ from studio.autopilot.metrics import LEADERBOARD_METRICS, METRICS, score, search
 from studio.autopilot.pipeline import CandidateSpec
 from studio.autopilot.rounds import Saved, saved_candidates
 from studio.autopilot.search import SearchSession, oof_path
+from studio.experiments.diagnostics import threshold_table
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +65,21 @@ class FinalCandidate:
     size_bytes: int
     is_baseline: bool = False
     holdout: dict[str, float] = field(default_factory=dict)
+    oof_thresholds: dict[str, list[float]] | None = None  # binary: see ``oof_threshold_table``
+
+
+def oof_threshold_table(data: TrainingData, oof: np.ndarray) -> dict[str, list[float]] | None:
+    """A binary candidate's TP/FP/FN/TN at thresholds 0, 0.01, ..., 1 over its out-of-fold
+    outputs (``oof``: rows x 2 probabilities, class 1 the positive class), where its decision
+    threshold is chosen so the holdout stays unseen until it values that one threshold. Rows
+    no fold validated (the earliest ones under time-ordered folds: NaN) are left out; None for
+    other tasks or when no row has an output."""
+    if data.task != "binary" or oof.ndim != 2:
+        return None
+    rows = ~np.isnan(oof).any(axis=1)
+    if not rows.any():
+        return None
+    return threshold_table(data.y[rows], oof[rows, 1])
 
 
 def candidate_trials(session: SearchSession) -> tuple[list[FrozenTrial], FrozenTrial | None]:
@@ -127,6 +143,7 @@ class EnsembleChoice:
     weights: dict[str, float]
     nested: list[float]
     in_sample: float
+    oof: np.ndarray  # the blend's out-of-fold outputs with these weights (NaN where unseen)
 
 
 def ensemble_weights(session: SearchSession, top: list[FrozenTrial]) -> EnsembleChoice | None:
@@ -152,6 +169,7 @@ def ensemble_weights(session: SearchSession, top: list[FrozenTrial]) -> Ensemble
         {_name(t): float(w) for t, w in zip(top, weights, strict=True) if w > 0},
         ens.nested_scores(oofs, data.y, data.folds, data.metric),
         float(np.mean(in_sample)),
+        ens.blend(oofs, weights.astype(float)),
     )
 
 
@@ -185,6 +203,11 @@ def _refit(
             log.warning("refit of %s: %s %s", job.name, group.outcome.status, group.outcome.error)
             continue
         stored = store.adopt(_temp_rel(store, job.path), _final(session, job.name))
+        oof = (
+            _load_oof(session, trial.number)
+            if _oof_file(session, trial.number).is_file()
+            else None
+        )
         out.append(
             FinalCandidate(
                 job.name,
@@ -199,6 +222,7 @@ def _refit(
                 stored.sha256,
                 stored.size_bytes,
                 is_baseline=trial.number == 0,
+                oof_thresholds=None if oof is None else oof_threshold_table(session.data, oof),
             )  # fmt: skip
         )
     if ensemble is not None:
@@ -253,7 +277,7 @@ def _ensemble_candidate(
     return FinalCandidate(
         name, "ensemble", None, params, list(choice.nested), holdout,
         sum(fit_seconds[m] for m in weights), latency, stored.path, stored.sha256,
-        stored.size_bytes,
+        stored.size_bytes, oof_thresholds=oof_threshold_table(session.data, choice.oof),
     )  # fmt: skip
 
 

@@ -157,6 +157,7 @@ def _record(
                         cv_score=float(np.mean(c.cv_scores)),
                         cv_std=float(np.std(c.cv_scores)),
                         holdout=c.holdout,
+                        oof_thresholds=c.oof_thresholds,
                         fit_seconds=c.fit_seconds,
                         predict_ms_per_1k=c.predict_ms_per_1k,
                         size_bytes=c.size_bytes,

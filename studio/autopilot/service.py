@@ -15,6 +15,7 @@ from studio.activity import record_event
 from studio.autopilot.column_types import check_column_types
 from studio.autopilot.families import DEFAULT_FAMILIES, prefixed_defaults, resolve_families
 from studio.autopilot.metrics import LEADERBOARD_METRICS, default_metric, metric_for
+from studio.autopilot.positive import check_positive_class, guess_positive_class
 from studio.autopilot.prepare import ColumnChoice, ColumnPlan, plan_columns
 from studio.autopilot.splits import (
     check_time_classes,
@@ -52,6 +53,7 @@ class AutopilotRequest:
     per_trial_seconds: float | None = None
     column_types: dict[str, str] = field(default_factory=dict)  # column -> COLUMN_TYPES entry
     time_column: str | None = None  # hold out the latest rows by it, time-ordered folds
+    positive_class: str | None = None  # binary only; None: Studio's guess (see ``positive``)
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,9 @@ class RunPlan:
     suggested_time_column: str | None = None  # the one datetime column, shown as an option
     holdout: float = 0.2
     folds: int = 5
+    positive_class: str | None = None  # binary only: the outcome the metrics are about
+    positive_reason: str = ""  # why, in a sentence
+    classes: tuple[str, ...] = ()  # a binary target's two values, sorted
 
     @property
     def unused(self) -> list[ColumnChoice]:
@@ -118,6 +123,7 @@ def plan_run(studio: Studio, request: AutopilotRequest) -> RunPlan:
         f"{decision.reason} You chose {task} instead."
     )  # fmt: skip
     check_target(y, task, request.folds, request.holdout)
+    positive, positive_reason = _positive(y, task, request.positive_class)
     default, metric_reason = default_metric(task, y)
     metric = metric_for(task, request.metric or default)
     missing = int(y.isna().sum())
@@ -137,6 +143,8 @@ def plan_run(studio: Studio, request: AutopilotRequest) -> RunPlan:
         columns=columns, rows=rows, rows_missing_target=missing, notes=notes,
         column_types=types, time_column=request.time_column or None, holdout_from=holdout_from,
         suggested_time_column=suggested, holdout=request.holdout, folds=request.folds,
+        positive_class=positive, positive_reason=positive_reason,
+        classes=tuple(sorted(set(y.dropna().astype(str)))) if task == "binary" else (),
     )  # fmt: skip
 
 
@@ -164,6 +172,26 @@ def split_axis_excluded(plan: ColumnPlan, column: str, types: dict[str, str]) ->
         for c in plan.choices
     )
     return ColumnPlan(plan.target, choices)
+
+
+def _positive(y: pd.Series, task: str, chosen: str | None) -> tuple[str | None, str]:
+    """The positive class of a binary target (the user's choice, else Studio's guess) and why;
+    (None, "") for other tasks. An unknown label, or a choice for a non-binary task, raises
+    InvalidInputError."""
+    if task != "binary":
+        if chosen is not None:
+            raise InvalidInputError(
+                f"A positive class applies to binary targets only; '{y.name}' is {task}."
+            )
+        return None, ""
+    guess = guess_positive_class(y)
+    if chosen is None or str(chosen) == guess.label:
+        return guess.label, guess.reason
+    label = check_positive_class(str(chosen), sorted(set(y.dropna().astype(str))))
+    return (
+        label,
+        f"'{label}' is the positive class, as you chose (Studio guessed '{guess.label}').",
+    )
 
 
 def unused_note(plan: RunPlan) -> str:
@@ -209,7 +237,8 @@ def launch_run(studio: Studio, request: AutopilotRequest, *, actor: str) -> int:
         "dataset": plan.dataset.ref, "task": plan.task, "metric": plan.metric,
         "families": plan.families, "task_reason": plan.task_reason,
         "columns": [asdict(c) for c in plan.columns.choices],
-        "column_types": plan.column_types,
+        "column_types": plan.column_types, "positive_class": plan.positive_class,
+        "positive_reason": plan.positive_reason,
     } | plan_split_config(plan)  # fmt: skip
     try:
         with session_scope(studio.engine) as session:
@@ -222,6 +251,8 @@ def launch_run(studio: Studio, request: AutopilotRequest, *, actor: str) -> int:
             session.flush()
             enqueue(session, kind="autopilot", run_id=run.id)
             session.add(RunEvent(run_id=run.id, message=f"Queued by {actor}: {plan.task_reason}"))
+            if plan.positive_reason:
+                session.add(RunEvent(run_id=run.id, message=plan.positive_reason))
             # e.g. rows without a target that will be left out, columns not used
             for note in [*plan.notes, unused_note(plan)]:
                 if note:

@@ -149,6 +149,21 @@ def _versus(view: dict, top: int, i: int, rate: float) -> list[str]:
     ]
 
 
+def threshold_sentence(curve: ValueCurve) -> str:
+    """Where the threshold of ``curve`` was chosen, and what that means for its value."""
+    if curve.chosen_on == "out-of-fold":
+        return (
+            f"Threshold {curve.best_threshold:.2f} was chosen on out-of-fold predictions of the "
+            "training rows and then valued once on the holdout, which played no part in "
+            "choosing it, so this value is a fair estimate."
+        )
+    return (
+        f"Threshold {curve.best_threshold:.2f} was chosen on the same holdout rows that value "
+        "it (this candidate predates out-of-fold thresholds), so this value is optimistic; "
+        "run the autopilot again for a fair estimate."
+    )
+
+
 def _binary_sentences(view: dict) -> tuple[str, list[str]]:
     """The value of the most valuable candidate, against the simple rules and the others."""
     names, curves, matrix = view["names"], view["curves"], view["matrix"]
@@ -165,7 +180,8 @@ def _binary_sentences(view: dict) -> tuple[str, list[str]]:
         f"{curve.flagged[curve.best]:.0%} of cases and catches "
         f"{curve.recall[curve.best]:.0%} of the '{view['positive_label']}' cases "
         f"({matrix.money(curve.for_population(matrix.population))} for "
-        f"{matrix.population:,} cases)."
+        f"{matrix.population:,} cases).",
+        threshold_sentence(curve),
     ]
     if curve.best_value <= simple:
         return (
@@ -267,7 +283,8 @@ def build_view(
         "entries": tuple(entries),
         "matrix": matrix,
         "curves": tuple(
-            value_curve(c["thresholds"], matrix) if binary else None for c in curves_of
+            value_curve(c["thresholds"], matrix, e.oof_thresholds) if binary else None
+            for c, e in zip(curves_of, entries, strict=True)
         ),
         "gains": tuple(gains_of(c) if binary else None for c in curves_of),
         "regression": tuple(

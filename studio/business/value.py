@@ -52,23 +52,30 @@ class CostMatrix:
 
 @dataclass(frozen=True)
 class ValueCurve:
-    """Expected value per 1,000 cases at each threshold, and the best threshold."""
+    """Expected value per 1,000 holdout cases at each threshold, and the chosen threshold.
+
+    ``best`` is the threshold of highest value on the out-of-fold outputs when they are known
+    (``chosen_on`` "out-of-fold"): the holdout then values that one threshold, an honest
+    estimate. Without them (candidates stored before 0005) it is the holdout's own best
+    (``chosen_on`` "holdout"), the maximum of 101 noisy estimates and so optimistic.
+    """
 
     thresholds: tuple[float, ...]
     per_thousand: tuple[float, ...]
-    best: int  # index of the best threshold (the lowest of equally good ones)
+    best: int  # index of the chosen threshold (the lowest of equally good ones)
     flagged: tuple[float, ...]  # share of cases predicted positive
     recall: tuple[float, ...]
     false_alarm: tuple[float, ...]  # false positive rate
+    chosen_on: str = "holdout"  # out-of-fold | holdout
 
     @property
     def best_threshold(self) -> float:
-        """The threshold with the highest expected value."""
+        """The chosen threshold."""
         return self.thresholds[self.best]
 
     @property
     def best_value(self) -> float:
-        """The expected value per 1,000 cases at the best threshold."""
+        """The expected value per 1,000 holdout cases at the chosen threshold."""
         return self.per_thousand[self.best]
 
     def for_population(self, population: int) -> float:
@@ -81,13 +88,27 @@ class ValueCurve:
         return self.per_thousand[0]
 
 
-def value_curve(table: dict[str, list[float]], matrix: CostMatrix) -> ValueCurve:
-    """The value curve of a stored threshold table (``tp, fp, fn, tn`` per threshold)."""
+def _values(table: dict[str, list[float]], matrix: CostMatrix) -> np.ndarray:
+    """Value per 1,000 cases at each threshold of a table of ``tp, fp, fn, tn`` counts."""
     tp, fp, fn, tn = (np.asarray(table[k], dtype=float) for k in ("tp", "fp", "fn", "tn"))
     cases = tp + fp + fn + tn
     if not np.all(cases > 0):
         raise InvalidInputError("The holdout of this candidate is empty; retrain it.")
-    value = (tp * matrix.tp + fp * matrix.fp + fn * matrix.fn + tn * matrix.tn) / cases * PER
+    return (tp * matrix.tp + fp * matrix.fp + fn * matrix.fn + tn * matrix.tn) / cases * PER
+
+
+def value_curve(
+    table: dict[str, list[float]],
+    matrix: CostMatrix,
+    choose_on: dict[str, list[float]] | None = None,
+) -> ValueCurve:
+    """The value curve of a stored holdout threshold table (``tp, fp, fn, tn`` per threshold),
+    with the threshold chosen on ``choose_on`` (the out-of-fold table over the same thresholds)
+    when given, else on the holdout table itself."""
+    tp, fp, fn, tn = (np.asarray(table[k], dtype=float) for k in ("tp", "fp", "fn", "tn"))
+    cases = tp + fp + fn + tn
+    value = _values(table, matrix)
+    chosen = value if choose_on is None else _values(choose_on, matrix)
     positives, negatives = tp + fn, fp + tn
     with np.errstate(divide="ignore", invalid="ignore"):
         recall = np.where(positives > 0, tp / positives, 0.0)
@@ -95,10 +116,11 @@ def value_curve(table: dict[str, list[float]], matrix: CostMatrix) -> ValueCurve
     return ValueCurve(
         tuple(float(t) for t in table["threshold"]),
         tuple(value.tolist()),
-        int(np.argmax(value)),
+        int(np.argmax(chosen)),
         tuple(((tp + fp) / cases).tolist()),
         tuple(recall.tolist()),
         tuple(false_alarm.tolist()),
+        "holdout" if choose_on is None else "out-of-fold",
     )
 
 

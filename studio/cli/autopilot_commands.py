@@ -24,13 +24,17 @@ def _autopilot_run(studio: Studio, args: argparse.Namespace) -> int:
         families=args.families.split(",") if args.families else None, seed=args.seed,
         per_trial_seconds=args.per_trial_seconds, column_types=types,
         time_column=args.time_column,
+        positive_class=args.positive_class,
     )  # fmt: skip
     run_id = launch_run(studio, request, actor=studio.settings.user)
     from studio.tracking import get_run
 
-    for _at, level, text in reversed(get_run(studio, run_id).events):
+    launched = get_run(studio, run_id)
+    for _at, level, text in reversed(launched.events):
         if level == "warning":
             print(f"warning: {text}", file=sys.stderr)
+    if reason := launched.config.get("positive_reason"):
+        print(f"note: {reason} (--positive-class LABEL chooses another.)", file=sys.stderr)
     if not (args.wait or args.wait_analysis):
         emit(args, {"run_id": run_id, "status": "queued"}, f"Queued run {run_id}.")
         return 0
@@ -94,6 +98,8 @@ def _leaderboard_text(info) -> str:  # noqa: ANN001 (a RunInfo)
     from studio.autopilot.splits import describe_split
 
     lines = [f"Run {info.id}: {info.status}. {info.message}".strip()]
+    if info.positive_class is not None:
+        lines.append(f"Positive class: '{info.positive_class}'.")
     if info.leaderboard:
         metrics = list(info.leaderboard[0].holdout)
         rounds = info.rounds > 1  # a resumed run: say which round made each candidate
@@ -170,6 +176,11 @@ def register(nouns: argparse._SubParsersAction) -> argparse._SubParsersAction:
     run.add_argument("--target", required=True)
     run.add_argument("--task", choices=["binary", "multiclass", "regression"])
     run.add_argument("--metric")
+    run.add_argument(
+        "--positive-class", metavar="LABEL",
+        help="binary targets: the outcome to detect (F1, recall, ROC and value are about it); "
+        "default: Studio's guess, printed with its reason",
+    )  # fmt: skip
     run.add_argument("--budget-seconds", type=float, default=60.0)
     run.add_argument(
         "--no-budget", action="store_true", help="no time limit: end on --max-trials alone"

@@ -72,7 +72,26 @@ def _show(studio: Studio, args: argparse.Namespace) -> int:
         )
     if which is not None and versions[0].training_note:
         lines.append(versions[0].training_note)
+    lines += [f"v{v.version}: {line}" for v in versions if (line := _decision(v))]
     emit(args, {"name": name, "versions": [v.to_json() for v in versions]}, "\n".join(lines))
+    return 0
+
+
+def _decision(v) -> str:  # noqa: ANN001 (a VersionInfo)
+    """How a binary version turns probabilities into labels ("" for other tasks)."""
+    if v.positive_class is None:
+        return ""
+    cut = "0.5 (none saved)" if v.decision_threshold is None else f"{v.decision_threshold:g}"
+    return f"positive class '{v.positive_class}', decision threshold {cut}."
+
+
+def _threshold(studio: Studio, args: argparse.Namespace) -> int:
+    from studio.registry.lifecycle import set_threshold
+
+    info = set_threshold(
+        studio, args.model, args.version, args.value, args.comment, studio.settings.user
+    )
+    emit(args, info.to_json(), f"{info.ref}: {info.cut_sentence}")
     return 0
 
 
@@ -191,6 +210,17 @@ def register(nouns: Any) -> None:
     )
     promote.add_argument("--comment", required=True)
     command(models, "history", _history, "a model's audit history").add_argument("model")
+    cut = command(models, "threshold", _threshold,
+                  "save a binary version's decision threshold (approvers)")  # fmt: skip
+    cut.add_argument("model")
+    cut.add_argument("version", type=int)
+    cut.add_argument(
+        "--value",
+        type=float,
+        required=True,
+        help="predict the positive class where its probability is at least this",
+    )
+    cut.add_argument("--comment", required=True)
     card = command(models, "card", _card, "edit a version's model card")
     card.add_argument("model")
     card.add_argument("version", type=int)

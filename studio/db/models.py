@@ -136,6 +136,9 @@ class Candidate(SQLModel, table=True):
     artifact_sha256: str = Field(max_length=64)
     is_baseline: bool = False
     round: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
+    # Binary tasks: TP/FP/FN/TN of the out-of-fold outputs at thresholds 0, 0.01, ..., 1, where
+    # a decision threshold is chosen before the holdout values it (None: stored before 0005).
+    oof_thresholds: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -294,6 +297,9 @@ class ModelVersion(SQLModel, table=True):
     # Which rows the model was fit on: the run's training rows, or all of them (holdout too)
     # when it was refit at registration; see ``registry.training``.
     training: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+    # A binary version's saved decision threshold: P(positive class) >= it predicts the positive
+    # class (None: 0.5 by the largest probability). Changed only by an audited model event.
+    decision_threshold: float | None = None
 
 
 # An append-only audit event of the registry: who changed what, when, from what to what, and why.
@@ -305,7 +311,7 @@ class ModelEvent(SQLModel, table=True):
     version: int | None = None
     at: datetime = Field(default_factory=utcnow)
     actor: str = Field(max_length=200)
-    action: str = Field(max_length=30)  # registered | approved | rejected | stage | card
+    action: str = Field(max_length=30)  # registered | approval | stage | card | threshold
     from_value: str = Field(default="", max_length=30)
     to_value: str = Field(default="", max_length=30)
     comment: str = Field(default="", max_length=2000)

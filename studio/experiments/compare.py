@@ -46,6 +46,8 @@ class Entry:
     holdout: dict[str, float]
     params: dict[str, Any]
     diagnostics: dict[str, Any] | None
+    # binary: TP/FP/FN/TN of the out-of-fold outputs per threshold (None before 0005)
+    oof_thresholds: dict[str, list[float]] | None = None
 
 
 @dataclass(frozen=True)
@@ -170,6 +172,7 @@ def load_entries(studio: Studio, refs: list[str | int]) -> list[Entry]:
                     dict(c.holdout),
                     dict(c.params),
                     None,
+                    c.oof_thresholds,
                 )  # fmt: skip
             )
     found = diagnostics_for(studio, [e.id for e in entries])
@@ -200,6 +203,18 @@ def check_comparable(entries: list[Entry]) -> None:
                 f"{other.ref} is a {other.task} model and {first.ref} a {first.task} model; "
                 "only candidates of the same task can be compared."
             )
+        ours, theirs = _positive_label(first), _positive_label(other)
+        if ours and theirs and ours != theirs:
+            raise InvalidInputError(
+                f"{other.ref} detects '{theirs}' and {first.ref} detects '{ours}' (their "
+                "positive classes differ), so their F1, recall and value are about different "
+                "outcomes; compare candidates with the same positive class."
+            )
+
+
+def _positive_label(entry: Entry) -> str | None:
+    """The positive class a binary candidate's stored diagnostics were computed for."""
+    return ((entry.diagnostics or {}).get("curves") or {}).get("positive_label")
 
 
 def _samples(entry: Entry, metric: str) -> np.ndarray | None:

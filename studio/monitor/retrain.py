@@ -79,6 +79,7 @@ def start_retrain(
         max_trials=max_trials,
         families=families,
         time_column=time_column if kind == "latest" else None,
+        positive_class=champion.positive_class,  # the same class order as the champion's
     )
     run_id = launch_run(studio, request, actor=actor)
     content = _parquet(compare)

@@ -27,7 +27,7 @@ from studio.monitor.config import feature_kinds, get_settings
 from studio.monitor.drift import MIN_ROWS, DriftReport, drift_report
 from studio.monitor.performance import Performance, performance
 from studio.monitor.windows import TOO_FEW, split_windows
-from studio.registry.outputs import output_frame, proba_column
+from studio.registry.outputs import output_frame, proba_column, recut
 from studio.registry.schema import check_batch
 from studio.registry.versions import VersionInfo, get_version
 
@@ -104,9 +104,10 @@ class MonitorResult:
 
 
 def reference_frame(studio: Studio, version: VersionInfo) -> pd.DataFrame:
-    """The version's baseline sample (checksum verified)."""
+    """The version's baseline sample (checksum verified), its predicted labels cut at the
+    version's decision threshold like its scored batches."""
     path = studio.artifacts.verified_path(version.reference_artifact, version.reference_sha256)
-    return pd.read_parquet(path)
+    return recut(pd.read_parquet(path), version.labels, version.decision_threshold)
 
 
 def monitor_frame(
@@ -132,7 +133,7 @@ def monitor_frame(
     features = [f["name"] for f in version.input_schema.get("features", [])]
     checked = check_batch(frame, version.input_schema)
     model = load_version_model(studio.artifacts, version)
-    outputs = output_frame(model, checked.features, version.labels)
+    outputs = output_frame(model, checked.features, version.labels, version.decision_threshold)
     current = pd.concat([checked.features, outputs], axis=1)
     output_names = list(outputs.columns)
     kinds = feature_kinds(version)  # as the model used each column (a set type included)

@@ -16,7 +16,9 @@ def version_diff(a: VersionInfo, b: VersionInfo) -> pd.DataFrame:
         delta = "" if x is None or y is None else f"{y - x:+.4f}"
         shown = ["—" if v is None else f"{v:.4f}" for v in (x, y)]
         rows.append((f"holdout {metric_label(metric)}", *shown, delta))
-    for field in ("candidate_name", "family", "dataset", "run_id", "stage", "approval"):
+    fields = ("candidate_name", "family", "dataset", "run_id", "stage", "approval",
+              "positive_class", "decision_threshold")  # fmt: skip
+    for field in fields:
         x, y = getattr(a, field), getattr(b, field)
         rows.append((field.replace("_", " "), str(x), str(y), "" if x == y else "changed"))
     for key in sorted(set(a.params) | set(b.params)):

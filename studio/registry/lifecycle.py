@@ -194,3 +194,32 @@ def edit_card(
                                action="card", comment="edited " + ", ".join(changed)))  # fmt: skip
 
     return _transaction(studio, name, version, change)
+
+
+def set_threshold(
+    studio: Studio, name: str, version: int | str, value: float, comment: str, actor: str
+) -> VersionInfo:
+    """Save ``value`` as a binary version's decision threshold (approvers only; a comment is
+    required): from then on its predicted label is the positive class where P(positive) >=
+    ``value``. The change is a model event ("threshold", old → new), so a version's predictions
+    never change silently."""
+    require(studio.settings, actor, "threshold")
+    text = _comment(comment, required=True)
+    if not (isinstance(value, int | float) and 0.0 < float(value) < 1.0):
+        raise InvalidInputError(f"A decision threshold is a number between 0 and 1; got {value}.")
+    value = round(float(value), 4)
+
+    def change(session: Session, row: ModelVersion) -> None:
+        if row.task != "binary":
+            raise InvalidInputError(
+                f"{row.model_name} v{row.version} is a {row.task} model; a decision threshold "
+                "applies to binary models only."
+            )
+        if row.decision_threshold == value:
+            raise ConflictError(f"{row.model_name} v{row.version} already cuts at {value:g}.")
+        old = "0.5 (default)" if row.decision_threshold is None else f"{row.decision_threshold:g}"
+        _event(session, row, actor, ("threshold", old, f"{value:g}"), text)
+        row.decision_threshold = value
+        session.add(row)
+
+    return _transaction(studio, name, version, change)

@@ -18,9 +18,16 @@ def proba_column(label: str) -> str:
     return f"proba_{label}"
 
 
-def output_frame(model: Any, features: pd.DataFrame, labels: list[str]) -> pd.DataFrame:
+def output_frame(
+    model: Any, features: pd.DataFrame, labels: list[str], threshold: float | None = None
+) -> pd.DataFrame:
     """``prediction`` (the class label, or the value for regression) and, for classifiers,
-    one ``proba_<class>`` column per class."""
+    one ``proba_<class>`` column per class.
+
+    A binary classifier with a ``threshold`` predicts its positive class (``labels[1]``) where
+    that class's probability is at least ``threshold`` (scikit-learn's
+    ``FixedThresholdClassifier`` rule); without one, the most probable class.
+    """
     output = model_output(model, features)
     if not labels:
         return pd.DataFrame({"prediction": output}, index=features.index)
@@ -29,9 +36,27 @@ def output_frame(model: Any, features: pd.DataFrame, labels: list[str]) -> pd.Da
         {proba_column(label): proba[:, i] for i, label in enumerate(labels)},
         index=features.index,
     )
-    frame.insert(0, "prediction", pd.Series(np.asarray(labels)[proba.argmax(axis=1)],
-                                           index=features.index, dtype="str"))  # fmt: skip
+    frame.insert(0, "prediction", _labels(proba, labels, threshold, features.index))
     return frame
+
+
+def _labels(
+    proba: np.ndarray, labels: list[str], threshold: float | None, index: pd.Index
+) -> pd.Series:
+    codes = proba.argmax(axis=1)
+    if threshold is not None and len(labels) == 2:
+        codes = (proba[:, 1] >= threshold).astype(int)
+    return pd.Series(np.asarray(labels)[codes], index=index, dtype="str")
+
+
+def recut(frame: pd.DataFrame, labels: list[str], threshold: float | None) -> pd.DataFrame:
+    """``frame`` (with ``proba_<class>`` columns, such as a version's stored reference sample)
+    with its ``prediction`` recomputed under ``threshold``, the rule ``output_frame`` uses, so
+    predictions made before a threshold was saved compare like with like."""
+    if threshold is None or len(labels) != 2:
+        return frame
+    proba = frame[[proba_column(label) for label in labels]].to_numpy()
+    return frame.assign(prediction=_labels(proba, labels, threshold, frame.index))
 
 
 def column_summary(column: pd.Series) -> dict[str, Any]:

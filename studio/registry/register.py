@@ -106,6 +106,8 @@ def register_candidate(
     reference = pd.concat([sample.reset_index(drop=True), outputs.reset_index(drop=True)], axis=1)
     baseline = frame_summary(sample, outputs) | {"labels": list(data.labels),
                                                  "training_rows": int(len(X))}  # fmt: skip
+    if len(data.labels) == 2:  # class 1 of the run's encoding is its positive class
+        baseline["positive_class"] = data.labels[1]
     training = training_record(data, source.config, source.config["dataset"], refit_all_rows)
     content = _parquet(reference)
     stored_ref = studio.artifacts.write(f"{folder}/reference.parquet",

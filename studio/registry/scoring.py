@@ -76,13 +76,13 @@ def score_frame(
     version = get_version(studio, ref)
     checked = check_batch(frame, version.input_schema)
     model = load_version_model(studio.artifacts, version)
-    outputs = output_frame(model, checked.features, version.labels)
+    outputs = output_frame(model, checked.features, version.labels, version.decision_threshold)
     result = pd.concat([checked.identifiers, outputs], axis=1)
     kept = pd.concat([checked.identifiers, _keys(frame, version)], axis=1)
     kept = kept.drop(columns=list(outputs.columns), errors="ignore")
     logged = pd.concat([kept, checked.features], axis=1)
     batch_id = log_batch(studio, version, logged, outputs, source_name, actor, checked.unseen)
-    notices = list(checked.notices)
+    notices = list(checked.notices) + ([version.cut_sentence] if version.cut_sentence else [])
     if len(kept.columns):
         notices.append(
             f"Kept {', '.join(map(str, kept.columns))} with the logged rows (batch #{batch_id}), "

@@ -52,6 +52,7 @@ class VersionInfo:
     reference_artifact: str
     reference_sha256: str
     training: dict[str, Any] = field(default_factory=dict)  # see registry.training
+    decision_threshold: float | None = None  # binary: saved by an approver (None: 0.5)
 
     @property
     def training_note(self) -> str:
@@ -70,6 +71,28 @@ class VersionInfo:
         return list(self.baseline.get("labels", []))
 
     @property
+    def positive_class(self) -> str | None:
+        """A binary classifier's positive class: the one its metrics, ROC and value are about,
+        always the second of ``labels`` (class 1); None for other tasks."""
+        labels = self.labels
+        return str(self.baseline.get("positive_class", labels[1])) if len(labels) == 2 else None
+
+    @property
+    def cut_sentence(self) -> str:
+        """How a binary version turns P(positive class) into its predicted label ("" else)."""
+        if self.positive_class is None:
+            return ""
+        if self.decision_threshold is None:
+            return (
+                f"'{self.positive_class}' is predicted where its probability is above 0.5 "
+                "(no decision threshold saved)."
+            )
+        return (
+            f"'{self.positive_class}' is predicted where its probability is at least "
+            f"{self.decision_threshold:.2f} (the decision threshold saved on {self.ref})."
+        )
+
+    @property
     def metric_label(self) -> str:
         """The human name of the run's metric."""
         return metric_label(self.metric)
@@ -86,6 +109,8 @@ class VersionInfo:
             "features": [f["name"] for f in self.input_schema.get("features", [])],
             "artifact_sha256": self.artifact_sha256, "card": self.card,
             "training": self.training, "training_note": self.training_note,
+            "labels": self.labels, "positive_class": self.positive_class,
+            "decision_threshold": self.decision_threshold,
         }  # fmt: skip
 
 
@@ -156,6 +181,7 @@ def to_info(session: Session, row: ModelVersion) -> VersionInfo:
         dict(row.input_schema or {}), dict(row.baseline or {}), dict(row.card or {}),
         row.artifact, row.artifact_sha256, row.reference_artifact, row.reference_sha256,
         dict(row.training or {}),
+        row.decision_threshold,
     )  # fmt: skip
 
 

@@ -98,6 +98,8 @@ def _card_section(version: VersionInfo) -> Section:
     )
     if version.training_note:
         blocks.append(Paragraph(version.training_note))
+    if version.cut_sentence:  # binary: the positive class and the threshold that cuts it
+        blocks.append(Paragraph(version.cut_sentence, lead="Decision."))
     return Section("Model card", tuple(blocks))
 
 

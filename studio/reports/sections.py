@@ -37,7 +37,8 @@ def _binary_blocks(view: BusinessView) -> list:
             f"{name}: value per 1,000 cases",
             matrix.money(curve.best_value),
             f"95% interval {matrix.money(low)} to {matrix.money(high)} · threshold "
-            f"{curve.best_threshold:.2f} · acts on {curve.flagged[curve.best]:.0%} · "
+            f"{curve.best_threshold:.2f} (chosen {curve.chosen_on}) · "
+            f"acts on {curve.flagged[curve.best]:.0%} · "
             f"{matrix.money(curve.for_population(matrix.population))} for "
             f"{matrix.population:,} cases",
         )

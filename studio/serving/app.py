@@ -195,7 +195,8 @@ def _answer(served: Served, body: bytes) -> tuple[dict[str, Any], Scored]:
     version = served.version
     frame = read_payload(body)
     checked = check_batch(frame, version.input_schema, source="request")
-    outputs = output_frame(served.model, checked.features, version.labels)
+    outputs = output_frame(served.model, checked.features, version.labels,
+                           version.decision_threshold)  # fmt: skip
     request_id = uuid.uuid4().hex
     document: dict[str, Any] = {
         "model": version.name, "version": version.version, "variant": f"v{version.version}",
@@ -205,6 +206,8 @@ def _answer(served: Served, body: bytes) -> tuple[dict[str, Any], Scored]:
         proba = outputs[[proba_column(label) for label in version.labels]].to_numpy()
         labels = version.labels
         document["probabilities"] = [dict(zip(labels, row.tolist(), strict=True)) for row in proba]
+    if version.decision_threshold is not None and len(version.labels) == 2:
+        document["threshold"] = version.decision_threshold  # what cut the predicted labels
     if checked.notices:
         document["notices"] = checked.notices
     ids = pd.DataFrame({"request_id": _row_ids(request_id, len(frame))}, index=frame.index)
@@ -217,7 +220,9 @@ def _shadow(shadow: Served, scored: Scored, live: LiveLog) -> None:
     response was sent; a failure is logged, never seen by the caller)."""
     started = time.perf_counter()
     try:
-        outputs = output_frame(shadow.model, scored.features, shadow.version.labels)
+        version = shadow.version
+        outputs = output_frame(shadow.model, scored.features, version.labels,
+                               version.decision_threshold)  # fmt: skip
     except Exception:
         log.exception("serving: the shadow %s failed on a request", shadow.version.ref)
         return

@@ -71,6 +71,8 @@ def _render_form(studio: Studio) -> None:
     with st.expander("Options", expanded=False):
         request = replace(_options(latest, target), column_types=set_types(scope))
     plan = _plan(studio, f"{request}", request)
+    if plan.task == "binary":
+        request, plan = _positive_class(studio, request, plan, scope)
     _render_plan(plan)
     render_column_types(studio, plan, request, scope)
     if st.button("Launch autopilot", type="primary", key="auto_launch"):
@@ -128,6 +130,23 @@ def _options(version: DatasetVersionInfo, target: str) -> AutopilotRequest:
         max_trials=int(trials) or None, families=families or None, seed=int(seed),
         per_trial_seconds=float(per_trial) or None, time_column=time_column,
     )  # fmt: skip
+
+
+def _positive_class(
+    studio: Studio, request: AutopilotRequest, plan: RunPlan, scope: str
+) -> tuple[AutopilotRequest, RunPlan]:
+    """The positive class picker of a binary target, opened at Studio's guess; its reason."""
+    classes = list(plan.classes)
+    chosen = st.selectbox(
+        "Positive class (the outcome to detect)", classes, key=f"auto_positive_{scope}",
+        index=classes.index(plan.positive_class),
+        help="F1, precision, recall, the ROC curve, gains and business value are about it.",
+    )  # fmt: skip
+    if chosen != plan.positive_class:
+        request = replace(request, positive_class=chosen)
+        plan = _plan(studio, f"{request}", request)
+    st.caption(md(plan.positive_reason))
+    return request, plan
 
 
 def _render_plan(plan: RunPlan) -> None:

@@ -42,7 +42,8 @@ def _binary_card(view: BusinessView, i: int, big: bool) -> None:
         md(f"{view.names[i]}: value per 1,000 cases"),
         matrix.money(curve.best_value),
         help=md(
-            f"At threshold {curve.best_threshold:.2f}; for {matrix.population:,} cases: "
+            f"On the holdout, at threshold {curve.best_threshold:.2f} (chosen "
+            f"{curve.chosen_on}); for {matrix.population:,} cases: "
             f"{matrix.money(curve.for_population(matrix.population))}."
         ),
     )
@@ -50,7 +51,8 @@ def _binary_card(view: BusinessView, i: int, big: bool) -> None:
     st.caption(
         md(
             f"95% interval {matrix.money(low)} to {matrix.money(high)} · "
-            f"threshold {curve.best_threshold:.2f} · acts on {curve.flagged[curve.best]:.0%} · "
+            f"threshold {curve.best_threshold:.2f} (chosen {curve.chosen_on}) · "
+            f"acts on {curve.flagged[curve.best]:.0%} · "
             f"catches {curve.recall[curve.best]:.0%} of '{view.positive_label}' · "
             f"{matrix.money(curve.for_population(matrix.population))} for "
             f"{matrix.population:,} cases"

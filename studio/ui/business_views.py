@@ -25,6 +25,7 @@ from studio.ui.business_report_views import offer_report
 from studio.ui.links import keep_in_link
 from studio.ui.model_picker import pick_version
 from studio.ui.shell import error_boundary
+from studio.ui.threshold_views import offer_threshold
 
 SOURCES = ("Candidates of a run", "A registered model")
 
@@ -172,6 +173,8 @@ def _full(
     st.success(md(view.recommendation))
     st.markdown("\n".join(f"- {md(s)}" for s in view.sentences))
     render_numbers(view)
+    if source == SOURCES[1]:
+        offer_threshold(studio, view, str(picked))
     render_charts(view, "biz")
     offer_report(studio, source == SOURCES[0], picked, values, view.names[0])
 

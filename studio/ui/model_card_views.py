@@ -29,7 +29,11 @@ def render_card(studio: Studio, v: VersionInfo) -> None:
     what = f"**Predicts** '{md(v.target)}' ({v.task})"
     if v.labels:
         what += " — classes: " + ", ".join(f"'{md(label)}'" for label in v.labels)
+    if v.positive_class is not None:
+        what += f"; positive class **'{md(v.positive_class)}'**"
     st.markdown(what)
+    if v.cut_sentence:
+        st.markdown(f"**Decision** {md(v.cut_sentence)}")
     features = v.input_schema.get("features", [])
     rows = v.baseline.get("training_rows")
     st.markdown(

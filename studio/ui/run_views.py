@@ -32,6 +32,9 @@ def render_run(studio: Studio, run_id: int) -> None:
         f"{info.task} · {info.metric_label} · launched by {info.created_by} on "
         f"{info.created_at:%Y-%m-%d %H:%M} UTC · {info.config.get('task_reason', '')}"
     ))  # fmt: skip
+    if info.positive_class is not None:
+        st.caption(md(f"Positive class: '{info.positive_class}' (F1, recall, ROC, gains and "
+                      "business value are about it)."))  # fmt: skip
     if types := info.config.get("column_types"):
         shown = ", ".join(f"{name} → {kind}" for name, kind in types.items())
         st.caption(md(f"Column types set at launch: {shown}"))

@@ -261,6 +261,8 @@ LATER_COLUMNS = [
     ("model_version", "training", "JSON", True),  # 0003
     ("retrain", "held_back", "VARCHAR(20)", False),  # 0003
     ("retrain", "held_back_note", "VARCHAR(500)", False),  # 0003
+    ("candidate", "oof_thresholds", "JSON", True),  # 0005
+    ("model_version", "decision_threshold", "FLOAT", True),  # 0005
 ]
 # Tables the revisions after the baseline add (empty in an upgraded legacy store).
 LATER_TABLES = ["model_traffic"]  # 0004

@@ -142,3 +142,34 @@ def test_a_left_out_column_is_used_in_one_click_and_types_can_be_set(
     config = get_run(churn_home, run_id, events=0).config
     assert config["column_types"] == {"customer_id": "numeric", "tenure": "ignored"}
     assert any("customer_id → numeric, tenure → ignored" in c.value for c in at.caption)
+
+
+def test_positive_class_picker(open_page, churn_home) -> None:  # noqa: ANN001
+    """A binary target shows the positive class picker at Studio's guess with its reason; the
+    choice launches a run that stores it."""
+    at = open_page("pages/2_Autopilot.py")
+    at.selectbox(key="auto_target_churn").set_value("churn").run()
+    picker = at.selectbox(key="auto_positive_churn@1|churn")
+    assert picker.value == "Yes" and picker.options == ["No", "Yes"]
+    assert any("'Yes' is the positive class: it names the outcome" in c.value for c in at.caption)
+    picker.set_value("No").run()
+    assert not at.exception
+    assert any("'No' is the positive class, as you chose" in c.value for c in at.caption)
+    at.number_input(key="auto_trials").set_value(1).run()
+    at.button(key="auto_launch").click().run()
+    run_id = int(at.query_params["run"][0])
+    assert get_run(churn_home, run_id).config["positive_class"] == "No"
+
+
+def test_a_run_stored_without_a_positive_class_still_displays(run_home: Studio) -> None:
+    """A run from before the choice shows its positive class as then: the second sorted label."""
+    from studio.db.models import Run
+    from tests.pages.test_models import _open
+
+    with session_scope(run_home.engine) as session:
+        run = session.get(Run, 1)
+        run.config = {k: v for k, v in run.config.items() if not k.startswith("positive_")}
+        session.add(run)
+    at = _open("pages/2_Autopilot.py", run="1")
+    assert not at.exception
+    assert any("Positive class: 'Yes'" in c.value for c in at.caption)

@@ -14,7 +14,7 @@ import pytest
 
 from studio.config import load_settings
 from studio.context import Studio
-from studio.registry.lifecycle import decide, promote
+from studio.registry.lifecycle import decide, promote, set_threshold
 from studio.registry.register import register_candidate
 from studio.registry.versions import get_version
 from tests.autopilot.conftest import churn_like
@@ -50,7 +50,13 @@ def test_predictions_equal_batch_scoring_in_both_body_shapes(
 ) -> None:
     env = shipped.env("app")
     path, rows = _rows(tmp_path)
+    studio = Studio.open(load_settings(env))
+    set_threshold(studio, "churn", 1, 0.3, "fewer missed churners", "bob")
     expected = _batch_outputs(env, path, tmp_path)
+    cut = np.where(expected["proba_Yes"] >= 0.3, "Yes", "No")
+    assert (cut == expected["prediction"]).all() and (
+        cut != np.where(expected["proba_Yes"] >= 0.5, "Yes", "No")
+    ).any()  # the saved threshold matters here
     with serving(env) as url:
         assert call(f"{url}/v1/models") == (200, {"models": [
             {"name": "churn", "production": 1, "staging": [], "traffic": None}]})  # fmt: skip
@@ -67,6 +73,7 @@ def test_predictions_equal_batch_scoring_in_both_body_shapes(
                                           {"dataframe_split": split})  # fmt: skip
     assert (status, status_split) == (200, 200)
     assert (answer["model"], answer["version"], answer["variant"]) == ("churn", 1, "v1")
+    assert answer["threshold"] == 0.3
     assert len(answer["request_id"]) == 32
     for document in (answer, answer_split):
         assert document["predictions"] == expected["prediction"].astype(str).tolist()
