@@ -90,7 +90,7 @@ def export_code(studio: Studio, run_id: int, candidate: str | None = None) -> st
         metric=run.metric, imports="\n".join(f"from {m} import {n}" for m, n in sorted(imports)),
         prepare_source=_prepare_source(),
         target=json.dumps(run.target), task=json.dumps(run.task),
-        positive=json.dumps(run.positive_class),
+        positive=repr(run.positive_class),
         columns=textwrap.indent(json.dumps(run.config["columns"], indent=1), "    ").strip(),
         seed=seed, folds=int(run.config["folds"]), holdout=float(run.config["holdout"]),
         scoring=json.dumps(_scoring(run.metric, run.task)), builders="\n".join(builders),
