@@ -42,7 +42,7 @@ class RefusedModelError(ConflictError):
     """A stored model file Studio will not load: missing, altered since it was saved, not a
     skops file, or holding types outside the allow-list. One sentence names the model, why it
     was refused and what to do; the fix is re-registering or re-running, not a new request, so
-    the prediction endpoint answers 409 (never a 500 "internal" error)."""
+    the prediction endpoint answers 503 with that sentence (never a 500 "internal" error)."""
 
 
 class PermissionDeniedError(UserError):
