@@ -260,16 +260,22 @@ def _store_labels(
         raise
 
 
-def labelled_rows(studio: Studio, batch_id: int) -> pd.DataFrame:
-    """A labelled batch's features with the joined target (for retraining)."""
-    info, version, logged = _batch(studio, batch_id)
+def _labelled(studio: Studio, batch_id: int) -> tuple[VersionInfo, pd.DataFrame, pd.DataFrame]:
+    """The batch's version, its logged rows, and those rows with the newest joined labels in
+    the target column (missing where a row got none)."""
+    _info_, version, logged = _batch(studio, batch_id)
     with session_scope(studio.engine) as session:
         row = _latest_labels(session, [batch_id]).get(batch_id)
         if row is None:
             raise InvalidInputError(f"Batch #{batch_id} has no labels yet; join labels first.")
         artifact, digest, key = row.artifact, row.artifact_sha256, row.id_column
     pairs = pd.read_parquet(studio.artifacts.verified_path(artifact, digest))
-    joined = _joined(logged, pairs, key, version.target)
+    return version, logged, _joined(logged, pairs, key, version.target)
+
+
+def labelled_rows(studio: Studio, batch_id: int) -> pd.DataFrame:
+    """A labelled batch's features with the joined target (for retraining)."""
+    version, _logged, joined = _labelled(studio, batch_id)
     features = [f["name"] for f in version.input_schema.get("features", [])]
     return joined.loc[joined[version.target].notna(), [*features, version.target]]
 
@@ -277,14 +283,7 @@ def labelled_rows(studio: Studio, batch_id: int) -> pd.DataFrame:
 def labelled_outputs(studio: Studio, batch_id: int) -> tuple[pd.Series, np.ndarray]:
     """A labelled batch's joined labels (missing where a row got none) and the model's
     outputs on the same rows (probabilities per class, or values), row for row."""
-    info, version, logged = _batch(studio, batch_id)
-    with session_scope(studio.engine) as session:
-        row = _latest_labels(session, [batch_id]).get(batch_id)
-        if row is None:
-            raise InvalidInputError(f"Batch #{batch_id} has no labels yet; join labels first.")
-        artifact, digest, key = row.artifact, row.artifact_sha256, row.id_column
-    pairs = pd.read_parquet(studio.artifacts.verified_path(artifact, digest))
-    joined = _joined(logged, pairs, key, version.target)
+    version, logged, joined = _labelled(studio, batch_id)
     return joined[version.target], _output(version, logged)
 
 

@@ -28,6 +28,7 @@ from studio.monitor.batches import BatchInfo, labelled_outputs, list_batches, lo
 from studio.monitor.performance import MIN_LABELLED, encode_labels
 from studio.registry.traffic import get_traffic
 from studio.registry.versions import VersionInfo, get_version
+from studio.serving.live_log import SOURCES
 from studio.serving.stats import VariantStats, variant_stats
 
 Z95 = 1.959964
@@ -79,7 +80,7 @@ class Verdict:
 
 
 def _live_batches(batches: list[BatchInfo], version: int) -> list[BatchInfo]:
-    return [b for b in batches if b.version == version and b.source.startswith("live")]
+    return [b for b in batches if b.version == version and b.source == SOURCES["live"]]
 
 
 def _arm(studio: Studio, version: VersionInfo, batches: list[BatchInfo],
@@ -135,8 +136,8 @@ def _shadow_agreement(studio: Studio, batches: list[BatchInfo], shadow: int) -> 
         parts = [logged_rows(studio, b.id)[["request_id", "prediction"]] for b in chosen]
         return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
 
-    shadowed = rows([b for b in batches if b.version == shadow and b.source.startswith("shadow")])
-    live = rows([b for b in batches if b.source.startswith("live")])
+    shadowed = rows([b for b in batches if b.version == shadow and b.source == SOURCES["shadow"]])
+    live = rows([b for b in batches if b.source == SOURCES["live"]])
     if shadowed.empty or live.empty:
         return None
     both = shadowed.merge(live, on="request_id", suffixes=("_shadow", "_live"))
