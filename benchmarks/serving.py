@@ -2,7 +2,8 @@
 
 Sets up a fresh store as ``benchmarks/scoring.py`` does (telco churn demo, a real ``hgb``
 autopilot run in a subprocess, the best candidate registered as ``churn`` v1 and promoted),
-starts ``studio serve`` on a free port of 127.0.0.1 (one uvicorn worker), and drives it with a
+starts ``studio serve`` on a free port of 127.0.0.1 (one uvicorn worker, logging every request
+and writing the log each second; the same without logging; two workers), and drives each with a
 bounded load generator in this process (threads with keep-alive connections; a fixed request
 count per case and a time limit). It prints, measured in the same run:
 
@@ -10,6 +11,7 @@ count per case and a time limit). It prints, measured in the same run:
   with one OpenMP thread as the server uses;
 - per case (one row at concurrency 1, 8 and 32; 1,000 rows at concurrency 1): requests,
   errors, p50 and p99 latency in milliseconds, throughput, and p50 against the anchor;
+- what logging costs: the throughput of one row at 8 clients with and without it;
 - the issue's targets beside them (one row p50 <= 5 ms and p99 <= 20 ms at concurrency 8,
   1,000 rows <= 150 ms, no errors).
 
@@ -19,13 +21,14 @@ The exit code is 0 whatever the results (a report), unless the script itself fai
 
 Usage::
 
-    python benchmarks/serving.py               # about 2 minutes on 2 cores
+    python benchmarks/serving.py               # about 3 minutes on 2 cores
     python benchmarks/serving.py --requests 200
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import json
 import os
@@ -35,6 +38,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -109,6 +113,13 @@ def _anchor(studio, frame) -> float:  # noqa: ANN001
     return (time.perf_counter() - started) / 200 * 1000
 
 
+SERVERS = [  # name, workers, environment, cases run
+    ("1 worker", 1, {"STUDIO_SERVE_LOG_SECONDS": "1"}, CASES),
+    ("1 worker, no logging", 1, {"STUDIO_SERVE_LOG_RATE": "0"}, [CASES[1]]),
+    ("2 workers", 2, {"STUDIO_SERVE_LOG_SECONDS": "1"}, [CASES[1]]),
+]
+
+
 def main() -> None:
     """Set up, serve, load, print the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -122,15 +133,35 @@ def main() -> None:
         promote(studio, MODEL, 1, "production", "benchmark", ACTOR)
         frame = build_frame(studio, 1000)
         anchor = _anchor(studio, frame)
-        port = free_port()
-        server = subprocess.Popen([sys.executable, "-m", "studio.cli", "serve", "--port",
-                                   str(port)], cwd=ROOT, env=os.environ.copy())  # fmt: skip
-        try:
-            _wait(port)
-            _report(port, frame, anchor, args)
-        finally:
-            server.terminate()
-            server.wait(timeout=60)
+        print(f"anchor: in-process predict_proba on one row: {anchor:.2f} ms (mean of 200)")
+        _header()
+        results = {}
+        for name, workers, env, cases in SERVERS:
+            with _server(workers, env) as port:
+                results[name] = _report(name, port, frame, anchor, args, cases)
+    on, off = (
+        results["1 worker"][1]["per_second"],
+        results["1 worker, no logging"][0]["per_second"],
+    )
+    print(
+        f"logging (every request, written each second) costs {1 - on / off:.1%} of the "
+        "throughput of 1 row at 8 clients (target <= 10%)"
+    )
+    print("targets: 1 row at 8 clients p50 <= 5 ms, p99 <= 20 ms; 1,000 rows <= 150 ms; 0 errors")
+
+
+@contextlib.contextmanager
+def _server(workers: int, env: dict[str, str]) -> Iterator[int]:
+    port = free_port()
+    command = [sys.executable, "-m", "studio.cli", "serve", "--port", str(port), "--workers",
+               str(workers)]  # fmt: skip
+    server = subprocess.Popen(command, cwd=ROOT, env=os.environ | env)
+    try:
+        _wait(port)
+        yield port
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
 
 
 def _wait(port: int) -> None:
@@ -145,19 +176,24 @@ def _wait(port: int) -> None:
     sys.exit("studio serve did not start")
 
 
-def _report(port: int, frame, anchor: float, args: argparse.Namespace) -> None:  # noqa: ANN001
-    print(f"anchor: in-process predict_proba on one row: {anchor:.2f} ms (mean of 200)")
-    print(f"{'case':<12}{'clients':>8}{'requests':>10}{'errors':>8}{'p50 ms':>9}{'p99 ms':>9}"
-          f"{'req/s':>9}{'p50/anchor':>12}")  # fmt: skip
-    for name, rows, concurrency in CASES:
+def _header() -> None:
+    print(f"{'server':<22}{'case':<12}{'clients':>8}{'requests':>10}{'errors':>8}{'p50 ms':>9}"
+          f"{'p99 ms':>9}{'req/s':>9}{'p50/anchor':>12}")  # fmt: skip
+
+
+def _report(name: str, port: int, frame, anchor: float, args: argparse.Namespace,  # noqa: ANN001
+            cases: list) -> list[dict]:  # fmt: skip
+    results = []
+    for case, rows, concurrency in cases:
         body = _body(frame, rows)
         load(port, body, min(50, args.requests), concurrency, args.limit)  # warm-up
         result = load(port, body, args.requests if rows == 1 else args.requests // 10,
                       concurrency, args.limit)  # fmt: skip
-        print(f"{name:<12}{concurrency:>8}{result['requests']:>10}{result['errors']:>8}"
+        print(f"{name:<22}{case:<12}{concurrency:>8}{result['requests']:>10}{result['errors']:>8}"
               f"{result['p50']:>9.2f}{result['p99']:>9.2f}{result['per_second']:>9.1f}"
               f"{result['p50'] / anchor:>11.1f}x")  # fmt: skip
-    print("targets: 1 row at 8 clients p50 <= 5 ms, p99 <= 20 ms; 1,000 rows <= 150 ms; 0 errors")
+        results.append(result)
+    return results
 
 
 if __name__ == "__main__":

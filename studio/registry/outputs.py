@@ -28,25 +28,40 @@ def output_frame(
     that class's probability is at least ``threshold`` (scikit-learn's
     ``FixedThresholdClassifier`` rule); without one, the most probable class.
     """
-    output = model_output(model, features)
+    return outputs_from(model_output(model, features), labels, threshold, features.index)
+
+
+def outputs_from(
+    output: np.ndarray, labels: list[str], threshold: float | None, index: pd.Index | None = None
+) -> pd.DataFrame:
+    """:func:`output_frame`'s columns from a model's raw ``output`` (``model_output``: (n,)
+    values or positive-class probabilities, or (n, classes) probabilities)."""
     if not labels:
-        return pd.DataFrame({"prediction": output}, index=features.index)
-    proba = np.column_stack([1 - output, output]) if output.ndim == 1 else output
+        return pd.DataFrame({"prediction": output}, index=index)
+    proba = probabilities(output)
     frame = pd.DataFrame(
-        {proba_column(label): proba[:, i] for i, label in enumerate(labels)},
-        index=features.index,
+        {proba_column(label): proba[:, i] for i, label in enumerate(labels)}, index=index
     )
-    frame.insert(0, "prediction", _labels(proba, labels, threshold, features.index))
+    frame.insert(0, "prediction", pd.Series(predicted(output, labels, threshold),
+                                            index=frame.index, dtype="str"))  # fmt: skip
     return frame
 
 
-def _labels(
-    proba: np.ndarray, labels: list[str], threshold: float | None, index: pd.Index
-) -> pd.Series:
+def probabilities(output: np.ndarray) -> np.ndarray:
+    """A classifier's ``model_output`` as an (n, classes) probability matrix."""
+    return np.column_stack([1 - output, output]) if output.ndim == 1 else output
+
+
+def predicted(output: np.ndarray, labels: list[str], threshold: float | None) -> np.ndarray:
+    """The predictions of a model's raw ``output``: values for regression (``labels`` empty),
+    else class labels (argmax, or ``threshold`` on the positive class of a binary model)."""
+    if not labels:
+        return output
+    proba = probabilities(output)
     codes = proba.argmax(axis=1)
     if threshold is not None and len(labels) == 2:
         codes = (proba[:, 1] >= threshold).astype(int)
-    return pd.Series(np.asarray(labels)[codes], index=index, dtype="str")
+    return np.asarray(labels)[codes]
 
 
 def recut(frame: pd.DataFrame, labels: list[str], threshold: float | None) -> pd.DataFrame:
@@ -56,7 +71,8 @@ def recut(frame: pd.DataFrame, labels: list[str], threshold: float | None) -> pd
     if threshold is None or len(labels) != 2:
         return frame
     proba = frame[[proba_column(label) for label in labels]].to_numpy()
-    return frame.assign(prediction=_labels(proba, labels, threshold, frame.index))
+    labelled = pd.Series(predicted(proba, labels, threshold), index=frame.index, dtype="str")
+    return frame.assign(prediction=labelled)
 
 
 def column_summary(column: pd.Series) -> dict[str, Any]:

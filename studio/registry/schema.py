@@ -121,8 +121,9 @@ def _dates(name: str, column: pd.Series) -> pd.Series:
     return parsed
 
 
-def _coerce(name: str, column: pd.Series, spec: dict[str, Any]) -> pd.Series:
-    """``column`` read as the type the model was trained on."""
+def coerce(name: str, column: pd.Series, spec: dict[str, Any]) -> pd.Series:
+    """``column`` read as the type the model was trained on (feature ``spec`` of the schema).
+    Raises ``InvalidInputError`` naming the column when a value cannot be read so."""
     dtype = spec["dtype"]
     if dtype in ("bool", "boolean"):
         return _booleans(name, column)
@@ -141,45 +142,72 @@ def check_batch(frame: pd.DataFrame, schema: dict[str, Any], source: str = "file
     names = [f["name"] for f in features]
     missing = [n for n in names if n not in frame.columns]
     if missing:
-        shown = ", ".join(f"'{m}'" for m in missing[:10]) + (" …" if len(missing) > 10 else "")
-        raise InvalidInputError(
-            f"The {source} lacks {len(missing)} column(s) the model needs: {shown}; add them "
-            "(values may be empty) and retry.",
-            column=missing[0],
-        )
+        raise InvalidInputError(missing_notice(source, missing), column=missing[0])
     notices = []
     known = set(names) | set(schema.get("identifiers", [])) | {schema.get("target")}
     extra = [c for c in frame.columns if c not in known]
     if extra:
-        notices.append(
-            f"{len(extra)} column(s) the model does not use were ignored: "
-            + ", ".join(extra[:8]) + (" …" if len(extra) > 8 else "")
-        )  # fmt: skip
-    aligned = pd.DataFrame({f["name"]: _coerce(f["name"], frame[f["name"]], f) for f in features})
+        notices.append(extra_notice(extra))
+    aligned = pd.DataFrame({f["name"]: coerce(f["name"], frame[f["name"]], f) for f in features})
     unseen = _unseen_categories(aligned, features)
-    for name, count in unseen.items():
-        notices.append(
-            f"{count:,} row(s) of '{name}' hold categories not seen in training; the model "
-            "treats them as unknown."
-        )
+    notices += [unseen_notice(name, count) for name, count in unseen.items()]
     target = schema.get("target")
     if target and target in frame.columns:
-        notices.append(
-            f"The file holds the target column '{target}'; it was not used for the "
-            "predictions, which are made from the other columns."
-        )
+        notices.append(target_notice(target))
     ids = [c for c in schema.get("identifiers", []) if c in frame.columns]
     return CheckedBatch(aligned, frame[ids].copy(), notices, unseen)
+
+
+def missing_notice(source: str, missing: list[str]) -> str:
+    """The sentence refusing a batch that lacks the model's columns ``missing``."""
+    shown = ", ".join(f"'{m}'" for m in missing[:10]) + (" …" if len(missing) > 10 else "")
+    return (
+        f"The {source} lacks {len(missing)} column(s) the model needs: {shown}; add them "
+        "(values may be empty) and retry."
+    )
+
+
+def extra_notice(extra: list[str]) -> str:
+    """The notice for columns a batch holds that the model does not use."""
+    return (
+        f"{len(extra)} column(s) the model does not use were ignored: "
+        + ", ".join(extra[:8]) + (" …" if len(extra) > 8 else "")
+    )  # fmt: skip
+
+
+def unseen_notice(name: str, count: int) -> str:
+    """The notice for ``count`` rows of column ``name`` holding categories never trained on."""
+    return (
+        f"{count:,} row(s) of '{name}' hold categories not seen in training; the model treats "
+        "them as unknown."
+    )
+
+
+def target_notice(target: str) -> str:
+    """The notice for a batch that holds the target column."""
+    return (
+        f"The file holds the target column '{target}'; it was not used for the predictions, "
+        "which are made from the other columns."
+    )
+
+
+def counted_categories(spec: dict[str, Any]) -> set[str] | None:
+    """The training categories of feature ``spec`` when unseen ones can be counted (the list
+    was not truncated), else None."""
+    if "categories" not in spec or len(spec["categories"]) >= MAX_CATEGORIES:
+        return None
+    return set(spec["categories"])
 
 
 def _unseen_categories(frame: pd.DataFrame, features: list[dict[str, Any]]) -> dict[str, int]:
     """Rows per column whose category was not seen in training (checked on distinct values)."""
     counts = {}
     for spec in features:
-        if "categories" not in spec or len(spec["categories"]) >= MAX_CATEGORIES:
+        known = counted_categories(spec)
+        if known is None:
             continue  # a truncated list cannot tell unseen from rare
         distinct = category_text(frame[spec["name"]]).dropna().value_counts()
-        new = distinct[~distinct.index.isin(set(spec["categories"]))]
+        new = distinct[~distinct.index.isin(known)]
         if len(new):
             counts[spec["name"]] = int(new.sum())
     return counts

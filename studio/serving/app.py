@@ -24,23 +24,26 @@ The serving identity is ``STUDIO_USER``; it needs the ``score`` permission (chec
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from fastapi import BackgroundTasks, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from threadpoolctl import threadpool_limits
 
 from studio.access import require
+from studio.autopilot.pipeline import model_output
 from studio.config import load_settings
 from studio.context import Studio
 from studio.errors import (
@@ -53,17 +56,18 @@ from studio.errors import (
     UserError,
 )
 from studio.logs import configure_logging, log_failure
-from studio.registry.outputs import output_frame, proba_column
+from studio.registry.outputs import predicted, probabilities
 from studio.registry.schema import check_batch
 from studio.registry.traffic import get_traffic
 from studio.registry.versions import list_models
 from studio.serving.examples import describe
 from studio.serving.live_log import LiveLog
-from studio.serving.payload import SHAPE, read_payload
+from studio.serving.payload import SHAPE, instances, parse_body, rows_frame
 from studio.serving.served import Served, ServedModels
 
 log = logging.getLogger(__name__)
 KEY_HEADER = "X-Studio-Key"  # the sticky assignment key of an A/B split
+INLINE_BYTES = 16_384  # a body this small, on a lean path, is answered on the event loop
 STATUS = (  # the first class an error is an instance of decides its status
     (RefusedModelError, 503), (NotFoundError, 404), (InvalidInputError, 422),
     (PermissionDeniedError, 403), (ConflictError, 409), (UserError, 400),
@@ -79,11 +83,7 @@ def create_app(studio: Studio | None = None) -> FastAPI:
     Raises ``PermissionDeniedError`` when the serving identity may not score."""
     studio = studio or Studio.open(load_settings())
     configure_logging(studio.settings.home)
-    # One OpenMP thread per prediction: requests run side by side in the thread pool, and a
-    # team of OpenMP threads per small request spins against the others (measured here: one
-    # row through a histogram gradient boosting model took 125 ms with the default threads on
-    # a busy machine, 2.8 ms with one).
-    threadpool_limits(limits=1, user_api="openmp")
+    one_openmp_thread()
     require(studio.settings, studio.settings.user, "score")
     served = ServedModels(studio)
     settings = studio.settings
@@ -91,6 +91,7 @@ def create_app(studio: Studio | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        one_openmp_thread()  # the event loop's thread answers small requests itself
         served.start(settings.serve_refresh_seconds)
         live.start()
         yield
@@ -143,11 +144,34 @@ def _routes(app: FastAPI, studio: Studio, served: ServedModels, live: LiveLog) -
         body = await _read_body(request, studio.settings.serve_max_body_bytes)
         key = request.headers.get(KEY_HEADER) or uuid.uuid4().hex
         primary, shadow = served.pick(ref, key)
-        document, scored = await run_in_threadpool(_answer, primary, body)
-        live.add(primary.version, scored.inputs, scored.outputs, _ms(started))
+        document = parse_body(body)
+        if primary.fast is not None and len(body) <= INLINE_BYTES:
+            answer = _answer(primary, document)  # a fraction of a millisecond: no thread hop
+        else:
+            answer = await _in_pool(_answer, primary, document)
+        live.add(primary.version, answer.ids, answer.sent, answer.output, _ms(started))
         if shadow is not None:
-            background.add_task(_shadow, shadow, scored, live)
-        return JSONResponse(document, headers={"X-Request-ID": document["request_id"]})
+            background.add_task(_in_pool, _shadow, shadow, document, answer.ids, live)
+        return JSONResponse(answer.document, headers={"X-Request-ID": answer.request_id})
+
+
+def one_openmp_thread() -> None:
+    """Limit OpenMP to one thread in the calling thread (the limit is per thread).
+
+    Requests run side by side, and a team of OpenMP threads per small request spins against
+    the others (measured here: one row through a histogram gradient boosting model took 125 ms
+    with the default threads on a busy machine, 2.8 ms with one; at 8 concurrent clients the
+    endpoint's throughput halved while the pool's threads still had the default)."""
+    threadpool_limits(limits=1, user_api="openmp")
+
+
+PREDICTIONS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="studio-predict",
+                                 initializer=one_openmp_thread)  # fmt: skip
+
+
+async def _in_pool(func: Callable[..., Any], *args: Any) -> Any:
+    """``func(*args)`` on the prediction threads (one OpenMP thread each)."""
+    return await asyncio.get_running_loop().run_in_executor(PREDICTIONS, func, *args)
 
 
 async def _read_body(request: Request, limit: int) -> bytes:
@@ -172,13 +196,15 @@ def _too_large(limit: int) -> str:
 
 
 @dataclass(frozen=True, eq=False)
-class Scored:
-    """One request's rows as the log keeps them (request ids, identifiers, features), the
-    checked features alone (for a shadow), and the outputs."""
+class Answer:
+    """One request's response document, and what the live log keeps: the row ids, the rows
+    as sent and the model's raw output."""
 
-    inputs: pd.DataFrame
-    features: pd.DataFrame
-    outputs: pd.DataFrame
+    request_id: str
+    document: dict[str, Any]
+    ids: list[str]
+    sent: pd.DataFrame | list[dict]
+    output: np.ndarray
 
 
 def _ms(started: float) -> float:
@@ -190,43 +216,50 @@ def _row_ids(request_id: str, rows: int) -> list[str]:
     return [request_id] if rows == 1 else [f"{request_id}-{i}" for i in range(rows)]
 
 
-def _answer(served: Served, body: bytes) -> tuple[dict[str, Any], Scored]:
-    """Predictions for the rows of ``body`` with the loaded version ``served``."""
+def _score(served: Served, document: Any) -> tuple[np.ndarray, list[str], pd.DataFrame | list]:
+    """The model's raw output on the rows of ``document``, the notices, and the rows as sent:
+    by the lean path when it can read them, else the full schema check and pipeline (which
+    raise ``InvalidInputError`` with the sentence for a bad row)."""
+    rows = instances(document)
+    fast = served.fast.answer(rows) if served.fast is not None and rows is not None else None
+    if fast is not None:
+        return fast.output, fast.notices, rows
+    frame = rows_frame(document)
+    checked = check_batch(frame, served.version.input_schema, source="request")
+    return model_output(served.model, checked.features), checked.notices, frame
+
+
+def _answer(served: Served, document: Any) -> Answer:
+    """The response to ``document`` (a parsed body) from the loaded version ``served``."""
     version = served.version
-    frame = read_payload(body)
-    checked = check_batch(frame, version.input_schema, source="request")
-    outputs = output_frame(served.model, checked.features, version.labels,
-                           version.decision_threshold)  # fmt: skip
+    output, notices, sent = _score(served, document)
     request_id = uuid.uuid4().hex
-    document: dict[str, Any] = {
+    response: dict[str, Any] = {
         "model": version.name, "version": version.version, "variant": f"v{version.version}",
-        "request_id": request_id, "predictions": outputs["prediction"].tolist(),
+        "request_id": request_id,
+        "predictions": predicted(output, version.labels, version.decision_threshold).tolist(),
     }  # fmt: skip
     if version.labels:
-        proba = outputs[[proba_column(label) for label in version.labels]].to_numpy()
         labels = version.labels
-        document["probabilities"] = [dict(zip(labels, row.tolist(), strict=True)) for row in proba]
+        response["probabilities"] = [dict(zip(labels, row, strict=True))
+                                     for row in probabilities(output).tolist()]  # fmt: skip
     if version.decision_threshold is not None and len(version.labels) == 2:
-        document["threshold"] = version.decision_threshold  # what cut the predicted labels
-    if checked.notices:
-        document["notices"] = checked.notices
-    ids = pd.DataFrame({"request_id": _row_ids(request_id, len(frame))}, index=frame.index)
-    inputs = pd.concat([ids, checked.identifiers, checked.features], axis=1)
-    return document, Scored(inputs, checked.features, outputs)
+        response["threshold"] = version.decision_threshold  # what cut the predicted labels
+    if notices:
+        response["notices"] = notices
+    return Answer(request_id, response, _row_ids(request_id, len(output)), sent, output)
 
 
-def _shadow(shadow: Served, scored: Scored, live: LiveLog) -> None:
-    """Score a request's rows with the shadow version and log its answers (after the
-    response was sent; a failure is logged, never seen by the caller)."""
+def _shadow(shadow: Served, document: Any, ids: list[str], live: LiveLog) -> None:
+    """Score a request's rows with the shadow version and log its answers under the same row
+    ids (after the response was sent; a failure is logged, never seen by the caller)."""
     started = time.perf_counter()
     try:
-        version = shadow.version
-        outputs = output_frame(shadow.model, scored.features, version.labels,
-                               version.decision_threshold)  # fmt: skip
+        output, _notices, sent = _score(shadow, document)
     except Exception:
         log.exception("serving: the shadow %s failed on a request", shadow.version.ref)
         return
-    live.add(shadow.version, scored.inputs, outputs, _ms(started), source="shadow")
+    live.add(shadow.version, ids, sent, output, _ms(started), source="shadow")
 
 
 def _error(status: int, message: str, **extra: Any) -> JSONResponse:

@@ -1,12 +1,13 @@
 """Live requests into Monitor: the endpoint's scored rows become logged batches, off the
 response path.
 
-A request hands its checked rows and outputs to :meth:`LiveLog.add`, which only appends to a
-bounded in-memory list (a sampled share ``STUDIO_SERVE_LOG_RATE`` of requests, default all;
-when ``MAX_PENDING_ROWS`` are waiting, further rows are counted as dropped, never waited for).
-A background thread writes what has gathered every ``STUDIO_SERVE_LOG_SECONDS`` (default 60)
-as one ``ScoredBatch`` per version and source (``live`` answers, ``shadow`` answers) through
-the same path as ``studio predict``'s log, so Monitor's drift over time, label joins (on
+A request hands its rows as sent and the model's outputs to :meth:`LiveLog.add`, which only
+appends to a bounded in-memory list (a sampled share ``STUDIO_SERVE_LOG_RATE`` of requests,
+default all; when ``MAX_PENDING_ROWS`` are waiting, further rows are counted as dropped, never
+waited for). A background thread writes what has gathered every ``STUDIO_SERVE_LOG_SECONDS``
+(default 60) as one ``ScoredBatch`` per version and source (``live`` answers, ``shadow``
+answers) through the same path as ``studio predict``'s log (the rows checked against the
+schema there, a whole window at once), so Monitor's drift over time, label joins (on
 ``request_id`` or an identifier column), retraining and the Business view read live traffic as
 they read uploaded batches. Each batch's summary also holds the requests, their latencies
 (p50/p99 in milliseconds) and the rows dropped. A write that fails is logged and the rows
@@ -24,6 +25,8 @@ import numpy as np
 import pandas as pd
 
 from studio.context import Studio
+from studio.registry.outputs import outputs_from
+from studio.registry.schema import check_batch
 from studio.registry.scoring import log_batch
 from studio.registry.versions import VersionInfo
 
@@ -35,8 +38,9 @@ SOURCES = {"live": "live requests (studio serve)", "shadow": "shadow requests (s
 @dataclass
 class _Pending:
     version: VersionInfo
-    inputs: list[pd.DataFrame] = field(default_factory=list)
-    outputs: list[pd.DataFrame] = field(default_factory=list)
+    sent: list[pd.DataFrame | list[dict]] = field(default_factory=list)
+    ids: list[str] = field(default_factory=list)
+    outputs: list[np.ndarray] = field(default_factory=list)
     latencies: list[float] = field(default_factory=list)
     rows: int = 0
 
@@ -53,22 +57,25 @@ class LiveLog:
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
 
-    def add(self, version: VersionInfo, inputs: pd.DataFrame, outputs: pd.DataFrame,
-            latency_ms: float, source: str = "live") -> None:  # fmt: skip
-        """Queue one request's rows: ``inputs`` (request ids, identifiers, features) and
-        ``outputs`` (prediction, probabilities), aligned row for row."""
+    def add(self, version: VersionInfo, request_ids: list[str], sent: pd.DataFrame | list[dict],
+            output: np.ndarray, latency_ms: float, source: str = "live") -> None:  # fmt: skip
+        """Queue one request's rows: their ids, the rows as sent (a frame, or the JSON objects
+        of a small request) and the model's raw output on them (``model_output``), aligned row
+        for row. The rows are checked against the schema when written, many requests at once,
+        so the response never waits for it."""
         if self._rate < 1 and random.random() >= self._rate:
             return
         with self._lock:
-            if self._waiting_rows + len(inputs) > MAX_PENDING_ROWS:
-                self.dropped_rows += len(inputs)
+            if self._waiting_rows + len(request_ids) > MAX_PENDING_ROWS:
+                self.dropped_rows += len(request_ids)
                 return
             pending = self._pending.setdefault((version.id, source), _Pending(version))
-            pending.inputs.append(inputs)
-            pending.outputs.append(outputs)
+            pending.sent.append(sent)
+            pending.ids.extend(request_ids)
+            pending.outputs.append(output)
             pending.latencies.append(latency_ms)
-            pending.rows += len(inputs)
-            self._waiting_rows += len(inputs)
+            pending.rows += len(request_ids)
+            self._waiting_rows += len(request_ids)
 
     def flush(self) -> list[int]:
         """Write what has gathered; returns the new batch ids."""
@@ -85,8 +92,14 @@ class LiveLog:
         return written
 
     def _write(self, batch: _Pending, source: str, dropped: int) -> int:
-        inputs = pd.concat(batch.inputs, ignore_index=True)
-        outputs = pd.concat(batch.outputs, ignore_index=True)
+        version = batch.version
+        frames = [pd.DataFrame.from_records(p) if isinstance(p, list) else p for p in batch.sent]
+        sent = pd.concat([f.reset_index(drop=True) for f in frames], ignore_index=True)
+        checked = check_batch(sent, version.input_schema, source="request")
+        ids = pd.DataFrame({"request_id": batch.ids})
+        inputs = pd.concat([ids, checked.identifiers, checked.features], axis=1)
+        outputs = outputs_from(np.concatenate(batch.outputs), version.labels,
+                               version.decision_threshold)  # fmt: skip
         latency = np.asarray(batch.latencies)
         extra = {"endpoint": {
             "source": source, "requests": len(latency), "dropped_rows": dropped,
@@ -94,8 +107,8 @@ class LiveLog:
             "latency_ms_p99": float(np.percentile(latency, 99)),
         }}  # fmt: skip
         actor = self._studio.settings.user
-        return log_batch(self._studio, batch.version, inputs, outputs, SOURCES[source], actor,
-                         {}, extra)  # fmt: skip
+        return log_batch(self._studio, version, inputs, outputs, SOURCES[source], actor,
+                         checked.unseen, extra)  # fmt: skip
 
     def start(self) -> None:
         """Flush every ``every`` seconds in a daemon thread until :meth:`stop`."""

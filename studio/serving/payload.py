@@ -29,14 +29,30 @@ def read_payload(body: bytes) -> pd.DataFrame:
     Raises ``InvalidInputError`` for a body that is empty, not JSON, not one of the two
     shapes, holds no rows, or has a row that is not an object (``instances``) or not as long
     as ``columns`` (``dataframe_split``)."""
+    return rows_frame(parse_body(body))
+
+
+def parse_body(body: bytes) -> Any:
+    """The JSON document of ``body``; ``InvalidInputError`` when it is empty or not JSON."""
     if not body.strip():
         raise InvalidInputError(f"The request has no body; send JSON such as {SHAPE}.")
     try:
-        document = json.loads(body)
+        return json.loads(body)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InvalidInputError(
             f"The request body is not JSON ({_reason(exc)}); send JSON such as {SHAPE}."
         ) from None
+
+
+def instances(document: Any) -> list[Any] | None:
+    """The ``instances`` list of a parsed body, or None for any other shape."""
+    if type(document) is dict and type(document.get("instances")) is list:
+        return document["instances"]
+    return None
+
+
+def rows_frame(document: Any) -> pd.DataFrame:
+    """The rows of a parsed body as a frame (``InvalidInputError`` as :func:`read_payload`)."""
     if isinstance(document, dict) and "instances" in document:
         return _instances(document["instances"])
     if isinstance(document, dict) and "dataframe_split" in document:

@@ -19,20 +19,25 @@ from dataclasses import dataclass
 from typing import Any
 
 from studio.context import Studio
-from studio.errors import NotFoundError, RefusedModelError
+from studio.errors import NotFoundError, RefusedModelError, StudioError
 from studio.modelio import load_version_model
+from studio.monitor.service import reference_frame
 from studio.registry.traffic import Traffic, choose_version, get_traffic
 from studio.registry.versions import VersionInfo, get_version, parse_ref
+from studio.serving.fast import FastPath, build_fast_path
+from studio.serving.lean import run_serially
 
 log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, eq=False)
 class Served:
-    """A loaded version: what the registry says of it and the model itself."""
+    """A loaded version: what the registry says of it, the model itself, and its lean path
+    for small requests (None when the full pipeline answers them all)."""
 
     version: VersionInfo
     model: Any
+    fast: FastPath | None = None
 
 
 class ServedModels:
@@ -42,7 +47,7 @@ class ServedModels:
         self._studio = studio
         self._lock = threading.Lock()
         self._routes: dict[str, Served] = {}
-        self._loaded: dict[int, Any] = {}
+        self._loaded: dict[int, tuple[Any, FastPath | None]] = {}
         self._traffic: dict[str, Traffic | None] = {}
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
@@ -81,12 +86,23 @@ class ServedModels:
 
     def _resolve(self, ref: str) -> Served:
         version = get_version(self._studio, ref)
-        model = self._loaded.get(version.id)
-        if model is None:
-            model = load_version_model(self._studio.artifacts, version)
+        loaded = self._loaded.get(version.id)
+        if loaded is None:
+            model = run_serially(load_version_model(self._studio.artifacts, version))
+            loaded = (model, self._fast_path(version, model))
             with self._lock:
-                self._loaded[version.id] = model
-        return Served(version, model)
+                self._loaded[version.id] = loaded
+        return Served(version, *loaded)
+
+    def _fast_path(self, version: VersionInfo, model: Any) -> FastPath | None:
+        """The version's lean path, checked on its reference rows (None if it fails)."""
+        try:
+            reference = reference_frame(self._studio, version)
+        except (StudioError, OSError) as exc:
+            log.warning("serving %s: no reference rows to check the lean path (%s); the full "
+                        "pipeline answers", version.ref, exc)  # fmt: skip
+            return None
+        return build_fast_path(version, model, reference)
 
     def refresh(self) -> None:
         """Re-resolve every reference in use; swap in the versions they name now. A reference
