@@ -11,7 +11,7 @@ from studio.context import Studio
 from studio.errors import InvalidInputError
 
 
-def _matrix(args: argparse.Namespace) -> Any:
+def matrix_from_args(args: argparse.Namespace) -> Any:
     """The values given (the unset ones at CostMatrix's defaults, as --help says), or None when
     none was given: the report then shows no money rather than pricing with defaults."""
     from studio.business.value import CostMatrix
@@ -44,7 +44,7 @@ def _compare(studio: Studio, args: argparse.Namespace) -> int:
 
     _target(args)
     report = compare_report(
-        studio, list(args.candidates), studio.settings.user, _matrix(args),
+        studio, list(args.candidates), studio.settings.user, matrix_from_args(args),
         args.tolerance, not args.absolute,
     )  # fmt: skip
     return _save(args, report, "the comparison report")
@@ -55,7 +55,12 @@ def _model(studio: Studio, args: argparse.Namespace) -> int:
 
     _target(args)
     report = model_report(
-        studio, args.model, studio.settings.user, _matrix(args), args.tolerance, not args.absolute
+        studio,
+        args.model,
+        studio.settings.user,
+        matrix_from_args(args),
+        args.tolerance,
+        not args.absolute,
     )
     return _save(args, report, "the model card report")
 
@@ -69,9 +74,18 @@ def _drift(studio: Studio, args: argparse.Namespace) -> int:
 
 
 def _values(cmd: argparse.ArgumentParser) -> None:
+    group = add_matrix_options(cmd, "a report shows no money")
+    group.add_argument("--tolerance", type=float, default=0.1,
+                       help="regression: share of the actual value (0.1 = ±10%%)")  # fmt: skip
+    group.add_argument("--absolute", action="store_true",
+                       help="regression: the tolerance is in the target's units")  # fmt: skip
+
+
+def add_matrix_options(cmd: argparse.ArgumentParser, without: str) -> Any:
+    """The cost-matrix options (``matrix_from_args`` reads them); ``without`` says what
+    happens when none is given. Returns the argument group."""
     group = cmd.add_argument_group(
-        "business values (binary: per case; without any of them a report shows no money; "
-        "regression: tolerance)"
+        f"business values (binary: per case; without any of them {without}; regression: tolerance)"
     )
     group.add_argument("--tp", type=float, help="value of a true positive (default 100)")
     group.add_argument("--fp", type=float, help="value of a false positive (default -20)")
@@ -79,10 +93,7 @@ def _values(cmd: argparse.ArgumentParser) -> None:
     group.add_argument("--tn", type=float, help="value of a true negative (default 0)")
     group.add_argument("--population", type=int, help="cases the model decides (default 10000)")
     group.add_argument("--unit", help="currency or unit, e.g. EUR or hours (default $)")
-    group.add_argument("--tolerance", type=float, default=0.1,
-                       help="regression: share of the actual value (0.1 = ±10%%)")  # fmt: skip
-    group.add_argument("--absolute", action="store_true",
-                       help="regression: the tolerance is in the target's units")  # fmt: skip
+    return group
 
 
 def register(nouns: Any) -> None:

@@ -6,6 +6,7 @@ import argparse
 from typing import Any
 
 from studio.cli.output import command, emit
+from studio.cli.report_commands import add_matrix_options, matrix_from_args
 from studio.context import Studio
 from studio.errors import InvalidInputError
 
@@ -27,8 +28,9 @@ def _traffic(studio: Studio, args: argparse.Namespace) -> int:
         document, summary = _show(args.model, get_traffic(studio, args.model))
         stats = variant_stats(studio, args.model)
         lines = [
-            f"  v{s.version} {s.source:<6} {s.requests:>8,} requests {s.rows:>9,} rows  "
-            f"p50 {s.latency_ms_p50:.1f} ms  p99 ≤ {s.latency_ms_p99:.1f} ms"
+            f"  v{s.version} {s.source:<6} {s.requests:>8,} requests ({s.per_minute:,.1f}/min) "
+            f"{s.client_errors + s.server_errors:>6,} errors ({s.error_rate:.1%}) "
+            f"{s.rows:>9,} rows  p50 {s.latency_ms_p50:.1f} ms  p99 ≤ {s.latency_ms_p99:.1f} ms"
             for s in stats
         ]
         document["variants"] = [s.to_json() for s in stats]
@@ -50,7 +52,7 @@ def _traffic(studio: Studio, args: argparse.Namespace) -> int:
 def _ab(studio: Studio, args: argparse.Namespace) -> int:
     from studio.serving.ab import ab_verdict
 
-    verdict = ab_verdict(studio, args.model)
+    verdict = ab_verdict(studio, args.model, matrix_from_args(args))
     lines = []
     for arm in (verdict.champion, verdict.challenger):
         if arm is None:
@@ -59,8 +61,12 @@ def _ab(studio: Studio, args: argparse.Namespace) -> int:
         value = "—" if arm.metric is None else f"{arm.metric:.4f}"
         if arm.interval:
             value += f" ({arm.interval[0]:.4f} to {arm.interval[1]:.4f})"
+        worth = ""
+        if arm.value is not None:
+            low, high = arm.value_interval
+            worth = f", {arm.value:,.0f} per 1,000 cases ({low:,.0f} to {high:,.0f})"
         lines.append(f"  v{arm.version}: {requests:,} requests, {arm.labelled:,} labelled, "
-                     f"{verdict.metric} {value}")  # fmt: skip
+                     f"{verdict.metric} {value}{worth}")  # fmt: skip
     lines += [f"  shadow v{v}: agrees on {share:.1%} of requests"
               for v, share in verdict.shadow_agreement.items()]  # fmt: skip
     emit(args, verdict.to_json(), "\n".join([verdict.sentence, *lines]))
@@ -69,7 +75,9 @@ def _ab(studio: Studio, args: argparse.Namespace) -> int:
 
 def register(models: Any) -> None:
     """Add `studio models traffic` and `studio models ab` to the ``models`` sub-commands."""
-    command(models, "ab", _ab, "the A/B verdict on a model's split").add_argument("model")
+    ab = command(models, "ab", _ab, "the A/B verdict on a model's split")
+    ab.add_argument("model")
+    add_matrix_options(ab, "the verdict shows no money")
     traffic = command(models, "traffic", _traffic, ABOUT)
     traffic.add_argument("model")
     traffic.add_argument("--split", help="VERSION=WEIGHT[,VERSION=WEIGHT...], e.g. 1=90,2=10")

@@ -330,6 +330,29 @@ class ModelTraffic(SQLModel, table=True):
     updated_by: str = Field(max_length=200)
 
 
+# What one serving process answered for one version and source (live, shadow) in one log
+# window: every request counted (the sampled log keeps only some rows), the failed ones by
+# class, and the latency of the answered ones. Written by ``studio serve`` with its batches.
+class ServingWindow(SQLModel, table=True):
+    __tablename__ = "serving_window"
+
+    id: int | None = Field(default=None, primary_key=True)
+    model_version_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("model_version.id", ondelete="CASCADE"), nullable=False,
+            index=True,
+        )
+    )  # fmt: skip
+    source: str = Field(max_length=20)
+    started_at: datetime
+    ended_at: datetime = Field(index=True)
+    requests: int = Field(sa_column=Column(BigInteger, nullable=False))
+    client_errors: int = Field(sa_column=Column(BigInteger, nullable=False))
+    server_errors: int = Field(sa_column=Column(BigInteger, nullable=False))
+    latency_ms_p50: float | None = None
+    latency_ms_p99: float | None = None
+
+
 # A batch scored by a model version, kept (a sample of inputs and outputs) for monitoring.
 class ScoredBatch(SQLModel, table=True):
     __tablename__ = "scored_batch"

@@ -10,6 +10,11 @@ side of 0, keep when on the worse side, else "not enough evidence yet" with the 
 requests still needed, from the observed standard error shrinking as 1/sqrt(n). The champion
 is the production version; the challenger the split's other version with the largest share.
 A shadow's agreement is the share of requests where its prediction equals the live one.
+
+For a binary model and a cost matrix (``studio.business.value.CostMatrix``), each arm's value per
+1,000 cases is the mean value of its labelled decisions (predictions cut at the version's
+threshold, as served) times 1,000, with a 95% interval from the normal approximation of the
+mean; the difference's interval adds the two arms' variances (Welch's unpooled standard error).
 """
 
 from __future__ import annotations
@@ -21,11 +26,13 @@ import numpy as np
 import pandas as pd
 
 from studio.autopilot.metrics import METRICS, score
+from studio.business.value import PER, CostMatrix
 from studio.context import Studio
 from studio.errors import InvalidInputError
 from studio.experiments.bootstrap import bootstrap_metrics
 from studio.monitor.batches import BatchInfo, labelled_outputs, list_batches, logged_rows
 from studio.monitor.performance import MIN_LABELLED, encode_labels
+from studio.registry.outputs import predicted
 from studio.registry.traffic import get_traffic
 from studio.registry.versions import VersionInfo, get_version
 from studio.serving.live_log import SOURCES
@@ -44,11 +51,15 @@ class Arm:
     metric: float | None = None
     interval: tuple[float, float] | None = None
     samples: list[float] = field(default_factory=list, repr=False)
+    value: float | None = None  # per 1,000 cases, under the verdict's cost matrix
+    value_interval: tuple[float, float] | None = None
+    value_se: float | None = field(default=None, repr=False)
 
     def to_json(self) -> dict[str, Any]:
         """The CLI's entry."""
         return {"version": self.version, "labelled": self.labelled, "metric": self.metric,
-                "interval": self.interval,
+                "interval": self.interval, "value_per_1000": self.value,
+                "value_interval": self.value_interval,
                 "traffic": self.traffic.to_json() if self.traffic else None}  # fmt: skip
 
 
@@ -66,6 +77,8 @@ class Verdict:
     sentence: str
     more_labels_needed: int | None
     shadow_agreement: dict[int, float]
+    value_difference: float | None = None  # challenger − champion, per 1,000 cases
+    value_difference_interval: tuple[float, float] | None = None
 
     def to_json(self) -> dict[str, Any]:
         """``studio models ab --json``."""
@@ -76,6 +89,8 @@ class Verdict:
             "decision": self.decision, "sentence": self.sentence,
             "more_labels_needed": self.more_labels_needed,
             "shadow_agreement": {str(k): v for k, v in self.shadow_agreement.items()},
+            "value_difference": self.value_difference,
+            "value_difference_interval": self.value_difference_interval,
         }  # fmt: skip
 
 
@@ -84,7 +99,7 @@ def _live_batches(batches: list[BatchInfo], version: int) -> list[BatchInfo]:
 
 
 def _arm(studio: Studio, version: VersionInfo, batches: list[BatchInfo],
-         traffic: VariantStats | None) -> Arm:  # fmt: skip
+         traffic: VariantStats | None, matrix: CostMatrix | None) -> Arm:  # fmt: skip
     labels, outputs = [], []
     for batch in _live_batches(batches, version.version):
         if batch.labelled:
@@ -100,7 +115,36 @@ def _arm(studio: Studio, version: VersionInfo, batches: list[BatchInfo],
     known = [s for s in samples[version.metric] if s is not None]
     low, high = np.percentile(known, [2.5, 97.5])
     value = score(METRICS[version.metric], y, out)
-    return Arm(version.version, traffic, len(y), value, (float(low), float(high)), known)
+    worth = _worth(version, y, out, matrix)
+    return Arm(version.version, traffic, len(y), value, (float(low), float(high)), known, *worth)
+
+
+def _worth(version: VersionInfo, y: np.ndarray, out: np.ndarray,
+           matrix: CostMatrix | None) -> tuple[Any, ...]:  # fmt: skip
+    """(value per 1,000 cases, its 95% interval, its standard error) of a binary model's
+    labelled decisions, or Nones."""
+    if matrix is None or len(version.labels) != 2:
+        return None, None, None
+    acted = predicted(out, version.labels, version.decision_threshold) == version.labels[1]
+    actual = y == 1
+    each = np.select([acted & actual, acted & ~actual, ~acted & actual],
+                     [matrix.tp, matrix.fp, matrix.fn], matrix.tn)  # fmt: skip
+    mean, se = PER * float(each.mean()), PER * float(each.std(ddof=1) / np.sqrt(len(each)))
+    return mean, (mean - Z95 * se, mean + Z95 * se), se
+
+
+def _value_sentence(matrix: CostMatrix, champion: Arm, challenger: Arm) -> tuple[Any, ...]:
+    """(difference, its interval, the sentence) of the two arms' values per 1,000 cases."""
+    difference = challenger.value - champion.value
+    se = float(np.hypot(challenger.value_se, champion.value_se))
+    low, high = difference - Z95 * se, difference + Z95 * se
+    money = matrix.money
+    sentence = (
+        f" Per 1,000 cases, v{challenger.version} is worth {money(challenger.value)} against "
+        f"{money(champion.value)} for v{champion.version}: {money(difference, signed=True)} "
+        f"(95% interval {money(low, signed=True)} to {money(high, signed=True)})."
+    )
+    return difference, (low, high), sentence
 
 
 def _decide(metric_name: str, champion: Arm, challenger: Arm) -> tuple[Any, ...]:
@@ -146,10 +190,11 @@ def _shadow_agreement(studio: Studio, batches: list[BatchInfo], shadow: int) -> 
     return float((both["prediction_shadow"] == both["prediction_live"]).mean())
 
 
-def ab_verdict(studio: Studio, name: str) -> Verdict:
+def ab_verdict(studio: Studio, name: str, matrix: CostMatrix | None = None) -> Verdict:
     """The verdict on model ``name``'s split (its production version against the split's
-    largest other share). Raises ``NotFoundError`` for an unknown model and
-    ``InvalidInputError`` when no split is set."""
+    largest other share); with ``matrix``, a binary model's arms are also valued per 1,000
+    cases. Raises ``NotFoundError`` for an unknown model and ``InvalidInputError`` when no
+    split is set."""
     traffic = get_traffic(studio, name)
     champion_info = get_version(studio, name)
     if traffic is None or not traffic.split and traffic.shadow is None:
@@ -161,11 +206,12 @@ def ab_verdict(studio: Studio, name: str) -> Verdict:
                     key=lambda v: -traffic.split[v])  # fmt: skip
     batches = list_batches(studio, name)
     stats = {(s.version, s.source): s for s in variant_stats(studio, name)}
-    champion = _arm(studio, champion_info, batches, stats.get((champion_info.version, "live")))
+    champion = _arm(studio, champion_info, batches, stats.get((champion_info.version, "live")),
+                    matrix)  # fmt: skip
     challenger = None
     if others:
         info = get_version(studio, f"{name}@{others[0]}")
-        challenger = _arm(studio, info, batches, stats.get((info.version, "live")))
+        challenger = _arm(studio, info, batches, stats.get((info.version, "live")), matrix)
     agreement = {}
     if traffic.shadow is not None:
         shared = _shadow_agreement(studio, batches, traffic.shadow)
@@ -187,5 +233,9 @@ def ab_verdict(studio: Studio, name: str) -> Verdict:
     difference, interval, decision, sentence, needed = _decide(
         champion_info.metric, champion, challenger
     )
+    worth: tuple[Any, ...] = (None, None)
+    if champion.value is not None and challenger.value is not None:
+        *worth, said = _value_sentence(matrix, champion, challenger)
+        sentence += said
     return Verdict(name, champion_info.metric, champion, challenger, difference, interval,
-                   decision, sentence, needed, agreement)  # fmt: skip
+                   decision, sentence, needed, agreement, *worth)  # fmt: skip

@@ -31,19 +31,16 @@ import uuid
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-import pandas as pd
 from fastapi import BackgroundTasks, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 from threadpoolctl import threadpool_limits
 
 from studio.access import require
-from studio.autopilot.pipeline import model_output
 from studio.config import load_settings
 from studio.context import Studio
 from studio.errors import (
@@ -56,17 +53,21 @@ from studio.errors import (
     UserError,
 )
 from studio.logs import configure_logging, log_failure
-from studio.registry.outputs import predicted, probabilities
-from studio.registry.schema import check_batch
 from studio.registry.traffic import get_traffic
-from studio.registry.versions import list_models
-from studio.serving.examples import describe
+from studio.registry.versions import get_version, list_models
+from studio.serving.answer import answer_request, elapsed_ms, score_rows
+from studio.serving.examples import describe, openapi_models
 from studio.serving.live_log import LiveLog
-from studio.serving.payload import SHAPE, instances, parse_body, rows_frame
+from studio.serving.payload import SHAPE, parse_body
 from studio.serving.served import Served, ServedModels
 
 log = logging.getLogger(__name__)
 KEY_HEADER = "X-Studio-Key"  # the sticky assignment key of an A/B split
+DOCS = (
+    "Predictions from Studio's registered models. Pick a model's example in the request body "
+    "of `POST /v1/models/{ref}/predict`; each model's input row is described under Schemas "
+    "(`<model>_row`). `GET /v1/models/{ref}` gives the same for one version."
+)
 INLINE_BYTES = 16_384  # a body this small, on a lean path, is answered on the event loop
 STATUS = (  # the first class an error is an instance of decides its status
     (RefusedModelError, 503), (NotFoundError, 404), (InvalidInputError, 422),
@@ -100,6 +101,7 @@ def create_app(studio: Studio | None = None) -> FastAPI:
 
     app = FastAPI(title="Studio prediction endpoint", version="1", lifespan=lifespan)
     _routes(app, studio, served, live)
+    app.openapi = lambda: _openapi(app, studio)  # type: ignore[method-assign]
     _error_handlers(app)
     return app
 
@@ -144,15 +146,39 @@ def _routes(app: FastAPI, studio: Studio, served: ServedModels, live: LiveLog) -
         body = await _read_body(request, studio.settings.serve_max_body_bytes)
         key = request.headers.get(KEY_HEADER) or uuid.uuid4().hex
         primary, shadow = served.pick(ref, key)
-        document = parse_body(body)
-        if primary.fast is not None and len(body) <= INLINE_BYTES:
-            answer = _answer(primary, document)  # a fraction of a millisecond: no thread hop
-        else:
-            answer = await _in_pool(_answer, primary, document)
-        live.add(primary.version, answer.ids, answer.sent, answer.output, _ms(started))
+        try:
+            document = parse_body(body)
+            if primary.fast is not None and len(body) <= INLINE_BYTES:
+                answer = answer_request(primary, document)  # a fraction of a millisecond: no hop
+            else:
+                answer = await _in_pool(answer_request, primary, document)
+        except Exception as exc:
+            live.fail(primary.version, status_of(exc))
+            raise
+        live.add(primary.version, answer.ids, answer.sent, answer.output, elapsed_ms(started))
         if shadow is not None:
             background.add_task(_in_pool, _shadow, shadow, document, answer.ids, live)
         return JSONResponse(answer.document, headers={"X-Request-ID": answer.request_id})
+
+
+def _openapi(app: FastAPI, studio: Studio) -> dict[str, Any]:
+    """The OpenAPI document, rebuilt per call so that every registered model's input schema
+    and example body appear at ``/docs`` as soon as it is registered (``/openapi.json``)."""
+    document = get_openapi(title=app.title, version=app.version, routes=app.routes,
+                           description=DOCS)  # fmt: skip
+    versions = []
+    for model in list_models(studio):
+        try:
+            versions.append(get_version(studio, model.name))
+        except NotFoundError:  # no production version yet: nothing a bare name answers
+            continue
+    examples, schemas = openapi_models(versions)
+    document.setdefault("components", {}).setdefault("schemas", {}).update(schemas)
+    body = document["paths"]["/v1/models/{ref}/predict"]["post"]["requestBody"]
+    content = body["content"]["application/json"]
+    content.pop("example", None)
+    content["examples"] = examples or {"model": {"value": {"instances": [{"column": "value"}]}}}
+    return document
 
 
 def one_openmp_thread() -> None:
@@ -195,71 +221,26 @@ def _too_large(limit: int) -> str:
     )
 
 
-@dataclass(frozen=True, eq=False)
-class Answer:
-    """One request's response document, and what the live log keeps: the row ids, the rows
-    as sent and the model's raw output."""
-
-    request_id: str
-    document: dict[str, Any]
-    ids: list[str]
-    sent: pd.DataFrame | list[dict]
-    output: np.ndarray
-
-
-def _ms(started: float) -> float:
-    return (time.perf_counter() - started) * 1000
-
-
-def _row_ids(request_id: str, rows: int) -> list[str]:
-    """The id each logged row is joined on: the request id, with ``-i`` when several rows."""
-    return [request_id] if rows == 1 else [f"{request_id}-{i}" for i in range(rows)]
-
-
-def _score(served: Served, document: Any) -> tuple[np.ndarray, list[str], pd.DataFrame | list]:
-    """The model's raw output on the rows of ``document``, the notices, and the rows as sent:
-    by the lean path when it can read them, else the full schema check and pipeline (which
-    raise ``InvalidInputError`` with the sentence for a bad row)."""
-    rows = instances(document)
-    fast = served.fast.answer(rows) if served.fast is not None and rows is not None else None
-    if fast is not None:
-        return fast.output, fast.notices, rows
-    frame = rows_frame(document)
-    checked = check_batch(frame, served.version.input_schema, source="request")
-    return model_output(served.model, checked.features), checked.notices, frame
-
-
-def _answer(served: Served, document: Any) -> Answer:
-    """The response to ``document`` (a parsed body) from the loaded version ``served``."""
-    version = served.version
-    output, notices, sent = _score(served, document)
-    request_id = uuid.uuid4().hex
-    response: dict[str, Any] = {
-        "model": version.name, "version": version.version, "variant": f"v{version.version}",
-        "request_id": request_id,
-        "predictions": predicted(output, version.labels, version.decision_threshold).tolist(),
-    }  # fmt: skip
-    if version.labels:
-        labels = version.labels
-        response["probabilities"] = [dict(zip(labels, row, strict=True))
-                                     for row in probabilities(output).tolist()]  # fmt: skip
-    if version.decision_threshold is not None and len(version.labels) == 2:
-        response["threshold"] = version.decision_threshold  # what cut the predicted labels
-    if notices:
-        response["notices"] = notices
-    return Answer(request_id, response, _row_ids(request_id, len(output)), sent, output)
-
-
 def _shadow(shadow: Served, document: Any, ids: list[str], live: LiveLog) -> None:
     """Score a request's rows with the shadow version and log its answers under the same row
     ids (after the response was sent; a failure is logged, never seen by the caller)."""
     started = time.perf_counter()
     try:
-        output, _notices, sent = _score(shadow, document)
-    except Exception:
+        output, _notices, sent = score_rows(shadow, document)
+    except Exception as exc:
         log.exception("serving: the shadow %s failed on a request", shadow.version.ref)
+        live.fail(shadow.version, status_of(exc), source="shadow")
         return
-    live.add(shadow.version, ids, sent, output, _ms(started), source="shadow")
+    live.add(shadow.version, ids, sent, output, elapsed_ms(started), source="shadow")
+
+
+def status_of(exc: BaseException) -> int:
+    """The HTTP status the endpoint answers ``exc`` with (500 for anything not the user's)."""
+    if isinstance(exc, BodyTooLargeError):
+        return 413
+    if isinstance(exc, StudioError):
+        return next((code for kind, code in STATUS if isinstance(exc, kind)), 500)
+    return 500
 
 
 def _error(status: int, message: str, **extra: Any) -> JSONResponse:
@@ -271,10 +252,8 @@ def _error(status: int, message: str, **extra: Any) -> JSONResponse:
 def _error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StudioError)
     async def studio_error(_request: Request, exc: StudioError) -> JSONResponse:
-        if isinstance(exc, BodyTooLargeError):
-            return _error(413, str(exc))
-        status = next((code for kind, code in STATUS if isinstance(exc, kind)), None)
-        if status is None:  # a StudioError that is not the user's: an internal failure
+        status = status_of(exc)
+        if status == 500:  # a StudioError that is not the user's: an internal failure
             return _internal(exc)
         column = getattr(exc, "column", None)
         return _error(status, str(exc), **({"column": column} if column else {}))

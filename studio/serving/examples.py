@@ -52,3 +52,41 @@ def describe(version: VersionInfo) -> dict[str, Any]:
         "identifiers": list(version.input_schema.get("identifiers", [])),
         "example": {"instances": [example_row(version)]},
     }  # fmt: skip
+
+
+def _property(spec: dict[str, Any]) -> dict[str, Any]:
+    kind = spec.get("kind", "")
+    if kind == "numeric" or spec.get("treatment") == "numeric" and kind != "boolean":
+        return {"type": ["number", "null"]}
+    if kind == "boolean":
+        return {"type": ["boolean", "null"]}
+    if kind == "datetime":
+        return {"type": ["string", "null"], "format": "date-time"}
+    prop: dict[str, Any] = {"type": ["string", "null"]}
+    if spec.get("categories") and len(spec["categories"]) <= 50:
+        prop["description"] = "seen in training: " + ", ".join(map(str, spec["categories"]))
+    return prop
+
+
+def row_schema(version: VersionInfo) -> dict[str, Any]:
+    """The JSON Schema of one input row of ``version`` (OpenAPI 3.1): every feature, its JSON
+    type (null for a blank), the categories seen in training; other fields are ignored."""
+    features = version.input_schema.get("features", [])
+    return {
+        "title": f"{version.name} v{version.version} row", "type": "object",
+        "properties": {spec["name"]: _property(spec) for spec in features},
+        "required": [spec["name"] for spec in features], "additionalProperties": True,
+    }  # fmt: skip
+
+
+def openapi_models(versions: list[VersionInfo]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Per model version a bare name answers: its example request body and its row schema,
+    as OpenAPI ``examples`` (keyed by model name) and ``components.schemas`` entries."""
+    examples, schemas = {}, {}
+    for version in versions:
+        examples[version.name] = {
+            "summary": f"{version.name} (v{version.version}, {version.task})",
+            "value": {"instances": [example_row(version)]},
+        }
+        schemas[f"{version.name}_row"] = row_schema(version)
+    return examples, schemas

@@ -4,11 +4,14 @@ are split between versions (approvers change it), and what each version answered
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from typing import Any
 
 import pandas as pd
 import streamlit as st
 
 from studio.access import can
+from studio.business.value import CostMatrix
 from studio.context import Studio
 from studio.registry.traffic import Traffic, get_traffic, set_traffic
 from studio.registry.versions import VersionInfo
@@ -50,12 +53,36 @@ def render_serving(studio: Studio, versions: list[VersionInfo]) -> None:
 
 
 def _verdict(studio: Studio, name: str) -> None:
-    verdict = ab_verdict(studio, name)
+    matrix = CostMatrix()
+    verdict = ab_verdict(studio, name, matrix)
     show = {"promote": st.success, "keep": st.warning}.get(verdict.decision, st.info)
     st.markdown("**A/B verdict**")
     show(verdict.sentence)
+    arms = [a for a in (verdict.champion, verdict.challenger) if a is not None]
+    if any(a.metric is not None for a in arms):
+        st.dataframe(pd.DataFrame([_arm_row(a, verdict.metric, matrix) for a in arms]),
+                     hide_index=True, width="stretch")  # fmt: skip
+        st.caption(
+            f"Values per 1,000 cases price each decision at the Business page's defaults (true "
+            f"positive {matrix.money(matrix.tp)}, false positive {matrix.money(matrix.fp)}); "
+            f"`studio models ab {name} --tp … --fp …` prices them your way."
+        )
     for version, share in verdict.shadow_agreement.items():
         st.caption(f"Shadow v{version} gives the live answer on {share:.1%} of requests.")
+
+
+def _arm_row(arm: Any, metric: str, matrix: CostMatrix) -> dict[str, Any]:
+    def interval(pair: tuple[float, float] | None, text: Callable[[float], str]) -> str:
+        return "" if pair is None else f"{text(pair[0])} to {text(pair[1])}"
+
+    return {
+        "Version": f"v{arm.version}", "Requests": arm.traffic.requests if arm.traffic else 0,
+        "Labelled": arm.labelled,
+        metric: None if arm.metric is None else round(arm.metric, 4),
+        "95% interval": interval(arm.interval, lambda v: f"{v:.4f}"),
+        "Value per 1,000": "" if arm.value is None else matrix.money(arm.value),
+        "Value 95% interval": interval(arm.value_interval, matrix.money),
+    }  # fmt: skip
 
 
 def _traffic_form(
@@ -102,7 +129,10 @@ def _live(studio: Studio, name: str) -> None:
         return
     table = pd.DataFrame([
         {"Version": f"v{s.version}", "Traffic": s.source, "Requests": s.requests,
-         "Rows": s.rows, "Latency p50 (ms)": round(s.latency_ms_p50, 2),
+         "Requests/min (last 5 min)": round(s.per_minute, 1),
+         "Errors 4xx": s.client_errors, "Errors 5xx": s.server_errors,
+         "Error rate": f"{s.error_rate:.1%}",
+         "Rows logged": s.rows, "Latency p50 (ms)": round(s.latency_ms_p50, 2),
          "Latency p99 (ms, at most)": round(s.latency_ms_p99, 2),
          "Predictions": ", ".join(f"{k} {v:.0%}" for k, v in s.predictions.items()),
          "Last request": s.last_at.replace(tzinfo=None)}

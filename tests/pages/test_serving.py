@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import pandas as pd
+import numpy as np
 import pytest
 
 from studio.context import Studio
@@ -50,16 +50,17 @@ def test_the_serving_tab_shows_the_call_sets_the_split_and_reports_traffic(
 
     live = LiveLog(shipped_home, every=3600)
     version = get_version(shipped_home, "churn@2")
-    rows = pd.DataFrame({"request_id": ["a", "b"], "tenure": [1.0, 2.0]})
-    outputs = pd.DataFrame({"prediction": ["Yes", "No"], "proba_No": [0.2, 0.9],
-                            "proba_Yes": [0.8, 0.1]})  # fmt: skip
-    live.add(version, rows.assign(plan="pro", charges=1.0, signup=pd.Timestamp("2024-01-01")),
-             outputs, latency_ms=4.0)  # fmt: skip
+    sent = [{"tenure": t, "plan": "pro", "charges": 1.0, "signup": "2024-01-01"} for t in (1, 2)]
+    output = np.array([[0.2, 0.8], [0.9, 0.1]])  # P(No), P(Yes) per row
+    live.add(version, ["a", "b"], sent, output, latency_ms=4.0)
+    live.fail(version, 422)
     live.flush()
     at = _open("pages/4_Models.py", model="churn")
     table = at.dataframe[-1].value
     assert table.to_dict("records")[0] | {"Last request": None} == {
-        "Version": "v2", "Traffic": "live", "Requests": 1, "Rows": 2, "Latency p50 (ms)": 4.0,
-        "Latency p99 (ms, at most)": 4.0, "Predictions": "No 50%, Yes 50%", "Last request": None,
+        "Version": "v2", "Traffic": "live", "Requests": 2, "Requests/min (last 5 min)": 0.4,
+        "Errors 4xx": 1, "Errors 5xx": 0, "Error rate": "50.0%", "Rows logged": 2,
+        "Latency p50 (ms)": 4.0, "Latency p99 (ms, at most)": 4.0,
+        "Predictions": "No 50%, Yes 50%", "Last request": None,
     }  # fmt: skip
     assert any(i.value.startswith("Not enough evidence yet: join labels") for i in at.info)

@@ -65,6 +65,14 @@ def test_predictions_equal_batch_scoring_in_both_body_shapes(
         assert {c["name"] for c in described["columns"]} == {"tenure", "plan", "charges", "signup"}
         status, example = call(f"{url}/v1/models/churn/predict", described["example"])
         assert status == 200 and len(example["predictions"]) == 1
+        docs = call(f"{url}/openapi.json")[1]  # what /docs shows: each model's row and example
+        row = docs["components"]["schemas"]["churn_row"]
+        assert row["required"] == ["tenure", "plan", "charges", "signup"]
+        assert row["properties"]["signup"]["format"] == "date-time"
+        assert "basic, plus, pro" in row["properties"]["plan"]["description"]
+        body = docs["paths"]["/v1/models/{ref}/predict"]["post"]["requestBody"]
+        shown = body["content"]["application/json"]["examples"]["churn"]["value"]
+        assert shown == described["example"]
 
         status, answer = call(f"{url}/v1/models/churn/predict", {"instances": rows})
         frame = pd.DataFrame(rows)

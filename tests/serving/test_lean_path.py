@@ -28,7 +28,7 @@ from studio.modelio import load_version_model
 from studio.monitor.service import reference_frame
 from studio.registry.register import register_candidate
 from studio.registry.versions import VersionInfo
-from studio.serving.app import _answer
+from studio.serving.answer import answer_request as _answer
 from studio.serving.fast import FAST_MAX_ROWS, build_fast_path
 from studio.serving.lean import Unsupported, compile_model, run_serially
 from studio.serving.served import Served

@@ -19,6 +19,7 @@ from studio.monitor.batches import attach_labels, list_batches
 from studio.registry.lifecycle import decide
 from studio.registry.register import register_candidate
 from studio.registry.traffic import Traffic, choose_version, parse_split
+from studio.serving.stats import variant_stats
 from tests.cli import run
 from tests.serving.endpoint import call, serving
 from tests.serving.test_endpoint import _rows
@@ -92,8 +93,18 @@ def test_split_shadow_and_live_batches_reach_monitor(
             answers[first["request_id"]] = first
         pinned = call(f"{url}/v1/models/churn@production/predict", {"instances": rows[:1]})[1]
         assert pinned["version"] == 1  # a pinned reference ignores the split
+        for _ in range(3):  # a request that lacks columns: counted as v1's client error
+            assert call(f"{url}/v1/models/churn@1/predict", {"instances": [{"tenure": 3}]})[
+                0] == 422  # fmt: skip
         assert _logged(studio) == {}  # nothing written on the response path
     assert _logged(studio) == {"live": 161, "shadow": 160}  # written at the server's stop
+    stats = {(s.source, s.version): s for s in variant_stats(studio, "churn")}
+    answered_v1 = 2 * sum(1 for a in answers.values() if a["version"] == 1) + 1
+    v1 = stats[("live", 1)]
+    assert (v1.requests, v1.client_errors, v1.server_errors) == (answered_v1 + 3, 3, 0)
+    assert v1.error_rate == pytest.approx(3 / (answered_v1 + 3))
+    assert v1.per_minute == pytest.approx(v1.requests / 5)  # all within the last 5 minutes
+    assert stats[("shadow", 3)].requests == 160 and stats[("live", 2)].client_errors == 0
     batches = list_batches(studio, "churn")
     assert {b.version for b in batches if "live" in b.source} == {1, 2}
     assert {b.version for b in batches if "shadow" in b.source} == {3}
@@ -155,6 +166,22 @@ def test_the_ab_verdict_reads_labelled_live_traffic(
         assert verdict[arm]["metric"] == pytest.approx(expected)
     assert verdict["decision"] == "promote" and verdict["sentence"].startswith("Promote v2")
     assert verdict["shadow_agreement"] == {"3": 1.0}  # v3 is the same model as v1 and v2
+    assert verdict["champion"]["value_per_1000"] is None  # no values given: no money
+    valued = run("models", "ab", "churn", "--json", "--tp", "50", "--fp", "-10", env=env)
+    valued = json.loads(valued.stdout)
+    frame["acted"] = [a["predictions"][0] == "Yes" for a in answers]
+    worth = {}
+    for arm in ("champion", "challenger"):  # a naive loop over the labelled decisions
+        mine = frame[frame["version"] == valued[arm]["version"]]
+        each = [50 if acted and label == "Yes" else -10 if acted else 0
+                for acted, label in zip(mine["acted"], mine["churn"], strict=True)]  # fmt: skip
+        worth[arm] = 1000 * np.mean(each)
+        assert valued[arm]["value_per_1000"] == pytest.approx(worth[arm])
+        low, high = valued[arm]["value_interval"]
+        half = 1.959964 * 1000 * np.std(each, ddof=1) / np.sqrt(len(each))
+        assert (low, high) == pytest.approx((worth[arm] - half, worth[arm] + half))
+    assert valued["value_difference"] == pytest.approx(worth["challenger"] - worth["champion"])
+    assert "Per 1,000 cases, v2 is worth" in valued["sentence"]
 
     coin = np.random.default_rng(7).random(len(frame)) < 0.5  # labels unrelated to anything
     frame["churn"] = np.where(coin, "Yes", "No")
