@@ -127,7 +127,8 @@ def reference(studio: Studio, version: VersionInfo, matrix: CostMatrix | None) -
     file; the holdout metrics under ``matrix``). Raises InvalidInputError for regression or a
     version whose holdout cannot be rebuilt."""
     _check_task(version)
-    key = (version.id, version.artifact_sha256, version.decision_threshold, matrix)
+    key = (studio.settings.database_url, version.id, version.artifact_sha256,
+           version.decision_threshold, matrix)  # fmt: skip
     if key in _cache:
         _cache.move_to_end(key)
         return _cache[key]

@@ -1,7 +1,8 @@
 """Does current data lie inside the reference's support? A domain classifier says.
 
-A gradient-boosting classifier (``HistGradientBoostingClassifier``, categories native) learns to
-tell reference rows from current rows; its cross-validated ROC AUC is 0.5 when they cannot be
+A logistic regression (numbers standardised with a missing-value indicator, categories one-hot;
+no OpenMP, so it is safe in a worker process that forks later) learns to tell reference rows
+from current rows; its cross-validated ROC AUC is 0.5 when they cannot be
 told apart and 1.0 when they never overlap (the "domain classifier" drift method of NannyML and
 of Rabanser et al., "Failing Loudly", NeurIPS 2019). Covariate shift alone does not break
 performance estimation (it is what CBPE is for), but current rows the reference never covered
@@ -16,15 +17,20 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.compose import ColumnTransformer
+from sklearn.impute import SimpleImputer
+from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
+from sklearn.pipeline import Pipeline, make_pipeline
+from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 SAMPLE = 2_000  # rows per side at most
 OUTSIDE_P = 0.95
 AUC_LIMIT = 0.9
 OUTSIDE_LIMIT = 0.10
 MIN_ROWS = 50
+MAX_CATEGORIES = 20
 
 
 @dataclass(frozen=True)
@@ -46,21 +52,22 @@ class Support:
                 "poor": self.poor}  # fmt: skip
 
 
-def _encoded(frame: pd.DataFrame, kinds: dict[str, str]) -> tuple[pd.DataFrame, list[bool]]:
-    """Numbers as floats, categories as codes (NaN when missing); dates left out (a later
-    window is always later, which says nothing about support)."""
-    columns, categorical = {}, []
-    for name, kind in kinds.items():
-        if kind == "datetime" or name not in frame.columns:
-            continue
-        if kind == "numeric":
-            columns[name] = pd.to_numeric(frame[name], errors="coerce").astype(float)
-            categorical.append(False)
-        else:
-            codes = frame[name].astype("string").astype("category").cat.codes.clip(upper=250)
-            columns[name] = codes.where(codes >= 0).astype(float)  # codes past 250 share one
-            categorical.append(True)
-    return pd.DataFrame(columns, index=frame.index), categorical
+def _prepared(frame: pd.DataFrame, kinds: dict[str, str]) -> tuple[pd.DataFrame, list, list]:
+    """Numbers as floats and categories as text; dates left out (a later window is always
+    later, which says nothing about support)."""
+    numeric = [n for n, k in kinds.items() if k == "numeric" and n in frame.columns]
+    categorical = [n for n, k in kinds.items() if k == "categorical" and n in frame.columns]
+    columns = {n: pd.to_numeric(frame[n], errors="coerce").astype(float) for n in numeric}
+    columns |= {n: frame[n].astype("string").fillna("(missing)").astype(object)
+                for n in categorical}  # fmt: skip
+    return pd.DataFrame(columns, index=frame.index), numeric, categorical
+
+
+def _classifier(numeric: list[str], categorical: list[str]) -> Pipeline:
+    numbers = make_pipeline(SimpleImputer(add_indicator=True), StandardScaler())
+    categories = OneHotEncoder(handle_unknown="ignore", max_categories=MAX_CATEGORIES)
+    columns = ColumnTransformer([("num", numbers, numeric), ("cat", categories, categorical)])
+    return make_pipeline(columns, LogisticRegression(max_iter=500))
 
 
 def domain_support(
@@ -76,14 +83,11 @@ def domain_support(
         [reference.sample(rows, random_state=seed), current.sample(rows, random_state=seed)],
         ignore_index=True,
     )
-    X, categorical = _encoded(both, kinds)
+    X, numeric, categorical = _prepared(both, kinds)
     if X.shape[1] == 0:
         return None
     y = np.r_[np.zeros(rows), np.ones(rows)].astype(int)
-    model = HistGradientBoostingClassifier(
-        max_iter=60, learning_rate=0.1, max_leaf_nodes=15, categorical_features=categorical,
-        random_state=seed,
-    )  # fmt: skip
+    model = _classifier(numeric, categorical)
     folds = StratifiedKFold(3, shuffle=True, random_state=seed)
     p = cross_val_predict(model, X, y, cv=folds, method="predict_proba")[:, 1]
     return Support(float(roc_auc_score(y, p)), float(np.mean(p[rows:] >= OUTSIDE_P)), rows)
