@@ -43,6 +43,7 @@ def scored(registered: Studio) -> tuple[Studio, pd.DataFrame, int, int]:
     return registered, rows, calm.batch_id, moved.batch_id
 
 
+@pytest.mark.database
 def test_logged_batches_are_windows_with_estimates_realised_values_and_warnings(
     scored: tuple[Studio, pd.DataFrame, int, int],
 ) -> None:
@@ -127,3 +128,25 @@ def test_windows_of_a_file_by_date(registered: Studio) -> None:
                             support=False)  # fmt: skip
     assert [w.rows for w in result.windows] == [80, 80, 80]
     assert all(w.labelled == 80 and w.realised["accuracy"] is not None for w in result.windows)
+
+
+def test_a_saved_threshold_decides_and_a_refit_version_is_calibrated_through_its_candidate(
+    registered: Studio,
+) -> None:
+    """The decision threshold moves the expected counts as a naive sum says; a version refit
+    on all rows saw its holdout, so its candidate scores the holdout and a warning says so."""
+    from studio.monitor.estimate import reference, reference_warnings
+    from studio.registry.register import register_candidate
+
+    version = replace(get_version(registered, "m@1"), decision_threshold=0.3)
+    rows = churn_like(150, seed=24).drop(columns=["churn"])
+    got = estimate_window(registered, version, rows, support=False)
+    scored = score_frame(registered, "m@1", rows, "t.csv", "ana").output
+    proba = scored[["proba_No", "proba_Yes"]].to_numpy()
+    p = reference(registered, version, None).calibration.apply(proba)[:, 1]
+    flagged = proba[:, 1] >= 0.3
+    assert got.metrics["recall"].value == pytest.approx(p[flagged].sum() / p.sum())
+    refit = register_candidate(registered, 1, "m", "ana", refit_all_rows=True)
+    ref = reference(registered, get_version(registered, f"m@{refit.version}"), None)
+    assert ref.refit and "before the refit" in ref.source
+    assert any("refit on all rows" in w for w in reference_warnings(ref))
