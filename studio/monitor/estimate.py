@@ -14,6 +14,7 @@ Regression is not offered (NannyML's direct loss estimation would be the referen
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
@@ -33,7 +34,7 @@ from studio.monitor.cbpe import MetricEstimate, estimate_metrics, realised_metri
 from studio.monitor.config import feature_kinds
 from studio.monitor.performance import encode_labels
 from studio.monitor.service import reference_frame
-from studio.monitor.support import Support, domain_support
+from studio.monitor.support import SAMPLE, Support, domain_support
 from studio.registry.outputs import output_frame, proba_column
 from studio.registry.schema import check_batch
 from studio.registry.versions import VersionInfo, get_version
@@ -45,7 +46,8 @@ BLIND_SPOT = (
 )
 SMALL_HOLDOUT = 300
 CACHED = 16
-_cache: OrderedDict[tuple, Reference] = OrderedDict()
+_cache: OrderedDict[tuple, Any] = OrderedDict()  # Reference, or a baseline sample
+_lock = threading.Lock()  # Streamlit sessions share the process
 
 
 @dataclass(frozen=True, eq=False)
@@ -129,9 +131,9 @@ def reference(studio: Studio, version: VersionInfo, matrix: CostMatrix | None) -
     _check_task(version)
     key = (studio.settings.database_url, version.id, version.artifact_sha256,
            version.decision_threshold, matrix)  # fmt: skip
-    if key in _cache:
-        _cache.move_to_end(key)
-        return _cache[key]
+    found = _cached(key)
+    if found is not None:
+        return found
     proba, y, refit = _holdout(studio, version)
     calibration = fit_calibration(proba, y)
     model = "the candidate's model from before the refit" if refit else "the version's model"
@@ -140,11 +142,33 @@ def reference(studio: Studio, version: VersionInfo, matrix: CostMatrix | None) -
         f"{version.run_id}, scored by {model}."
     )
     holdout = realised_metrics(y, proba, version.decision_threshold, _binary(version, matrix))
-    found = Reference(calibration, source, holdout, refit)
-    _cache[key] = found
-    while len(_cache) > CACHED:
-        _cache.popitem(last=False)
-    return found
+    return _keep(key, Reference(calibration, source, holdout, refit))
+
+
+def _cached(key: tuple) -> Any:
+    with _lock:
+        if key not in _cache:
+            return None
+        _cache.move_to_end(key)
+        return _cache[key]
+
+
+def _keep(key: tuple, value: Any) -> Any:
+    with _lock:
+        _cache[key] = value
+        while len(_cache) > CACHED:
+            _cache.popitem(last=False)
+    return value
+
+
+def _baseline_sample(studio: Studio, version: VersionInfo) -> pd.DataFrame:
+    """Up to ``support.SAMPLE`` rows of the version's baseline (read once per process)."""
+    key = (studio.settings.database_url, version.id, version.reference_sha256, "baseline")
+    found = _cached(key)
+    if found is not None:
+        return found
+    frame = reference_frame(studio, version)
+    return _keep(key, frame.sample(min(len(frame), SAMPLE), random_state=0))
 
 
 def _binary(version: VersionInfo, matrix: CostMatrix | None) -> CostMatrix | None:
@@ -222,7 +246,7 @@ def estimate_window(
     realised, labelled = _realised(version, labels, proba, cost)
     found = None
     if support:
-        found = domain_support(reference_frame(studio, version), current, feature_kinds(version))
+        found = domain_support(_baseline_sample(studio, version), current, feature_kinds(version))
     warnings = (_support_warning(found),) if found is not None and found.poor else ()
     return WindowEstimate(label, len(current), metrics, realised, labelled, found, warnings)
 

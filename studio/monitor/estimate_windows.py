@@ -27,8 +27,10 @@ from studio.monitor.estimate import (
     estimate_window,
     reference,
     reference_warnings,
+    window_outputs,
 )
 from studio.monitor.windows import TOO_FEW, split_windows
+from studio.registry.outputs import proba_column
 from studio.registry.versions import VersionInfo, get_version
 
 LABEL_COLUMN = "__studio_label__"
@@ -168,6 +170,8 @@ def estimate_frame(
     if bool(time_column) != bool(window):
         raise InvalidInputError("Give a time column and a window together (e.g. 1W).")
     reference(studio, version, matrix)
+    proba = window_outputs(studio, version, frame)  # scored once, windows reuse the columns
+    frame = frame.assign(**{proba_column(c): proba[:, i] for i, c in enumerate(version.labels)})
     if version.target in frame.columns:
         frame = frame.assign(**{LABEL_COLUMN: frame[version.target]})
     if not time_column:
