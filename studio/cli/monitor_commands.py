@@ -1,5 +1,5 @@
 """`studio monitor run|list|retrain|challenger`: drift of a file or of logged batches against a
-model version's baseline, and the retraining loop."""
+model version's baseline, and the retraining loop (`estimate` lives in its own module)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from studio.cli.monitor_data_commands import register_data_commands
+from studio.cli.monitor_estimate_commands import register_estimate_commands
 from studio.cli.output import command, emit
 from studio.context import Studio
 from studio.errors import InvalidInputError
@@ -193,3 +194,4 @@ def register(nouns: Any) -> None:
         monitor, "challenger", _challenger, "compare a retraining's challenger with the champion"
     ).add_argument("retrain", type=int)
     register_data_commands(monitor)
+    register_estimate_commands(monitor)

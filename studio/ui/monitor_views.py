@@ -23,6 +23,7 @@ from studio.ui.business_report_views import offer_download
 from studio.ui.identity import current_user
 from studio.ui.model_picker import pick_version
 from studio.ui.monitor_batch_views import render_labels, render_logged_check, render_settings
+from studio.ui.monitor_estimate_views import render_estimate
 from studio.ui.monitor_report_views import explain_windows, show_report
 from studio.ui.shell import error_boundary
 
@@ -35,17 +36,20 @@ def render_monitor_page(studio: Studio) -> None:
         if version is None:
             return
         tabs = st.tabs(
-            ["Check a batch", "Drift over time", "Labels", "Retraining", "Tests and thresholds"]
-        )
+            ["Check a batch", "Drift over time", "Estimated performance", "Labels",
+             "Retraining", "Tests and thresholds"]
+        )  # fmt: skip
         with tabs[0]:
             _current(studio, version)
         with tabs[1]:
             _history(studio, version)
         with tabs[2]:
-            render_labels(studio, version)
+            render_estimate(studio, version)
         with tabs[3]:
-            _retrains(studio, version)
+            render_labels(studio, version)
         with tabs[4]:
+            _retrains(studio, version)
+        with tabs[5]:
             render_settings(studio, version)
 
 
