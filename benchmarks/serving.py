@@ -12,17 +12,25 @@ count per case and a time limit). It prints, measured in the same run:
 - per case (one row at concurrency 1, 8 and 32; 1,000 rows at concurrency 1): requests,
   errors, p50 and p99 latency in milliseconds, throughput, and p50 against the anchor;
 - what logging costs: the throughput of one row at 8 clients with and without it;
+- the second anchor, MLflow's ``mlflow models serve`` of the same pipeline (``mlflow_anchor``:
+  MLflow 3.17.2 in its own venv under ``benchmarks/.venvs/mlflow``, the version exported from
+  Studio's loader with ``mlflow.sklearn.save_model``, one uvicorn worker, run as MLflow runs it
+  by default: its own OpenMP threads, uvicorn's access log), the same cases with the same
+  request counts in the same table, and Studio's throughput of 1 row at 8 clients as a
+  multiple of MLflow's (target: at least 1x). Before MLflow is timed, both servers' answers on
+  the same 1,000 rows are compared (probabilities within 1e-9, else the script stops);
 - the issue's targets beside them (one row p50 <= 5 ms and p99 <= 20 ms at concurrency 8,
   1,000 rows <= 150 ms, no errors).
 
-MLflow's ``mlflow models serve`` is the second anchor the issue names; it needs its own
-virtual environment and is not run here (the issue records its numbers on this machine).
-The exit code is 0 whatever the results (a report), unless the script itself fails.
+``--no-mlflow`` skips the second anchor. The first run with it installs MLflow into the venv
+(80 s on this machine, about 850 MB); later runs reuse it. The exit code is 0 whatever the
+results (a report), unless the script itself fails.
 
 Usage::
 
-    python benchmarks/serving.py               # about 3 minutes on 2 cores
+    python benchmarks/serving.py               # about 4 minutes on 2 cores (+80 s the first time)
     python benchmarks/serving.py --requests 200
+    python benchmarks/serving.py --no-mlflow   # Studio only
 """
 
 from __future__ import annotations
@@ -38,13 +46,16 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 from threadpoolctl import threadpool_limits
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import mlflow_anchor  # noqa: E402
 from scoring import ACTOR, MODEL, ROOT, build_frame, open_store, train_and_register  # noqa: E402
 
 from studio.modelio import load_version_model  # noqa: E402
@@ -52,6 +63,7 @@ from studio.registry.lifecycle import decide, promote  # noqa: E402
 from studio.registry.versions import get_version  # noqa: E402
 
 CASES = [("1 row", 1, 1), ("1 row", 1, 8), ("1 row", 1, 32), ("1,000 rows", 1000, 1)]
+AGREE = 1e-9  # largest difference of a probability between Studio's and MLflow's answers
 
 
 def free_port() -> int:
@@ -61,32 +73,47 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _body(frame, rows: int) -> bytes:  # noqa: ANN001
-    records = json.loads(frame.iloc[:rows].to_json(orient="records", date_format="iso"))
+def _body(frame: pd.DataFrame) -> bytes:
+    records = json.loads(frame.to_json(orient="records", date_format="iso"))
     return json.dumps({"instances": records}).encode()
 
 
-def _client(port: int, body: bytes, count: int, until: float, out: list, errors: list) -> None:
+@dataclass(frozen=True)
+class Target:
+    """Where a server answers predictions, and how a frame is sent there."""
+
+    path: str
+    body: Callable[[pd.DataFrame], bytes]
+
+
+STUDIO = Target(f"/v1/models/{MODEL}/predict", _body)
+MLFLOW = Target(mlflow_anchor.BODY_PATH, mlflow_anchor.body)
+
+
+def _client(port: int, path: str, body: bytes, count: int, until: float, out: list,
+            errors: list) -> None:  # fmt: skip
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     headers = {"Content-Type": "application/json"}
     for _ in range(count):
         if time.monotonic() > until:
             break
         started = time.perf_counter()
-        connection.request("POST", f"/v1/models/{MODEL}/predict", body, headers)
+        connection.request("POST", path, body, headers)
         response = connection.getresponse()
         response.read()
         (out if response.status == 200 else errors).append(time.perf_counter() - started)
     connection.close()
 
 
-def load(port: int, body: bytes, requests: int, concurrency: int, limit: float) -> dict:
-    """Latencies (ms) and throughput of ``requests`` requests over ``concurrency`` clients."""
+def load(port: int, path: str, body: bytes, requests: int, concurrency: int,
+         limit: float) -> dict:  # fmt: skip
+    """Latencies (ms) and throughput of ``requests`` POSTs of ``body`` to ``path`` over
+    ``concurrency`` clients."""
     latencies: list[float] = []
     errors: list[float] = []
     until = time.monotonic() + limit
     share = max(1, requests // concurrency)
-    work = (port, body, share, until, latencies, errors)
+    work = (port, path, body, share, until, latencies, errors)
     threads = [threading.Thread(target=_client, args=work) for _ in range(concurrency)]
     started = time.perf_counter()
     for thread in threads:
@@ -125,6 +152,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=1000, help="per case (default 1,000)")
     parser.add_argument("--limit", type=float, default=60, help="seconds per case at most")
+    parser.add_argument("--no-mlflow", action="store_true", help="skip MLflow's models serve")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as home:
         studio = open_store(Path(home))
@@ -132,13 +160,21 @@ def main() -> None:
         decide(studio, MODEL, 1, True, "benchmark", ACTOR)
         promote(studio, MODEL, 1, "production", "benchmark", ACTOR)
         frame = build_frame(studio, 1000)
+        exported = None if args.no_mlflow else _export(studio, frame, Path(home) / "mlflow")
         anchor = _anchor(studio, frame)
         print(f"anchor: in-process predict_proba on one row: {anchor:.2f} ms (mean of 200)")
         _header()
         results = {}
         for name, workers, env, cases in SERVERS:
             with _server(workers, env) as port:
-                results[name] = _report(name, port, frame, anchor, args, cases)
+                results[name] = _report(name, port, STUDIO, frame, anchor, args, cases)
+                if name == "1 worker":  # after its timing, which this request must not touch
+                    studio_answers = _answers(port, STUDIO, frame)
+        if exported is not None:
+            with mlflow_anchor.serve(exported) as port:
+                agreement = _agree(studio_answers, _answers(port, MLFLOW, frame))
+                results["MLflow"] = _report("MLflow models serve", port, MLFLOW, frame, anchor,
+                                            args, CASES)  # fmt: skip
     on, off = (
         results["1 worker"][1]["per_second"],
         results["1 worker, no logging"][0]["per_second"],
@@ -147,7 +183,48 @@ def main() -> None:
         f"logging (every request, written each second) costs {1 - on / off:.1%} of the "
         "throughput of 1 row at 8 clients (target <= 10%)"
     )
+    if exported is not None:
+        print(agreement)
+        ours, theirs = (results[name][1]["per_second"] for name in ("1 worker", "MLflow"))
+        print(f"throughput of 1 row at 8 clients: Studio (1 worker) {ours:.1f} req/s = "
+              f"{ours / theirs:.1f}x MLflow's {theirs:.1f} req/s (target >= 1x)")  # fmt: skip
     print("targets: 1 row at 8 clients p50 <= 5 ms, p99 <= 20 ms; 1,000 rows <= 150 ms; 0 errors")
+
+
+def _export(studio, frame: pd.DataFrame, directory: Path) -> Path:  # noqa: ANN001
+    """The venv made or reused, version 1 saved as an MLflow model at ``directory``."""
+    seconds = mlflow_anchor.ensure_venv()
+    if seconds:
+        print(f"MLflow installed in {seconds:.0f} s", file=sys.stderr)
+    return mlflow_anchor.export_version(studio, f"{MODEL}@1", frame, directory)
+
+
+def _answers(port: int, target: Target, frame: pd.DataFrame) -> np.ndarray:
+    """Probabilities (rows, classes) one server answers for all of ``frame`` in one request."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    headers = {"Content-Type": "application/json"}
+    connection.request("POST", target.path, target.body(frame), headers)
+    response = connection.getresponse()
+    document = json.loads(response.read())
+    connection.close()
+    if response.status != 200:
+        sys.exit(f"{target.path} answered {response.status}: {str(document)[:500]}")
+    if "probabilities" in document:  # Studio: one {label: p} per row, in the model's class order
+        return np.array([list(row.values()) for row in document["probabilities"]], dtype=float)
+    return np.asarray(document["predictions"], dtype=float)  # MLflow: predict_proba's rows
+
+
+def _agree(studio: np.ndarray, mlflow: np.ndarray) -> str:
+    """The sentence that says both servers gave the same probabilities; exits when they differ."""
+    if studio.shape != mlflow.shape:
+        sys.exit(f"Studio and MLflow answer shapes {studio.shape} and {mlflow.shape}")
+    largest = float(np.max(np.abs(studio - mlflow)))
+    if not largest <= AGREE:
+        sys.exit(f"Studio and MLflow disagree: a probability differs by {largest:.3g} (> {AGREE})")
+    return (
+        f"Studio and MLflow agree on the same {len(studio):,} rows: probabilities differ "
+        f"by {largest:.3g} at most (limit {AGREE:g}), checked before timing MLflow"
+    )
 
 
 @contextlib.contextmanager
@@ -181,13 +258,13 @@ def _header() -> None:
           f"{'p99 ms':>9}{'req/s':>9}{'p50/anchor':>12}")  # fmt: skip
 
 
-def _report(name: str, port: int, frame, anchor: float, args: argparse.Namespace,  # noqa: ANN001
-            cases: list) -> list[dict]:  # fmt: skip
+def _report(name: str, port: int, target: Target, frame: pd.DataFrame, anchor: float,
+            args: argparse.Namespace, cases: list) -> list[dict]:  # fmt: skip
     results = []
     for case, rows, concurrency in cases:
-        body = _body(frame, rows)
-        load(port, body, min(50, args.requests), concurrency, args.limit)  # warm-up
-        result = load(port, body, args.requests if rows == 1 else args.requests // 10,
+        body = target.body(frame.iloc[:rows])
+        load(port, target.path, body, min(50, args.requests), concurrency, args.limit)  # warm-up
+        result = load(port, target.path, body, args.requests if rows == 1 else args.requests // 10,
                       concurrency, args.limit)  # fmt: skip
         print(f"{name:<22}{case:<12}{concurrency:>8}{result['requests']:>10}{result['errors']:>8}"
               f"{result['p50']:>9.2f}{result['p99']:>9.2f}{result['per_second']:>9.1f}"
