@@ -265,7 +265,11 @@ LATER_COLUMNS = [
     ("model_version", "decision_threshold", "FLOAT", True),  # 0005
 ]
 # Tables the revisions after the baseline add (empty in an upgraded legacy store).
-LATER_TABLES = ["model_traffic"]  # 0004
+LATER_TABLES = [
+    "model_traffic",  # 0004
+    *("monitor_schedule", "monitor_check", "alert_channel", "alert_rule"),  # 0006
+    *("alert", "alert_event", "alert_delivery"),  # 0006
+]
 
 
 def with_later_columns(snapshot: dict[str, object]) -> dict[str, object]:
