@@ -9,6 +9,7 @@ from typing import Any
 
 from studio.cli.monitor_data_commands import register_data_commands
 from studio.cli.output import command, emit
+from studio.cli.schedule_commands import register_schedule_commands
 from studio.context import Studio
 from studio.errors import InvalidInputError
 
@@ -193,3 +194,4 @@ def register(nouns: Any) -> None:
         monitor, "challenger", _challenger, "compare a retraining's challenger with the champion"
     ).add_argument("retrain", type=int)
     register_data_commands(monitor)
+    register_schedule_commands(monitor)
