@@ -140,3 +140,23 @@ def test_two_workers_racing_for_one_due_check_run_it_once(registered: Studio) ->
     assert won_first and not won_second
     assert [c.worker_id for c in list_checks(registered, "m")] == ["w1"]
     assert claim_due_check(registered, "w2", due) is None
+
+
+@pytest.mark.database
+def test_two_worker_processes_run_a_due_check_once(registered: Studio, backend: str) -> None:
+    """Two real `studio worker --once` processes start together on an overdue schedule: one
+    check is stored, run in a worker's forked child, covering the logged batch. On PostgreSQL,
+    the team set-up where several workers share one store."""
+    if backend != "postgresql":
+        pytest.skip("several workers on one store is the team (PostgreSQL) set-up")
+    from studio.db.models import utcnow
+    from tests.waits import HANG_GUARD_SECONDS
+    from tests.workers import worker_process
+
+    batch = _score(registered, churn_like(200, seed=3), "a.csv")
+    set_schedule(registered, "m", "ana", every="1h", now=utcnow() - timedelta(hours=5))
+    workers = [worker_process(registered, "--once") for _ in range(2)]
+    assert [w.wait(timeout=HANG_GUARD_SECONDS) for w in workers] == [0, 0]
+    [check] = list_checks(registered, "m")
+    assert check.status == "done", check.error
+    assert check.inputs["batches"] == [batch] and "drift" in check.results
