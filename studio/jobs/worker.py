@@ -144,9 +144,10 @@ def _drain(
 
 def _due_checks(studio: Studio, worker_id: str) -> None:
     """Run the monitoring checks due now (a failure is recorded on the check, or logged)."""
-    from studio.monitor.checks import run_due_checks
+    from studio.monitor.checks import fail_stale_checks, run_due_checks
 
     try:
+        fail_stale_checks(studio)
         run_due_checks(studio, worker_id, isolate=True)
     except Exception:  # the queue must keep draining even if the store of checks fails
         log.exception("running due monitoring checks failed")

@@ -263,6 +263,33 @@ def get_check(studio: Studio, check_id: int) -> CheckInfo:
         return _info(row)
 
 
+def fail_stale_checks(studio: Studio, stale_after: float | None = None) -> list[int]:
+    """Fail the running checks of workers whose heartbeat stopped (a guarded compare-and-set
+    each, so two sweeping workers record it once); the ids failed. A check run from the
+    command line (no worker row) is left alone."""
+    from studio.db.models import Worker
+    from studio.jobs.queue import _cutoff
+
+    cutoff = _cutoff(studio, stale_after)
+    failed = []
+    with session_scope(studio.engine) as session:
+        running = session.exec(select(MonitorCheck).where(MonitorCheck.status == "running"))
+        for check in running.all():
+            worker = session.get(Worker, check.worker_id)
+            if worker is None or (worker.heartbeat_at >= cutoff and not worker.stopped):
+                continue
+            won = session.exec(
+                update(MonitorCheck)
+                .where(col(MonitorCheck.id) == check.id, col(MonitorCheck.status) == "running")
+                .values(status="failed", finished_at=utcnow(),
+                        error="the worker running this check stopped sending heartbeats")
+                .execution_options(synchronize_session=False)
+            ).rowcount  # fmt: skip
+            if won == 1:
+                failed.append(check.id)
+    return failed
+
+
 def list_checks(studio: Studio, name: str, limit: int = 50) -> list[CheckInfo]:
     """Model ``name``'s newest checks first."""
     with session_scope(studio.engine) as session:

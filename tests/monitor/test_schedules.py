@@ -160,3 +160,20 @@ def test_two_worker_processes_run_a_due_check_once(registered: Studio, backend: 
     [check] = list_checks(registered, "m")
     assert check.status == "done", check.error
     assert check.inputs["batches"] == [batch] and "drift" in check.results
+
+
+def test_a_check_whose_worker_died_is_failed_by_the_sweep(registered: Studio) -> None:
+    """A worker that claimed a check and stopped beating: its check becomes failed; a check
+    run from the command line (no worker row) is left alone."""
+    from studio.jobs.queue import register_worker, retire_worker
+    from studio.monitor.checks import fail_stale_checks, get_check
+
+    set_schedule(registered, "m", "ana", every="1h", now=T0)
+    register_worker(registered, "dead")
+    dead = claim_due_check(registered, "dead", T0 + timedelta(hours=1))
+    cli = claim_due_check(registered, "cli", T0 + timedelta(hours=2))
+    retire_worker(registered, "dead")
+    assert fail_stale_checks(registered) == [dead]
+    assert get_check(registered, dead).status == "failed"
+    assert get_check(registered, cli).status == "running"
+    assert fail_stale_checks(registered) == []
