@@ -1,13 +1,6 @@
-"""Scheduled checks: claim a due one (exactly one worker wins), run its parts, store what
-decided it, then evaluate the model's alert rules.
-
-Claiming is one transaction: a guarded compare-and-set moves the schedule's ``next_due_at``
-from the value read to the first slot after now (``UPDATE ... WHERE next_due_at = :seen``), so
-of two workers racing for one due check on either backend one updates a row and the other none.
-The same transaction advances the schedule's watermarks to the newest logged batch and label
-join and inserts the check row with the range it covers, so consecutive checks never cover a
-batch twice and a missed stretch is covered once, by the first check after it.
-"""
+"""Scheduled checks: run a claimed check's parts (``monitor.check_parts``), store what
+decided it (the batches and label joins covered, the window, the results), then evaluate the
+model's alert rules. Claiming is in ``monitor.claims``: exactly one of N workers runs each."""
 
 from __future__ import annotations
 
@@ -16,22 +9,20 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, update
-from sqlmodel import Session, col, select
+from sqlalchemy import update
+from sqlmodel import col, select
 
 from studio.context import Studio
 from studio.db import session_scope
 from studio.db.models import (
     BatchLabels,
-    ModelVersion,
     MonitorCheck,
-    MonitorSchedule,
     ScoredBatch,
     utcnow,
 )
 from studio.errors import NotFoundError
 from studio.monitor.check_parts import PARTS, CheckContext
-from studio.monitor.schedules import next_due
+from studio.monitor.claims import claim_due_check, model_batches
 from studio.registry.versions import VersionInfo, get_version, list_versions
 
 log = logging.getLogger(__name__)
@@ -72,72 +63,6 @@ def _info(row: MonitorCheck) -> CheckInfo:
     )  # fmt: skip
 
 
-def _model_batches(session: Session, name: str) -> Any:
-    return (
-        select(ScoredBatch.id, ModelVersion.version, ScoredBatch.at)
-        .join(ModelVersion, col(ModelVersion.id) == col(ScoredBatch.model_version_id))
-        .where(ModelVersion.model_name == name)
-    )
-
-
-def _newest_label_id(session: Session, name: str) -> int:
-    found = session.exec(
-        select(func.max(BatchLabels.id))
-        .join(ScoredBatch, col(ScoredBatch.id) == col(BatchLabels.batch_id))
-        .join(ModelVersion, col(ModelVersion.id) == col(ScoredBatch.model_version_id))
-        .where(ModelVersion.model_name == name)
-    ).one()
-    return int(found or 0)
-
-
-def _claim_one(session: Session, row: MonitorSchedule, worker_id: str, now: datetime) -> int:
-    """The new check's id if this worker won ``row``'s due check, else 0."""
-    newest = session.exec(
-        select(func.max(ScoredBatch.id))
-        .join(ModelVersion, col(ModelVersion.id) == col(ScoredBatch.model_version_id))
-        .where(ModelVersion.model_name == row.model_name)
-    ).one()
-    seen_due, batch_after, label_after = row.next_due_at, row.last_batch_id, row.last_label_id
-    window, actor = row.window, row.updated_by  # read before the update refreshes ``row``
-    batch_to = max(int(newest or 0), batch_after)
-    label_to = max(_newest_label_id(session, row.model_name), label_after)
-    won = session.exec(
-        update(MonitorSchedule)
-        .where(col(MonitorSchedule.id) == row.id, col(MonitorSchedule.next_due_at) == seen_due,
-               col(MonitorSchedule.enabled).is_(True))
-        .values(next_due_at=next_due(row.every_seconds, row.cron, now), last_check_at=now,
-                last_batch_id=batch_to, last_label_id=label_to)
-        .execution_options(synchronize_session=False)
-    ).rowcount  # fmt: skip
-    if won != 1:
-        return 0
-    check = MonitorCheck(
-        model_name=row.model_name, due_at=seen_due, started_at=now, worker_id=worker_id,
-        inputs={"window": window, "actor": actor, "batches_after": batch_after,
-                "batches_to": batch_to, "labels_after": label_after, "labels_to": label_to},
-    )  # fmt: skip
-    session.add(check)
-    session.flush()
-    return int(check.id)
-
-
-def claim_due_check(studio: Studio, worker_id: str, now: datetime | None = None) -> int | None:
-    """Claim the most overdue check (due at or before ``now``); its id, or None."""
-    moment = now or utcnow()
-    with session_scope(studio.engine) as session:
-        due = session.exec(
-            select(MonitorSchedule)
-            .where(col(MonitorSchedule.enabled).is_(True), MonitorSchedule.next_due_at <= moment)
-            .order_by(col(MonitorSchedule.next_due_at))
-            .limit(5)
-        ).all()
-        for row in due:
-            check_id = _claim_one(session, row, worker_id, moment)
-            if check_id:
-                return check_id
-    return None
-
-
 def _watched(studio: Studio, name: str) -> VersionInfo:
     """The production version, else the newest one."""
     try:
@@ -151,13 +76,13 @@ def _context(studio: Studio, check: MonitorCheck, now: datetime) -> CheckContext
     inputs = check.inputs
     with session_scope(studio.engine) as session:
         rows = session.exec(
-            _model_batches(session, check.model_name).where(
+            model_batches(check.model_name).where(
                 col(ScoredBatch.id) > inputs["batches_after"],
                 col(ScoredBatch.id) <= inputs["batches_to"],
             )
         ).all()
         newest = session.exec(
-            _model_batches(session, check.model_name).order_by(col(ScoredBatch.id).desc())
+            model_batches(check.model_name).order_by(col(ScoredBatch.id).desc())
         ).first()
         labelled = session.exec(
             select(BatchLabels.batch_id).where(

@@ -127,7 +127,7 @@ def test_two_workers_racing_for_one_due_check_run_it_once(registered: Studio) ->
     from sqlmodel import Session, select
 
     from studio.db.models import MonitorSchedule
-    from studio.monitor.checks import _claim_one
+    from studio.monitor.claims import _claim_one
 
     set_schedule(registered, "m", "ana", every="1h", now=T0)
     due = T0 + timedelta(hours=1)
