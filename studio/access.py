@@ -2,8 +2,10 @@
 
 Roles: ``viewer`` (reads), ``analyst`` (launches runs, annotates, registers models, moves them
 between none, staging and archived, scores data) and ``approver`` (approves or rejects versions,
-promotes to production, moves a version out of production and saves a version's decision
-threshold). The file is
+promotes to production, moves a version out of production, saves a version's decision
+threshold, and manages alert channels and rules: where alerts go is a team decision, and a
+channel holds a secret). Analysts and approvers set monitoring schedules and acknowledge or
+resolve alerts. The file is
 ``STUDIO_ROLES_FILE`` (default ``$STUDIO_HOME/roles.toml``)::
 
     default = ["viewer"]          # roles of users the file does not name
@@ -36,6 +38,8 @@ PERMISSIONS = {
     "edit_card": ("analyst", "approver"),
     "score": ("analyst", "approver"),
     "monitor_config": ("analyst", "approver"),
+    "alerts_manage": ("approver",),
+    "alerts_respond": ("analyst", "approver"),
 }
 WHAT = {
     "launch": "launch autopilot runs",
@@ -49,6 +53,8 @@ WHAT = {
     "edit_card": "edit model cards",
     "score": "score data",
     "monitor_config": "change monitoring settings",
+    "alerts_manage": "manage alert channels and rules",
+    "alerts_respond": "acknowledge or resolve alerts",
 }
 
 

@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from studio.cli import (
+    alerts_commands,
     app_command,
     autopilot_commands,
     data_commands,
@@ -35,6 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
     runs_commands.register(autopilot_commands.register(nouns))
     models_commands.register(nouns)
     monitor_commands.register(nouns)
+    alerts_commands.register(nouns)
     report_commands.register(nouns)
     app_command.register(nouns)
     serve_command.register(nouns)

@@ -10,6 +10,7 @@ from typing import Any
 from studio.cli.monitor_data_commands import register_data_commands
 from studio.cli.monitor_estimate_commands import register_estimate_commands
 from studio.cli.output import command, emit
+from studio.cli.schedule_commands import register_schedule_commands
 from studio.context import Studio
 from studio.errors import InvalidInputError
 
@@ -195,3 +196,4 @@ def register(nouns: Any) -> None:
     ).add_argument("retrain", type=int)
     register_data_commands(monitor)
     register_estimate_commands(monitor)
+    register_schedule_commands(monitor)

@@ -466,3 +466,138 @@ class BatchLabels(SQLModel, table=True):
     performance: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
     at: datetime = Field(default_factory=utcnow)
     actor: str = Field(max_length=200)
+
+
+# A model's monitoring schedule: every N seconds or a 5-field cron expression (UTC). Workers
+# claim a due check by moving ``next_due_at`` forward with a compare-and-set; the watermarks
+# say which logged batches and label joins the last check covered.
+class MonitorSchedule(SQLModel, table=True):
+    __tablename__ = "monitor_schedule"
+
+    id: int | None = Field(default=None, primary_key=True)
+    model_name: str = Field(max_length=100, unique=True, index=True)
+    every_seconds: int | None = None
+    cron: str = Field(default="", max_length=100)
+    window: str = Field(default="batch", max_length=10)  # batch | 1D | 1W
+    enabled: bool = True
+    next_due_at: datetime = Field(default_factory=utcnow)
+    last_check_at: datetime | None = None
+    last_batch_id: int = 0  # the newest scored batch a check covered
+    last_label_id: int = 0  # the newest label join a check covered
+    updated_at: datetime = Field(default_factory=utcnow)
+    updated_by: str = Field(max_length=200)
+
+
+# One scheduled check: what decided it (inputs: batch ids, windows, label joins) and what it
+# found (results per part: drift, the realised metric, later the estimated metric).
+class MonitorCheck(SQLModel, table=True):
+    __tablename__ = "monitor_check"
+
+    id: int | None = Field(default=None, primary_key=True)
+    model_name: str = Field(max_length=100, index=True)
+    version: int | None = None
+    due_at: datetime
+    started_at: datetime = Field(default_factory=utcnow)
+    finished_at: datetime | None = None
+    worker_id: str = Field(default="", max_length=64)
+    status: str = Field(default="running", max_length=20)  # running | done | no data | failed
+    inputs: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    results: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    error: str = Field(default="", max_length=2000)
+
+
+# Where alerts go: a signed JSON webhook, a Slack/Feishu/DingTalk/WeCom incoming webhook, or
+# e-mail. ``url`` and ``secret`` are never shown back (an incoming webhook's URL is its key).
+class AlertChannel(SQLModel, table=True):
+    __tablename__ = "alert_channel"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=100, unique=True, index=True)
+    kind: str = Field(max_length=20)  # webhook | slack | feishu | dingtalk | wecom | email
+    url: str = Field(default="", max_length=2000)
+    secret: str = Field(default="", max_length=500)
+    options: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow)
+    created_by: str = Field(max_length=200)
+
+
+# A rule of a model: what makes an alert and which channels hear of it. Removing a rule marks
+# it removed, so its alerts keep naming it.
+class AlertRule(SQLModel, table=True):
+    __tablename__ = "alert_rule"
+
+    id: int | None = Field(default=None, primary_key=True)
+    model_name: str = Field(max_length=100, index=True)
+    kind: str = Field(max_length=30)
+    feature: str = Field(default="", max_length=255)
+    delta: float | None = None
+    period_seconds: int | None = None
+    channels: list[Any] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    removed: bool = False
+    created_at: datetime = Field(default_factory=utcnow)
+    created_by: str = Field(max_length=200)
+
+
+# An alert: opened by a check whose results broke a rule; acknowledged, then resolved, by whom
+# and when. At most one unresolved alert per rule (a partial unique index): a rule that keeps
+# firing counts ``repeats`` on its open alert instead of opening another.
+class Alert(SQLModel, table=True):
+    __table_args__ = (
+        Index(
+            "one_open_alert_per_rule", "rule_id", unique=True,
+            sqlite_where=text("state != 'resolved'"),
+            postgresql_where=text("state != 'resolved'"),
+        ),
+    )  # fmt: skip
+
+    id: int | None = Field(default=None, primary_key=True)
+    rule_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("alert_rule.id", ondelete="CASCADE"), nullable=False)
+    )
+    model_name: str = Field(max_length=100, index=True)
+    check_id: int | None = None
+    state: str = Field(default="open", max_length=20)  # open | acknowledged | resolved
+    message: str = Field(max_length=1000)
+    details: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    repeats: int = 0
+    opened_at: datetime = Field(default_factory=utcnow)
+    last_seen_at: datetime = Field(default_factory=utcnow)
+    acknowledged_at: datetime | None = None
+    acknowledged_by: str = Field(default="", max_length=200)
+    resolved_at: datetime | None = None
+    resolved_by: str = Field(default="", max_length=200)
+
+
+# An append-only audit event of an alert: opened, acknowledged, resolved (who, when, why).
+class AlertEvent(SQLModel, table=True):
+    __tablename__ = "alert_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    alert_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("alert.id", ondelete="CASCADE"), nullable=False)
+    )
+    at: datetime = Field(default_factory=utcnow)
+    actor: str = Field(max_length=200)
+    action: str = Field(max_length=30)
+    comment: str = Field(default="", max_length=2000)
+
+
+# One delivery attempt of an alert (or of a test message: no alert) to a channel.
+class AlertDelivery(SQLModel, table=True):
+    __tablename__ = "alert_delivery"
+
+    id: int | None = Field(default=None, primary_key=True)
+    alert_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("alert.id", ondelete="CASCADE"), nullable=True),
+    )
+    channel_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("alert_channel.id", ondelete="CASCADE"), nullable=False
+        )
+    )
+    attempt: int = 1
+    at: datetime = Field(default_factory=utcnow)
+    ok: bool = False
+    status_code: int | None = None
+    error: str = Field(default="", max_length=1000)

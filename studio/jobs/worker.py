@@ -3,6 +3,9 @@
 ``studio worker`` drains the queue until stopped; ``--once`` handles one job and exits. Any
 number of workers may share one PostgreSQL database and artifact folder.
 
+Between jobs a worker also runs the monitoring checks that are due (``monitor.checks``):
+each is claimed by a compare-and-set on its schedule, so of N workers exactly one runs it.
+
 Every heartbeat also sweeps: a worker whose heartbeat went stale is dead, and whichever live
 worker notices first fails its run (resumable), even while it is busy helping that search.
 SIGTERM (a plain ``kill``) ends the worker cleanly: the trial child is killed, the run in hand
@@ -127,6 +130,7 @@ def _drain(
     done, idle_since = 0, time.monotonic()
     while not beat.told_to_stop.is_set():
         queue.sweep_stale_jobs(studio)
+        _due_checks(studio, worker_id)
         if _work_once(studio, worker_id, beat, help_others):
             done, idle_since = done + 1, time.monotonic()
             if once:
@@ -136,6 +140,17 @@ def _drain(
             break
         time.sleep(POLL_SECONDS)
     return done
+
+
+def _due_checks(studio: Studio, worker_id: str) -> None:
+    """Run the monitoring checks due now (a failure is recorded on the check, or logged)."""
+    from studio.monitor.checks import fail_stale_checks, run_due_checks
+
+    try:
+        fail_stale_checks(studio)
+        run_due_checks(studio, worker_id, isolate=True)
+    except Exception:  # the queue must keep draining even if the store of checks fails
+        log.exception("running due monitoring checks failed")
 
 
 def _work_once(studio: Studio, worker_id: str, beat: Heartbeat, help_others: bool) -> bool:

@@ -22,9 +22,11 @@ from studio.reports.service import drift_html
 from studio.ui.business_report_views import offer_download
 from studio.ui.identity import current_user
 from studio.ui.model_picker import pick_version
+from studio.ui.monitor_alert_views import render_alerts
 from studio.ui.monitor_batch_views import render_labels, render_logged_check, render_settings
 from studio.ui.monitor_estimate_views import render_estimate
 from studio.ui.monitor_report_views import explain_windows, show_report
+from studio.ui.monitor_schedule_views import render_schedule_and_rules
 from studio.ui.shell import error_boundary
 
 
@@ -37,7 +39,7 @@ def render_monitor_page(studio: Studio) -> None:
             return
         tabs = st.tabs(
             ["Check a batch", "Drift over time", "Estimated performance", "Labels",
-             "Retraining", "Tests and thresholds"]
+             "Retraining", "Tests and thresholds", "Schedule and alerts", "Alerts"]
         )  # fmt: skip
         with tabs[0]:
             _current(studio, version)
@@ -51,6 +53,10 @@ def render_monitor_page(studio: Studio) -> None:
             _retrains(studio, version)
         with tabs[5]:
             render_settings(studio, version)
+        with tabs[6]:
+            render_schedule_and_rules(studio, version)
+        with tabs[7]:
+            render_alerts(studio, version)
 
 
 def _choose_version(studio: Studio) -> VersionInfo | None:

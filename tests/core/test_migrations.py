@@ -265,7 +265,12 @@ LATER_COLUMNS = [
     ("model_version", "decision_threshold", "FLOAT", True),  # 0005
 ]
 # Tables the revisions after the baseline add (empty in an upgraded legacy store).
-LATER_TABLES = ["model_traffic", "serving_window"]  # 0004, 0006
+LATER_TABLES = [
+    "model_traffic",  # 0004
+    "serving_window",  # 0006
+    *("monitor_schedule", "monitor_check", "alert_channel", "alert_rule"),  # 0007
+    *("alert", "alert_event", "alert_delivery"),  # 0007
+]
 
 
 def with_later_columns(snapshot: dict[str, object]) -> dict[str, object]:

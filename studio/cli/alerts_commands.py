@@ -1,0 +1,166 @@
+"""`studio alerts channel|rule|list|ack|resolve`: where alerts go, what makes one, and the
+alerts themselves. Secrets are read from an environment variable (``--secret-env``) so they
+stay out of shell history, and are never printed back."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from typing import Any
+
+from studio.cli.output import command, emit
+from studio.context import Studio
+from studio.errors import InvalidInputError
+
+
+def _secret(args: argparse.Namespace) -> str:
+    if args.secret_env:
+        value = os.environ.get(args.secret_env)
+        if not value:
+            raise InvalidInputError(f"The environment variable {args.secret_env} is not set.")
+        return value
+    return args.secret or ""
+
+
+def _channel_add(studio: Studio, args: argparse.Namespace) -> int:
+    from studio.alerts.channels import add_channel
+
+    options: dict[str, Any] = {}
+    if args.kind == "email":
+        options = {"host": args.smtp_host, "port": args.smtp_port, "user": args.smtp_user,
+                   "sender": args.sender, "starttls": not args.no_starttls,
+                   "to": [t.strip() for t in (args.to or "").split(",") if t.strip()]}  # fmt: skip
+        options = {k: v for k, v in options.items() if v not in (None, "", [])}
+    elif args.format:
+        options = {"format": args.format}
+    info = add_channel(studio, args.name, args.kind, studio.settings.user, url=args.url or "",
+                       secret=_secret(args), options=options)  # fmt: skip
+    emit(args, info.to_json(), f"Channel '{info.name}' ({info.kind}, {info.target}) added; "
+         f"'studio alerts channel test {info.name}' sends a test.")  # fmt: skip
+    return 0
+
+
+def _channel_list(studio: Studio, args: argparse.Namespace) -> int:
+    from studio.alerts.channels import list_channels
+
+    rows = list_channels(studio)
+    lines = [
+        f"{c.name:<20} {c.kind:<9} {c.target}" + (" (signed)" if c.has_secret else "")
+        for c in rows
+    ] or ["No channel yet; 'studio alerts channel add' adds one."]
+    emit(args, {"channels": [c.to_json() for c in rows]}, "\n".join(lines))
+    return 0
+
+
+def _channel_test(studio: Studio, args: argparse.Namespace) -> int:
+    from studio.alerts.delivery import send_test
+
+    attempts = send_test(studio, args.name, studio.settings.user)
+    ok = bool(attempts) and attempts[-1].ok
+    lines = [f"attempt {a.attempt}: " + ("delivered" if a.ok else f"failed ({a.error})")
+             + (f" HTTP {a.status_code}" if a.status_code else "") for a in attempts]  # fmt: skip
+    emit(args, {"delivered": ok, "attempts": [a.to_json() for a in attempts]}, "\n".join(lines))
+    if not ok:
+        raise InvalidInputError(f"The test did not reach channel '{args.name}'; check its URL.")
+    return 0
+
+
+def _rule_add(studio: Studio, args: argparse.Namespace) -> int:
+    from studio.alerts.rules import add_rule
+    from studio.monitor.schedules import parse_every
+
+    period = parse_every(args.period) if args.period else None
+    info = add_rule(
+        studio,
+        args.model,
+        args.kind,
+        args.channel or [],
+        studio.settings.user,
+        feature=args.feature or "",
+        delta=args.delta,
+        period_seconds=period,
+    )
+    emit(args, info.to_json(), f"Rule {info.id} on {info.model}: {info.summary} → "
+         f"{', '.join(info.channels)}.")  # fmt: skip
+    return 0
+
+
+def _rule_list(studio: Studio, args: argparse.Namespace) -> int:
+    from studio.alerts.rules import list_rules
+
+    rows = list_rules(studio, args.model)
+    lines = [f"{r.id:>4} {r.model:<20} {r.summary} → {', '.join(r.channels)}" for r in rows]
+    emit(args, {"rules": [r.to_json() for r in rows]}, "\n".join(lines) or "No rule yet.")
+    return 0
+
+
+def _rule_remove(studio: Studio, args: argparse.Namespace) -> int:
+    from studio.alerts.rules import remove_rule
+
+    info = remove_rule(studio, args.id, studio.settings.user)
+    emit(args, info.to_json(), f"Rule {info.id} on {info.model} removed.")
+    return 0
+
+
+def _list(studio: Studio, args: argparse.Namespace) -> int:
+    from studio.alerts.state import list_alerts
+
+    rows = list_alerts(studio, args.model, args.state)
+    lines = [f"#{a.id:<4} {a.state:<12} {a.model:<20} {a.opened_at.isoformat()[:16]} "
+             f"{a.message}" + (f" (×{a.repeats + 1})" if a.repeats else "")
+             for a in rows] or ["No alert."]  # fmt: skip
+    emit(args, {"alerts": [a.to_json() for a in rows]}, "\n".join(lines))
+    return 0
+
+
+def _move(studio: Studio, args: argparse.Namespace) -> int:
+    from studio.alerts.state import acknowledge, resolve
+
+    move = acknowledge if args.verb == "ack" else resolve
+    info = move(studio, args.id, args.comment, studio.settings.user)
+    emit(args, info.to_json(), f"Alert {info.id} is {info.state}.")
+    return 0
+
+
+def register(nouns: Any) -> None:
+    """Add `studio alerts ...` to the parser."""
+    alerts = nouns.add_parser("alerts", help="alert channels, rules and alerts")
+    verbs = alerts.add_subparsers(dest="verb", required=True)
+    channel = verbs.add_parser("channel", help="where alerts go").add_subparsers(
+        dest="action", required=True)  # fmt: skip
+    add = command(channel, "add", _channel_add, "add a channel (approvers)")
+    add.add_argument("name")
+    add.add_argument("--kind", required=True,
+                     help="webhook, slack, feishu, dingtalk, wecom or email")  # fmt: skip
+    add.add_argument("--url", help="the webhook URL (kept secret: lists show the host only)")
+    add.add_argument("--secret-env", help="an environment variable holding the signing secret "
+                     "or SMTP password")  # fmt: skip
+    add.add_argument("--secret", help="the secret itself (prefer --secret-env)")
+    add.add_argument("--format", choices=["text", "markdown"], help="WeCom messages")
+    add.add_argument("--smtp-host")
+    add.add_argument("--smtp-port", type=int)
+    add.add_argument("--smtp-user")
+    add.add_argument("--sender")
+    add.add_argument("--to", help="comma-separated recipients")
+    add.add_argument("--no-starttls", action="store_true")
+    command(channel, "list", _channel_list, "every channel (no secrets)")
+    command(channel, "test", _channel_test, "send a test message").add_argument("name")
+    rule = verbs.add_parser("rule", help="what makes an alert").add_subparsers(
+        dest="action", required=True)  # fmt: skip
+    radd = command(rule, "add", _rule_add, "add a rule to a model (approvers)")
+    radd.add_argument("model")
+    radd.add_argument("--kind", required=True, help="dataset_drift, feature_drift, metric_drop, "
+                      "estimated_metric_drop or no_data")  # fmt: skip
+    radd.add_argument("--channel", action="append", help="a channel name (repeat for more)")
+    radd.add_argument("--feature", help="feature_drift: the feature")
+    radd.add_argument("--delta", type=float, help="metric drops: the largest drop allowed")
+    radd.add_argument("--period", help="no_data: how long without data (e.g. 6h)")
+    command(rule, "list", _rule_list, "rules in force").add_argument("model", nargs="?")
+    command(rule, "remove", _rule_remove, "stop a rule").add_argument("id", type=int)
+    listing = command(verbs, "list", _list, "alerts, newest first")
+    listing.add_argument("--model")
+    listing.add_argument("--state", help="open, acknowledged or resolved")
+    for verb, help_ in (("ack", "acknowledge an alert"), ("resolve", "resolve an alert")):
+        move = command(verbs, verb, _move, help_)
+        move.add_argument("id", type=int)
+        move.add_argument("--comment", required=True)
