@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 import os
+import sqlite3
 import threading
+import time
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -34,9 +36,30 @@ _engines: dict[str, Engine] = {}
 _lock = threading.Lock()
 
 
+def _enter_wal(cursor, timeout_s: float) -> None:  # noqa: ANN001 (DB-API cursor)
+    """Switch the database to WAL, waiting while another connection holds a write lock.
+
+    Switching needs an exclusive lock. When another connection holds RESERVED (as a second
+    Studio process does while it creates the same fresh store), SQLite answers SQLITE_BUSY at
+    once without calling the busy handler, since waiting could deadlock (sqlite.org/c3ref/
+    busy_handler.html). So this retries with backoff, up to ``timeout_s``, then re-raises.
+    """
+    deadline = time.monotonic() + timeout_s
+    delay = 0.005
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() + delay > deadline:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 0.25)
+
+
 def _set_sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001 (DB-API types)
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
+    _enter_wal(cursor, SQLITE_BUSY_TIMEOUT_MS / 1000)
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA synchronous=NORMAL")

@@ -7,6 +7,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -469,6 +470,30 @@ def test_two_processes_opening_a_fresh_store_at_once_both_succeed(
         assert out.strip() == migrate.head_revision()
     assert version_rows(raw(url), VERSION_TABLE) == [migrate.head_revision()]
     assert differences(raw(url)) == []
+
+
+def test_opening_a_fresh_sqlite_store_waits_for_another_writer(tmp_path: Path) -> None:
+    """A writer holding the fresh file in rollback mode (another Studio creating the same store)
+    makes SQLite refuse the WAL switch at once, without its busy handler; the opener waits for it
+    to commit and then opens the store at head instead of failing with "database is locked"."""
+    path = tmp_path / "studio.db"
+    writer = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    writer.execute("CREATE TABLE other_writer (x INTEGER)")
+    writer.execute("BEGIN IMMEDIATE")
+    writer.execute("INSERT INTO other_writer VALUES (1)")
+    release = threading.Timer(0.5, lambda: writer.execute("COMMIT"))
+    release.start()
+    try:
+        engine = create_studio_engine(f"sqlite:///{path}")
+    finally:
+        release.join()
+        writer.close()
+    try:
+        assert version_rows(engine, VERSION_TABLE) == [migrate.head_revision()]
+        with engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    finally:
+        engine.dispose()
 
 
 def test_a_process_waits_while_another_migrates(
