@@ -10,9 +10,10 @@ Kinds (what each needs):
 - ``estimated_metric_drop`` (``delta``): the same for the estimated metric; evaluated only when
   a check carries an ``estimated_metric`` part (see ``monitor.check_parts``).
 - ``no_data`` (``period_seconds``): no logged batch for longer than the period.
-
-Error rate is not offered: the endpoint's live log records answered requests only (its
-errors go to the server log), so no stored number says how many requests failed.
+- ``error_rate`` (``above``, a share): of the requests ``studio serve`` received for the model
+  since the last check (every version, live and shadow), the failed ones (4xx and 5xx) make up
+  more than ``above``; judged from ``MIN_REQUESTS`` requests on, so three requests with one
+  error do not page anyone. Stored in the rule's ``delta`` column.
 Managing rules needs the ``alerts_manage`` permission (approvers).
 """
 
@@ -39,9 +40,11 @@ KINDS = {
     "metric_drop": "realised metric drop",
     "estimated_metric_drop": "estimated metric drop",
     "no_data": "no data for a period",
+    "error_rate": "endpoint error rate",
 }
 NEEDS = {"feature_drift": "feature", "metric_drop": "delta",
-         "estimated_metric_drop": "delta", "no_data": "period"}  # fmt: skip
+         "estimated_metric_drop": "delta", "no_data": "period", "error_rate": "above"}  # fmt: skip
+MIN_REQUESTS = 20  # an error rate is judged on at least this many requests
 
 
 @dataclass(frozen=True)
@@ -65,7 +68,9 @@ class RuleInfo:
         text = KINDS[self.kind]
         if self.feature:
             text += f" '{self.feature}'"
-        if self.delta is not None:
+        if self.kind == "error_rate" and self.delta is not None:
+            text += f" above {self.delta:.1%}"
+        elif self.delta is not None:
             text += f" beyond {self.delta:g}"
         if self.period_seconds:
             text += f" for {self.period_seconds // 60} min"
@@ -104,6 +109,18 @@ def _metric_drop(
                    {"current": now, "reference": then, "drop": worse, "delta": delta})  # fmt: skip
 
 
+def _error_rate(part: dict[str, Any] | None, above: float) -> Finding | None:
+    if not part or part["requests"] < MIN_REQUESTS or part["error_rate"] <= above:
+        return None
+    return Finding(
+        f"{part['error_rate']:.1%} of {part['requests']:,} requests failed since the last "
+        f"check ({part['client_errors']:,} refused as bad input, {part['server_errors']:,} "
+        f"server errors; limit {above:.1%}).",
+        {key: part[key] for key in ("requests", "client_errors", "server_errors", "error_rate")}
+        | {"above": above},
+    )
+
+
 def evaluate(rule: RuleInfo, results: dict[str, Any], now: datetime) -> Finding | None:
     """The finding when ``results`` (a check's parts) break ``rule`` at ``now``, else None."""
     drift = results.get("drift")
@@ -122,6 +139,8 @@ def evaluate(rule: RuleInfo, results: dict[str, Any], now: datetime) -> Finding 
     if rule.kind == "estimated_metric_drop":
         return _metric_drop(results.get("estimated_metric"), "estimated", rule.delta or 0.0,
                             "Estimated")  # fmt: skip
+    if rule.kind == "error_rate" and rule.delta is not None:
+        return _error_rate(results.get("serving"), rule.delta)
     if rule.kind == "no_data" and rule.period_seconds:
         last = (results.get("data") or {}).get("last_data_at")
         since = None if last is None else (now - datetime.fromisoformat(last)).total_seconds()
@@ -134,25 +153,43 @@ def evaluate(rule: RuleInfo, results: dict[str, Any], now: datetime) -> Finding 
     return None
 
 
-def _check(kind: str, feature: str, delta: float | None, period: int | None) -> None:
+def _check(kind: str, feature: str, delta: float | None, period: int | None,
+           above: float | None) -> None:  # fmt: skip
     if kind not in KINDS:
         raise InvalidInputError(f"'{kind}' is not a rule kind; use one of {', '.join(KINDS)}.")
     needed = NEEDS.get(kind)
-    given = {"feature": bool(feature), "delta": delta is not None, "period": bool(period)}
+    given = {"feature": bool(feature), "delta": delta is not None, "period": bool(period),
+             "above": above is not None}  # fmt: skip
     if needed and not given[needed]:
         raise InvalidInputError(f"A {kind} rule needs --{needed}.")
     if delta is not None and delta < 0:
         raise InvalidInputError("--delta is a size of drop: give zero or more.")
+    if above is not None and not 0 <= above < 1:
+        raise InvalidInputError(
+            "--above is a share of requests: give a number from 0 to below 1 (0.05 for 5%)."
+        )
+
+
+def _check_model(studio: Studio, model: str, kind: str) -> None:
+    newest = list_versions(studio, model)[0]
+    if kind == "estimated_metric_drop" and not newest.labels:
+        raise InvalidInputError(
+            f"'{model}' is a regression model; estimated performance (and so an estimated "
+            "metric drop rule) is offered for classifiers only. Use metric_drop on labels."
+        )
 
 
 def add_rule(studio: Studio, model: str, kind: str, channels: list[str], actor: str, *,
-             feature: str = "", delta: float | None = None,
-             period_seconds: int | None = None) -> RuleInfo:  # fmt: skip
-    """Add a rule to model ``model`` that alerts ``channels`` (names; approvers only)."""
+             feature: str = "", delta: float | None = None, period_seconds: int | None = None,
+             above: float | None = None) -> RuleInfo:  # fmt: skip
+    """Add a rule to model ``model`` that alerts ``channels`` (names; approvers only); what
+    each kind needs is in this module's docstring. Raises InvalidInputError for an unknown
+    kind, a missing or out-of-range setting or no channel, NotFoundError for an unknown
+    model or channel, AccessDenied without ``alerts_manage``."""
     require(studio.settings, actor, "alerts_manage")
     model = parse_ref(model)[0]
-    list_versions(studio, model)
-    _check(kind, feature, delta, period_seconds)
+    _check(kind, feature, delta, period_seconds, above)
+    _check_model(studio, model, kind)
     if not channels:
         raise InvalidInputError("Name at least one channel (--channel NAME).")
     with session_scope(studio.engine) as session:
@@ -161,7 +198,7 @@ def add_rule(studio: Studio, model: str, kind: str, channels: list[str], actor: 
             model_name=model,
             kind=kind,
             feature=feature[:255],
-            delta=delta,
+            delta=above if kind == "error_rate" else delta,
             period_seconds=period_seconds,
             channels=ids,
             created_by=actor[:200],

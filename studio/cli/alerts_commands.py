@@ -79,6 +79,7 @@ def _rule_add(studio: Studio, args: argparse.Namespace) -> int:
         feature=args.feature or "",
         delta=args.delta,
         period_seconds=period,
+        above=args.above,
     )
     emit(args, info.to_json(), f"Rule {info.id} on {info.model}: {info.summary} → "
          f"{', '.join(info.channels)}.")  # fmt: skip
@@ -150,11 +151,16 @@ def register(nouns: Any) -> None:
     radd = command(rule, "add", _rule_add, "add a rule to a model (approvers)")
     radd.add_argument("model")
     radd.add_argument("--kind", required=True, help="dataset_drift, feature_drift, metric_drop, "
-                      "estimated_metric_drop or no_data")  # fmt: skip
+                      "estimated_metric_drop, no_data or error_rate")  # fmt: skip
     radd.add_argument("--channel", action="append", help="a channel name (repeat for more)")
     radd.add_argument("--feature", help="feature_drift: the feature")
     radd.add_argument("--delta", type=float, help="metric drops: the largest drop allowed")
     radd.add_argument("--period", help="no_data: how long without data (e.g. 6h)")
+    radd.add_argument(
+        "--above",
+        type=float,
+        help="error_rate: the largest share of failed requests (0.05 for 5%%)",
+    )
     command(rule, "list", _rule_list, "rules in force").add_argument("model", nargs="?")
     command(rule, "remove", _rule_remove, "stop a rule").add_argument("id", type=int)
     listing = command(verbs, "list", _list, "alerts, newest first")

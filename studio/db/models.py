@@ -470,7 +470,7 @@ class BatchLabels(SQLModel, table=True):
 
 # A model's monitoring schedule: every N seconds or a 5-field cron expression (UTC). Workers
 # claim a due check by moving ``next_due_at`` forward with a compare-and-set; the watermarks
-# say which logged batches and label joins the last check covered.
+# say which logged batches, label joins and request windows the last check covered.
 class MonitorSchedule(SQLModel, table=True):
     __tablename__ = "monitor_schedule"
 
@@ -484,6 +484,7 @@ class MonitorSchedule(SQLModel, table=True):
     last_check_at: datetime | None = None
     last_batch_id: int = 0  # the newest scored batch a check covered
     last_label_id: int = 0  # the newest label join a check covered
+    last_serving_id: int = 0  # the newest request window (``serving_window``) a check covered
     updated_at: datetime = Field(default_factory=utcnow)
     updated_by: str = Field(max_length=200)
 

@@ -1,13 +1,13 @@
 """What a scheduled check computes: a list of named parts, each a function of the check's
 context that returns a JSON-able result (or None when it has nothing to say).
 
-Parts now: ``drift`` (the logged batches since the last check, through
+Parts here: ``drift`` (the logged batches since the last check, through
 ``monitor.batches.monitor_batches``), ``metric`` (the realised metric on the rows labelled
 since the last check, through ``monitor.performance.performance``) and ``data`` (when data
-last arrived). The estimated metric (confidence-based performance estimation) joins later as
-``register_part("estimated_metric", fn)``, returning at least ``{"metric", "label",
-"estimated", "reference", "greater_is_better"}``; the ``estimated_metric_drop`` alert rule
-reads exactly that.
+last arrived). ``monitor.check_estimates`` registers ``estimated_metric`` (confidence-based
+performance estimation: ``{"metric", "label", "estimated", "reference",
+"greater_is_better", ...}``, which the ``estimated_metric_drop`` rule reads) and ``serving``
+(the endpoint's requests and errors, which the ``error_rate`` rule reads).
 """
 
 from __future__ import annotations
@@ -30,7 +30,8 @@ from studio.registry.versions import VersionInfo
 @dataclass(frozen=True)
 class CheckContext:
     """What one check covers: the watched version, the new logged batches and label joins
-    (by batch), the window, who it runs for, the check's clock, and when data last came."""
+    (by batch), the window, who it runs for, the check's clock, when data last came, and the
+    endpoint's request windows with ids in ``(serving_after, serving_to]``."""
 
     studio: Studio
     version: VersionInfo
@@ -40,6 +41,8 @@ class CheckContext:
     actor: str
     now: datetime
     last_data_at: datetime | None
+    serving_after: int = 0
+    serving_to: int = 0
 
 
 Part = Callable[[CheckContext], dict[str, Any] | None]

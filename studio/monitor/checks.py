@@ -21,6 +21,7 @@ from studio.db.models import (
     utcnow,
 )
 from studio.errors import NotFoundError
+from studio.monitor import check_estimates  # noqa: F401 (registers its parts)
 from studio.monitor.check_parts import PARTS, CheckContext
 from studio.monitor.claims import claim_due_check, model_batches
 from studio.registry.versions import VersionInfo, get_version, list_versions
@@ -93,7 +94,8 @@ def _context(studio: Studio, check: MonitorCheck, now: datetime) -> CheckContext
     mine = tuple(sorted(i for i, v, _ in rows if v == version.version))
     labelled_mine = tuple(sorted(set(labelled) & set(_version_batches(studio, version))))
     return CheckContext(studio, version, mine, labelled_mine, inputs["window"], inputs["actor"],
-                        now, newest[2] if newest else None)  # fmt: skip
+                        now, newest[2] if newest else None, inputs.get("serving_after", 0),
+                        inputs.get("serving_to", 0))  # fmt: skip
 
 
 def _version_batches(studio: Studio, version: VersionInfo) -> list[int]:

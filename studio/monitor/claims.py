@@ -3,9 +3,9 @@
 Claiming is one transaction: a guarded compare-and-set moves the schedule's ``next_due_at``
 from the value read to the first slot after now (``UPDATE ... WHERE next_due_at = :seen``), so
 of two workers racing for one due check on either backend one updates a row and the other none.
-The same transaction advances the schedule's watermarks to the newest logged batch and label
-join and inserts the check row with the range it covers, so consecutive checks never cover a
-batch twice and a missed stretch is covered once, by the first check after it.
+The same transaction advances the schedule's watermarks to the newest logged batch, label join
+and request window and inserts the check row with the ranges it covers, so consecutive checks
+never cover a batch twice and a missed stretch is covered once, by the first check after it.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from studio.db.models import (
     MonitorCheck,
     MonitorSchedule,
     ScoredBatch,
+    ServingWindow,
     utcnow,
 )
 from studio.monitor.schedules import next_due
@@ -48,6 +49,15 @@ def _newest_label_id(session: Session, name: str) -> int:
     return int(found or 0)
 
 
+def _newest_serving_id(session: Session, name: str) -> int:
+    found = session.exec(
+        select(func.max(ServingWindow.id))
+        .join(ModelVersion, col(ModelVersion.id) == col(ServingWindow.model_version_id))
+        .where(ModelVersion.model_name == name)
+    ).one()
+    return int(found or 0)
+
+
 def _claim_one(session: Session, row: MonitorSchedule, worker_id: str, now: datetime) -> int:
     """The new check's id if this worker won ``row``'s due check, else 0."""
     newest = session.exec(
@@ -56,15 +66,18 @@ def _claim_one(session: Session, row: MonitorSchedule, worker_id: str, now: date
         .where(ModelVersion.model_name == row.model_name)
     ).one()
     seen_due, batch_after, label_after = row.next_due_at, row.last_batch_id, row.last_label_id
+    serving_after = row.last_serving_id
     window, actor = row.window, row.updated_by  # read before the update refreshes ``row``
     batch_to = max(int(newest or 0), batch_after)
     label_to = max(_newest_label_id(session, row.model_name), label_after)
+    serving_to = max(_newest_serving_id(session, row.model_name), serving_after)
     won = session.exec(
         update(MonitorSchedule)
         .where(col(MonitorSchedule.id) == row.id, col(MonitorSchedule.next_due_at) == seen_due,
                col(MonitorSchedule.enabled).is_(True))
         .values(next_due_at=next_due(row.every_seconds, row.cron, now), last_check_at=now,
-                last_batch_id=batch_to, last_label_id=label_to)
+                last_batch_id=batch_to, last_label_id=label_to,
+                last_serving_id=serving_to)
         .execution_options(synchronize_session=False)
     ).rowcount  # fmt: skip
     if won != 1:
@@ -72,7 +85,8 @@ def _claim_one(session: Session, row: MonitorSchedule, worker_id: str, now: date
     check = MonitorCheck(
         model_name=row.model_name, due_at=seen_due, started_at=now, worker_id=worker_id,
         inputs={"window": window, "actor": actor, "batches_after": batch_after,
-                "batches_to": batch_to, "labels_after": label_after, "labels_to": label_to},
+                "batches_to": batch_to, "labels_after": label_after, "labels_to": label_to,
+                "serving_after": serving_after, "serving_to": serving_to},
     )  # fmt: skip
     session.add(check)
     session.flush()

@@ -128,3 +128,38 @@ def variant_stats(studio: Studio, name: str) -> list[VariantStats]:
         return [
             _summarise(v, s, batches.get((s, v), []), windows.get((s, v), [])) for s, v in keys
         ]
+
+
+@dataclass(frozen=True)
+class RequestCounts:
+    """What the endpoint received for one version and source over a stretch of windows."""
+
+    version: int
+    source: str
+    requests: int
+    client_errors: int
+    server_errors: int
+
+    @property
+    def errors(self) -> int:
+        """Failed requests, 4xx and 5xx."""
+        return self.client_errors + self.server_errors
+
+
+def request_counts(studio: Studio, name: str, after_id: int, to_id: int) -> list[RequestCounts]:
+    """Model ``name``'s requests per version and source in the request windows with ids in
+    ``(after_id, to_id]`` (what one scheduled check covers), in version order."""
+    totals: dict[tuple[int, str], list[int]] = {}
+    with session_scope(studio.engine) as session:
+        found = session.exec(
+            select(ServingWindow, ModelVersion.version)
+            .join(ModelVersion, col(ModelVersion.id) == col(ServingWindow.model_version_id))
+            .where(ModelVersion.model_name == name, col(ServingWindow.id) > after_id,
+                   col(ServingWindow.id) <= to_id)
+        ).all()  # fmt: skip
+        for window, version in found:
+            total = totals.setdefault((version, window.source), [0, 0, 0])
+            total[0] += window.requests
+            total[1] += window.client_errors
+            total[2] += window.server_errors
+    return [RequestCounts(v, s, *totals[(v, s)]) for v, s in sorted(totals)]

@@ -65,6 +65,8 @@ def _schedule(studio: Studio, version: VersionInfo, setup: MonitoringSetup, acto
 def _check_row(check: CheckInfo) -> dict:
     drift = check.results.get("drift") or {}
     metric = check.results.get("metric") or {}
+    estimated = check.results.get("estimated_metric") or {}
+    serving = check.results.get("serving") or {}
     return {
         "Check": check.id,
         "Ran at": f"{check.started_at:%Y-%m-%d %H:%M}",
@@ -73,9 +75,26 @@ def _check_row(check: CheckInfo) -> dict:
         "Drifted share": drift.get("drift_share"),
         "Dataset drift": drift.get("dataset_drift"),
         "Metric now": metric.get("current"),
+        "Estimated": _estimated(estimated),
+        "Requests": serving.get("requests"),
+        "Error rate": f"{serving['error_rate']:.1%}" if serving else None,
         "Worker": check.worker_id,
         "Error": check.error,
     }
+
+
+def _estimated(part: dict) -> str | None:
+    """'ROC AUC 0.812 (0.78–0.84)', or why it was not estimated, or None."""
+    if not part:
+        return None
+    if not part.get("offered"):
+        return "not estimated"
+    if part.get("estimated") is None:
+        return f"{part['label']}: undefined"
+    band = ""
+    if part.get("low") is not None and part.get("high") is not None:
+        band = f" ({part['low']:.3f}–{part['high']:.3f})"
+    return f"{part['label']} {part['estimated']:.3f}{band}"
 
 
 def _checks(checks: tuple[CheckInfo, ...]) -> None:
@@ -136,12 +155,15 @@ def _rules(studio: Studio, version: VersionInfo, setup: MonitoringSetup, actor: 
     with st.form("mon_rule_form"):
         kind = st.selectbox("Alert on", list(setup.rule_kinds), format_func=setup.rule_kinds.get,
                             key="mon_rule_kind")  # fmt: skip
-        left, middle, right = st.columns(3)
-        feature = left.selectbox("Feature (feature drift)", features, key="mon_rule_feature")
-        delta = middle.number_input("Largest drop (metric rules)", min_value=0.0, value=0.05,
+        first, second, third, fourth = st.columns(4)
+        feature = first.selectbox("Feature (feature drift)", features, key="mon_rule_feature")
+        delta = second.number_input("Largest drop (metric rules)", min_value=0.0, value=0.05,
                                     step=0.01, key="mon_rule_delta")  # fmt: skip
-        period = right.selectbox("No data for", ["1h", "6h", "1d", "7d"], index=2,
+        period = third.selectbox("No data for", ["1h", "6h", "1d", "7d"], index=2,
                                  key="mon_rule_period")  # fmt: skip
+        above = fourth.number_input("Largest error rate, % (endpoint)", min_value=0.0,
+                                    max_value=99.0, value=5.0, step=1.0,
+                                    key="mon_rule_above")  # fmt: skip
         channels = st.multiselect("Tell", [c.name for c in setup.channels],
                                   default=[c.name for c in setup.channels][:1],
                                   key="mon_rule_channels")  # fmt: skip
@@ -157,5 +179,6 @@ def _rules(studio: Studio, version: VersionInfo, setup: MonitoringSetup, actor: 
                 feature=feature if kind == "feature_drift" else "",
                 delta=delta if kind.endswith("metric_drop") else None,
                 period_seconds=parse_every(period) if kind == "no_data" else None,
+                above=above / 100 if kind == "error_rate" else None,
             )
             st.rerun()

@@ -58,6 +58,11 @@ def test_set_a_schedule_add_a_channel_and_a_rule_then_handle_the_alert(
     at.button(key="mon_rule_add").click().run()
     assert not at.exception
     assert list(_table(at, "When")["When"]) == ["dataset drift"]
+    at.selectbox(key="mon_rule_kind").set_value("error_rate")
+    at.number_input(key="mon_rule_above").set_value(10.0)
+    at.button(key="mon_rule_add").click().run()
+    assert not at.exception
+    assert list(_table(at, "When")["When"]) == ["dataset drift", "endpoint error rate above 10.0%"]
 
     shifted = churn_like(300, seed=4).drop(columns=["churn"])
     shifted["tenure"] = shifted["tenure"] + 40
@@ -68,7 +73,9 @@ def test_set_a_schedule_add_a_channel_and_a_rule_then_handle_the_alert(
     assert receiver.received[-1].json["event"] == "alert.opened"
 
     at.run()
-    assert _table(at, "Worker").loc[0, "Status"] == "done"
+    checks = _table(at, "Worker")
+    assert checks.loc[0, "Status"] == "done"
+    assert checks.loc[0, "Estimated"].startswith(("ROC AUC 0.", "Accuracy 0.", "F1 0."))
     alerts = _table(at, "Seen")
     assert list(alerts["State"]) == ["open"] and "features drifted" in alerts.loc[0, "What"]
     at.button(key="mon_alert_ack").click().run()

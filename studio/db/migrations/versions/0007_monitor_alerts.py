@@ -86,6 +86,7 @@ def upgrade() -> None:
         sa.Column("last_check_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("last_batch_id", sa.Integer(), nullable=False),
         sa.Column("last_label_id", sa.Integer(), nullable=False),
+        sa.Column("last_serving_id", sa.Integer(), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_by", sa.String(length=200), nullable=False),
         sa.PrimaryKeyConstraint("id"),
