@@ -62,6 +62,25 @@ class _Counts:
     server_errors: int = 0
 
 
+def _frames(sent: list[pd.DataFrame | list[dict]]) -> list[pd.DataFrame]:
+    """The requests' rows as few frames as possible, in order: consecutive small requests'
+    JSON objects become one frame (one frame per one-row request cost about 1 ms each to
+    build and concatenate, as much as answering it)."""
+    frames: list[pd.DataFrame] = []
+    records: list[dict] = []
+    for part in sent:
+        if isinstance(part, list):
+            records.extend(part)
+            continue
+        if records:
+            frames.append(pd.DataFrame.from_records(records))
+            records = []
+        frames.append(part.reset_index(drop=True))
+    if records:
+        frames.append(pd.DataFrame.from_records(records))
+    return frames
+
+
 class LiveLog:
     """Gathers scored requests and writes them as batches in a background thread."""
 
@@ -149,8 +168,7 @@ class LiveLog:
 
     def _write(self, batch: _Pending, source: str, dropped: int) -> int:
         version = batch.version
-        frames = [pd.DataFrame.from_records(p) if isinstance(p, list) else p for p in batch.sent]
-        sent = pd.concat([f.reset_index(drop=True) for f in frames], ignore_index=True)
+        sent = pd.concat(_frames(batch.sent), ignore_index=True)
         checked = check_batch(sent, version.input_schema, source="request")
         ids = pd.DataFrame({"request_id": batch.ids})
         inputs = pd.concat([ids, checked.identifiers, checked.features], axis=1)
