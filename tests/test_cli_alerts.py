@@ -94,6 +94,13 @@ def test_user_errors_exit_2_with_one_sentence(
     assert "Traceback" not in done.stderr
 
 
+def test_a_rule_without_a_channel_is_a_usage_error(env: dict[str, str]) -> None:
+    done = run("alerts", "rule", "add", "churn", "--kind", "dataset_drift", env=env)
+    assert done.returncode == 2 and "the following arguments are required: --channel" in (
+        done.stderr
+    ), done.stderr
+
+
 def test_a_channel_test_that_fails_exits_2_after_recording_the_attempts(
     env: dict[str, str],
     receiver: Receiver,  # noqa: F811

@@ -191,7 +191,7 @@ def add_rule(studio: Studio, model: str, kind: str, channels: list[str], actor: 
     _check(kind, feature, delta, period_seconds, above)
     _check_model(studio, model, kind)
     if not channels:
-        raise InvalidInputError("Name at least one channel (--channel NAME).")
+        raise InvalidInputError("A rule needs at least one channel to tell.")
     with session_scope(studio.engine) as session:
         ids = [find_channel(session, c).id for c in channels]
         row = AlertRule(

@@ -155,7 +155,7 @@ def _move(studio: Studio, alert_id: int, to: AlertState, comment: str, actor: st
     require(studio.settings, actor, "alerts_respond")
     text = (comment or "").strip()
     if not text:
-        raise InvalidInputError("Say why in a comment (--comment); it is kept with the alert.")
+        raise InvalidInputError("Say why in a comment; it is kept with the alert.")
     with session_scope(studio.engine) as session:
         row = session.get(Alert, alert_id)
         if row is None:

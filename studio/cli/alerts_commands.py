@@ -152,7 +152,8 @@ def register(nouns: Any) -> None:
     radd.add_argument("model")
     radd.add_argument("--kind", required=True, help="dataset_drift, feature_drift, metric_drop, "
                       "estimated_metric_drop, no_data or error_rate")  # fmt: skip
-    radd.add_argument("--channel", action="append", help="a channel name (repeat for more)")
+    radd.add_argument("--channel", action="append", required=True,
+                      help="a channel name (repeat for more)")  # fmt: skip
     radd.add_argument("--feature", help="feature_drift: the feature")
     radd.add_argument("--delta", type=float, help="metric drops: the largest drop allowed")
     radd.add_argument("--period", help="no_data: how long without data (e.g. 6h)")

@@ -16,6 +16,8 @@ from studio.ui.shell import error_boundary
 
 STATES = {"Unresolved": None, "Open": "open", "Acknowledged": "acknowledged",
           "Resolved": "resolved", "All": None}  # fmt: skip
+COLUMNS = {"State": st.column_config.TextColumn(width=110),
+           "What": st.column_config.TextColumn(width="large")}  # fmt: skip
 
 
 def _when(moment) -> str:  # noqa: ANN001 (datetime or None)
@@ -31,6 +33,17 @@ def _row(alert: AlertInfo) -> dict:
     }  # fmt: skip
 
 
+def _status(alert: AlertInfo) -> str:
+    """Where the alert stands, who moved it and when, in one sentence (markdown)."""
+    said = f"Alert #{alert.id} is **{alert.state}**, opened {_when(alert.opened_at)} UTC"
+    if alert.acknowledged_by:
+        said += (f"; acknowledged by {md(alert.acknowledged_by)} at "
+                 f"{_when(alert.acknowledged_at)} UTC")  # fmt: skip
+    if alert.resolved_by:
+        said += f"; resolved by {md(alert.resolved_by)} at {_when(alert.resolved_at)} UTC"
+    return said + "."
+
+
 def render_alerts(studio: Studio, version: VersionInfo) -> None:
     """The alerts of ``version``'s model, with acknowledge and resolve."""
     shown = st.radio("Show", list(STATES), horizontal=True, key="mon_alert_state")
@@ -40,15 +53,17 @@ def render_alerts(studio: Studio, version: VersionInfo) -> None:
     if not alerts:
         st.info("No alert here. Scheduled checks open alerts when a rule's limit is crossed.")
         return
-    st.dataframe(pd.DataFrame([_row(a) for a in alerts]), hide_index=True, key="mon_alerts")
+    st.dataframe(pd.DataFrame([_row(a) for a in alerts]), hide_index=True, key="mon_alerts",
+                 column_config=COLUMNS)  # fmt: skip
     by_id = {a.id: a for a in alerts}
-    chosen = st.selectbox(
+    chosen = st.selectbox(  # the label names the alert only: its state changes under the pick
         "Alert",
         list(by_id),
         key="mon_alert_pick",
-        format_func=lambda i: f"#{i} {by_id[i].state}: {by_id[i].message[:60]}",
+        format_func=lambda i: f"#{i}: {by_id[i].message[:60]}",
     )
     alert = by_id[chosen]
+    st.markdown(_status(alert))
     comment = st.text_input("Comment (kept with the alert)", key="mon_alert_comment")
     left, right = st.columns(2)
     actor = current_user(studio.settings)

@@ -14,13 +14,29 @@ from studio.alerts.rules import add_rule, remove_rule
 from studio.context import Studio
 from studio.escaping import markdown_text as md
 from studio.monitor.checks import CheckInfo
-from studio.monitor.schedules import WINDOWS, parse_every, set_schedule, stop_schedule
+from studio.monitor.schedules import (
+    WINDOWS,
+    ScheduleInfo,
+    every_text,
+    parse_every,
+    set_schedule,
+    stop_schedule,
+)
 from studio.monitor.setup import MonitoringSetup, monitoring_setup
 from studio.registry.versions import VersionInfo
 from studio.ui.identity import current_user
 from studio.ui.shell import error_boundary
 
 EVERY = ("15m", "1h", "1d")
+HOW = ("Every", "Cron", "Off")
+CHECK_COLUMNS = {
+    "Drifted share": st.column_config.NumberColumn(format="percent"),
+    "Error rate": st.column_config.NumberColumn(format="percent"),
+}
+WINDOW_HELP = (
+    "How a check splits the data it covers: batch = one drift window per scored batch; "
+    "1D / 1W = one per day / week the rows were scored in."
+)
 
 
 def render_schedule_and_rules(studio: Studio, version: VersionInfo) -> None:
@@ -35,6 +51,15 @@ def render_schedule_and_rules(studio: Studio, version: VersionInfo) -> None:
     _rules(studio, version, setup, actor)
 
 
+def _form_defaults(schedule: ScheduleInfo | None) -> dict[str, str]:
+    """The schedule form's first values: the stored schedule, so the form shows what runs."""
+    if schedule is None:
+        return {"how": "Every", "every": "1h", "cron": "", "window": "batch"}
+    how = "Off" if not schedule.enabled else "Cron" if schedule.cron else "Every"
+    every = every_text(schedule.every_seconds) if schedule.every_seconds else "1h"
+    return {"how": how, "every": every, "cron": schedule.cron, "window": schedule.window}
+
+
 def _schedule(studio: Studio, version: VersionInfo, setup: MonitoringSetup, actor: str) -> None:
     schedule = setup.schedule
     if schedule is None or not schedule.enabled:
@@ -44,12 +69,18 @@ def _schedule(studio: Studio, version: VersionInfo, setup: MonitoringSetup, acto
             f"Checked {md(schedule.cadence)}, window {schedule.window}; next check due "
             f"{schedule.next_due_at:%Y-%m-%d %H:%M} UTC, run by any Studio worker."
         )
+    now = _form_defaults(schedule)
     with st.form("mon_schedule_form"):
-        how = st.radio("Check", ["Every", "Cron", "Off"], horizontal=True, key="mon_sched_how")
+        how = st.radio("Check", HOW, index=HOW.index(now["how"]), horizontal=True,
+                       key="mon_sched_how")  # fmt: skip
         left, middle, right = st.columns(3)
-        every = left.selectbox("Every", EVERY, index=1, key="mon_sched_every")
-        cron = middle.text_input("Cron (UTC)", placeholder="0 7 * * 1-5", key="mon_sched_cron")
-        window = right.selectbox("Window", WINDOWS, key="mon_sched_window")
+        periods = list(dict.fromkeys([*EVERY, now["every"]]))
+        every = left.selectbox("Every", periods, index=periods.index(now["every"]),
+                               key="mon_sched_every")  # fmt: skip
+        cron = middle.text_input("Cron (UTC)", value=now["cron"], placeholder="0 7 * * 1-5",
+                                 key="mon_sched_cron")  # fmt: skip
+        window = right.selectbox("Window", WINDOWS, index=WINDOWS.index(now["window"]),
+                                 key="mon_sched_window", help=WINDOW_HELP)  # fmt: skip
         saved = st.form_submit_button("Save schedule", key="mon_sched_save")
     if saved:
         with error_boundary("monitor schedule"):
@@ -77,7 +108,7 @@ def _check_row(check: CheckInfo) -> dict:
         "Metric now": metric.get("current"),
         "Estimated": _estimated(estimated),
         "Requests": serving.get("requests"),
-        "Error rate": f"{serving['error_rate']:.1%}" if serving else None,
+        "Error rate": serving.get("error_rate"),
         "Worker": check.worker_id,
         "Error": check.error,
     }
@@ -102,7 +133,7 @@ def _checks(checks: tuple[CheckInfo, ...]) -> None:
         st.caption("No scheduled check has run yet.")
         return
     st.dataframe(pd.DataFrame([_check_row(c) for c in checks]), hide_index=True,
-                 key="mon_checks")  # fmt: skip
+                 key="mon_checks", column_config=CHECK_COLUMNS)  # fmt: skip
 
 
 def _channels(studio: Studio, setup: MonitoringSetup, actor: str) -> None:
@@ -110,7 +141,7 @@ def _channels(studio: Studio, setup: MonitoringSetup, actor: str) -> None:
         table = pd.DataFrame([{"Name": c.name, "Kind": c.kind, "Where": c.target,
                                "Signed": c.has_secret} for c in setup.channels])  # fmt: skip
         st.dataframe(table, hide_index=True, key="mon_channels")
-        left, right = st.columns([3, 1])
+        left, right = st.columns([3, 1], vertical_alignment="bottom")
         name = left.selectbox("Channel", [c.name for c in setup.channels], key="mon_test_name")
         if right.button("Send a test", key="mon_test_go"):
             with error_boundary("alert test"):
@@ -142,8 +173,10 @@ def _rules(studio: Studio, version: VersionInfo, setup: MonitoringSetup, actor: 
         table = pd.DataFrame([{"Rule": r.id, "When": r.summary, "Tell": ", ".join(r.channels),
                                "By": r.created_by} for r in setup.rules])  # fmt: skip
         st.dataframe(table, hide_index=True, key="mon_rules")
-        left, right = st.columns([3, 1])
-        rule_id = left.selectbox("Rule", [r.id for r in setup.rules], key="mon_rule_pick")
+        summaries = {r.id: f"{r.summary} → {', '.join(r.channels)}" for r in setup.rules}
+        left, right = st.columns([3, 1], vertical_alignment="bottom")
+        rule_id = left.selectbox("Rule", [r.id for r in setup.rules], key="mon_rule_pick",
+                                 format_func=lambda i: f"#{i}: {summaries[i]}")  # fmt: skip
         if right.button("Remove rule", key="mon_rule_remove"):
             with error_boundary("alert rule"):
                 remove_rule(studio, rule_id, actor)

@@ -131,3 +131,19 @@ def test_a_rule_needs_a_known_channel(watched: Studio) -> None:
         add_rule(watched, "m", "dataset_drift", ["nope"], "bob")
     with pytest.raises(InvalidInputError, match="at least one channel"):
         add_rule(watched, "m", "dataset_drift", [], "bob")
+
+
+def test_refusals_shown_on_the_monitor_page_name_no_command_line_flag(watched: Studio) -> None:
+    """A rule telling nobody and an alert moved without a comment are refused in sentences
+    the page can show as they are: no '--flag' (the command line requires those flags)."""
+    with pytest.raises(InvalidInputError) as nobody:
+        add_rule(watched, "m", "dataset_drift", [], "bob")
+    _shifted_batch(watched, 1)
+    run_due_checks(watched, "w1", now=T0 + timedelta(hours=1))
+    [alert] = list_alerts(watched, "m")
+    with pytest.raises(InvalidInputError) as silent:
+        acknowledge(watched, alert.id, " ", "ana")
+    assert [str(e.value) for e in (nobody, silent)] == [
+        "A rule needs at least one channel to tell.",
+        "Say why in a comment; it is kept with the alert.",
+    ]

@@ -9,7 +9,7 @@ import pytest
 
 from studio.context import Studio
 from studio.monitor.checks import run_due_checks
-from studio.monitor.schedules import get_schedule
+from studio.monitor.schedules import get_schedule, set_schedule
 from studio.registry.register import register_candidate
 from studio.registry.scoring import score_frame
 from tests.alerts.conftest import Receiver, receiver  # noqa: F401 (the fixture)
@@ -92,3 +92,24 @@ def test_set_a_schedule_add_a_channel_and_a_rule_then_handle_the_alert(
     assert (resolved.loc[0, "Acknowledged by"], resolved.loc[0, "Resolved by"]) == (
         "tester", "tester",
     )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("every", "cron", "how", "period", "expression"),
+    [("30m", None, "Every", "30m", ""), (None, "0 7 * * 1-5", "Cron", "1h", "0 7 * * 1-5")],
+)
+def test_the_schedule_form_opens_on_the_schedule_that_runs(
+    watched: Studio, every: str | None, cron: str | None, how: str, period: str, expression: str
+) -> None:
+    """Set elsewhere (the CLI), the schedule is what the form shows, so saving the form
+    unchanged keeps it."""
+    set_schedule(watched, "churn", "tester", every=every, cron=cron, window="1W")
+    at = _open("pages/6_Monitor.py")
+    assert not at.exception
+    assert at.radio(key="mon_sched_how").value == how
+    assert at.selectbox(key="mon_sched_every").value == period
+    assert at.text_input(key="mon_sched_cron").value == expression
+    assert at.selectbox(key="mon_sched_window").value == "1W"
+    at.button(key="mon_sched_save").click().run()
+    assert get_schedule(watched, "churn").cadence == (f"every {every}" if every else
+                                                       f"cron {cron} (UTC)")  # fmt: skip
