@@ -13,7 +13,9 @@ Routes (JSON; OpenAPI docs at ``/docs``):
   ``X-Studio-Key`` header, and its shadow version scores the same rows after the response.
   Answered rows (and the shadow's) are logged for Monitor off the response path
   (``studio.serving.live_log``); a row's id there is the request id (``-i`` for row i of a
-  request of several rows).
+  request of several rows). A small request on a version's lean path is answered in front of
+  FastAPI by ``studio.serving.lean_route`` (the same answer, log and response, without its
+  per-request overhead); anything else, every error included, is answered by the route.
 
 Errors are ``{"error": "<one sentence>", "request_id": ...}`` (plus ``"column"`` when one input
 column is at fault): 422 bad body or rows, 404 unknown model, version or route, 413 a body over
@@ -57,6 +59,7 @@ from studio.registry.traffic import get_traffic
 from studio.registry.versions import get_version, list_models
 from studio.serving.answer import answer_request, elapsed_ms, score_rows
 from studio.serving.examples import describe, openapi_models
+from studio.serving.lean_route import INLINE_BYTES, LeanPredict
 from studio.serving.live_log import LiveLog
 from studio.serving.payload import SHAPE, parse_body
 from studio.serving.served import Served, ServedModels
@@ -68,7 +71,6 @@ DOCS = (
     "of `POST /v1/models/{ref}/predict`; each model's input row is described under Schemas "
     "(`<model>_row`). `GET /v1/models/{ref}` gives the same for one version."
 )
-INLINE_BYTES = 16_384  # a body this small, on a lean path, is answered on the event loop
 STATUS = (  # the first class an error is an instance of decides its status
     (RefusedModelError, 503), (NotFoundError, 404), (InvalidInputError, 422),
     (PermissionDeniedError, 403), (ConflictError, 409), (UserError, 400),
@@ -103,6 +105,7 @@ def create_app(studio: Studio | None = None) -> FastAPI:
     _routes(app, studio, served, live)
     app.openapi = lambda: _openapi(app, studio)  # type: ignore[method-assign]
     _error_handlers(app)
+    app.add_middleware(LeanPredict, served=served, live=live)  # small lean answers, no FastAPI
     return app
 
 
