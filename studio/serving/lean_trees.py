@@ -35,7 +35,8 @@ class Forest:
     right: np.ndarray  # (N,) next node when going right (a leaf points at itself)
     value: np.ndarray  # (N,) leaf value
     categorical: np.ndarray  # (C,) global indices of categorical split nodes
-    goes_left: np.ndarray  # (C, 256) bool: where each code 0-255 goes at each of them
+    goes_left: np.ndarray  # (C * 257,) bool: where codes 0-255, then "missing", go at each
+    table_rows: np.ndarray  # (C,) where each categorical node's 257 entries start
     roots: np.ndarray  # (T,) root of each tree, iteration-major, class-minor
     depth: int  # the deepest leaf's depth
     iterations: int
@@ -46,31 +47,30 @@ class Forest:
         """Raw predictions (n, per_iteration) for the booster's encoded input ``X`` (n,
         features, float64). Raises ValueError for a categorical code above 255, which
         scikit-learn would cast to uint8."""
-        x = X[:, self.feature]  # (n, N): each node's input value, row by row
-        missing = np.isnan(x)
-        go_left = np.where(missing, self.missing_left, x <= self.threshold)
+        n = X.shape[0]
+        x = X.take(self.feature, axis=1)  # (n, N): each node's input value, row by row
+        go_left = (x <= self.threshold) | (np.isnan(x) & self.missing_left)
         if len(self.categorical):
             go_left[:, self.categorical] = self._categorical(x[:, self.categorical])
         following = np.where(go_left, self.left, self.right)
         # Row i's nodes live at i * N + node in the flattened array: one gather per level.
-        start = np.arange(X.shape[0])[:, np.newaxis] * len(self.feature)
+        start = np.arange(n)[:, np.newaxis] * len(self.feature)
         following = (following + start).ravel()
         node = (self.roots + start).ravel()
         for _ in range(self.depth):
             node = following.take(node)
-        node = node.reshape(X.shape[0], -1) - start
-        leaves = self.value[node].reshape(X.shape[0], self.iterations, self.per_iteration)
-        raw = np.zeros((X.shape[0], self.per_iteration)) + self.baseline
-        terms = np.concatenate([raw[np.newaxis], leaves.transpose(1, 0, 2)], axis=0)
+        node = node.reshape(n, -1) - start
+        leaves = self.value.take(node).reshape(n, self.iterations, self.per_iteration)
+        terms = np.empty((self.iterations + 1, n, self.per_iteration))
+        terms[0] = np.zeros((n, self.per_iteration)) + self.baseline  # as _raw_predict starts
+        terms[1:] = leaves.transpose(1, 0, 2)
         return np.cumsum(terms, axis=0)[-1]  # sequential sums, as _raw_predict adds them
 
     def _categorical(self, x: np.ndarray) -> np.ndarray:
-        valid = ~np.isnan(x) & (x >= 0)
-        if np.any(x[valid] > MAX_CODE):
+        if np.any(x > MAX_CODE):
             raise ValueError("a categorical code above 255")
-        code = np.where(valid, x, 0).astype(np.intp)
-        left = self.goes_left[np.arange(len(self.categorical)), code]
-        return np.where(valid, left, self.missing_left[self.categorical])
+        code = np.where(x >= 0, x, MAX_CODE + 1).astype(np.intp)  # NaN and negatives: missing
+        return self.goes_left.take(code + self.table_rows)
 
 
 def _goes_left(left_bits: np.ndarray, known_bits: np.ndarray, missing_left: bool) -> np.ndarray:
@@ -79,7 +79,8 @@ def _goes_left(left_bits: np.ndarray, known_bits: np.ndarray, missing_left: bool
     code = np.arange(MAX_CODE + 1)
     in_left = (left_bits[code >> 5] >> (code & 31).astype(np.uint32)) & 1
     known = (known_bits[code >> 5] >> (code & 31).astype(np.uint32)) & 1
-    return (in_left == 1) | ((known == 0) & missing_left)
+    goes = (in_left == 1) | ((known == 0) & missing_left)
+    return np.append(goes, missing_left)  # code 256: a missing, negative or unknown value
 
 
 def compile_forest(booster: Any) -> Forest:
@@ -115,7 +116,8 @@ def compile_forest(booster: Any) -> Forest:
         np.concatenate(arrays["feat"]), np.concatenate(arrays["thr"]),
         np.concatenate(arrays["ml"]), np.concatenate(arrays["l"]), np.concatenate(arrays["r"]),
         np.concatenate(arrays["v"]), np.asarray(categorical, dtype=np.intp),
-        np.asarray(goes_left, dtype=bool).reshape(-1, MAX_CODE + 1),
+        np.asarray(goes_left, dtype=bool).ravel(),
+        np.arange(len(categorical), dtype=np.intp) * (MAX_CODE + 2),
         np.asarray(roots, dtype=np.intp), depth, len(booster._predictors),
         booster.n_trees_per_iteration_, np.asarray(booster._baseline_prediction).ravel(),
     )  # fmt: skip
