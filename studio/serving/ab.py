@@ -35,7 +35,7 @@ from studio.monitor.performance import MIN_LABELLED, encode_labels
 from studio.registry.outputs import predicted
 from studio.registry.traffic import get_traffic
 from studio.registry.versions import VersionInfo, get_version
-from studio.serving.live_log import SOURCES
+from studio.serving.log_writer import SOURCES
 from studio.serving.stats import VariantStats, variant_stats
 
 Z95 = 1.959964

@@ -4,17 +4,24 @@ JSON rows and large requests' frames interleaved, each row under its request id.
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
+import sys
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from studio.context import Studio
-from studio.monitor.batches import logged_rows
+from studio.monitor.batches import list_batches, logged_rows
 from studio.registry.versions import get_version
 from studio.serving.live_log import LiveLog
 from tests.autopilot.conftest import churn_like
+from tests.cli import ROOT
+from tests.serving.endpoint import call, free_port, serving
 from tests.stores import StoreCopy
+from tests.waits import wait_until
 
 
 def test_interleaved_small_and_large_requests_keep_their_order(
@@ -39,3 +46,54 @@ def test_interleaved_small_and_large_requests_keep_their_order(
     assert list(logged["tenure"].astype(int)) == list(expected["tenure"])
     assert list(logged["plan"]) == list(expected["plan"])
     assert pd.api.types.is_numeric_dtype(logged["charges"])
+
+
+def _children(pid: int) -> list[int]:
+    return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
+def test_the_writer_process_writes_and_leaves_with_its_server(
+    prepared: Callable[..., StoreCopy], tmp_path: Path
+) -> None:
+    """`studio serve` hands its windows to a writer process: what was answered is written when
+    the server stops; a server killed outright leaves no writer behind."""
+    copy = prepared("shipped_churn")
+    env = copy.env("bob") | {"STUDIO_SERVE_LOG_SECONDS": "3600"}
+    studio = Studio.open(copy.settings)
+    row = json.loads(churn_like(40, seed=4).drop(columns=["churn"]).iloc[:1].to_json(
+        orient="records", date_format="iso"))  # fmt: skip
+    with serving(env) as url:
+        for _ in range(5):
+            assert call(f"{url}/v1/models/churn/predict", {"instances": row})[0] == 200
+    [live] = [b for b in list_batches(studio, "churn") if b.source.startswith("live")]
+    assert live.rows == 5
+
+    port = free_port()
+    command = [sys.executable, "-m", "studio.cli", "serve", "--port", str(port)]
+    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)  # fmt: skip
+    try:
+        wait_until(lambda: _answers(f"http://127.0.0.1:{port}"), "the server to answer")
+        children = _children(server.pid)  # the writer (and multiprocessing's resource tracker)
+        assert children
+        server.send_signal(signal.SIGKILL)
+        server.wait()
+        wait_until(lambda: all(_gone(pid) for pid in children), "the orphaned writer to exit")
+    finally:
+        if server.poll() is None:
+            server.kill()
+
+
+def _answers(url: str) -> bool:
+    try:
+        return call(f"{url}/v1/health", timeout=2)[0] == 200
+    except OSError:
+        return False
+
+
+def _gone(pid: int) -> bool:
+    """Ended (a zombie waiting for its reaper counts as ended)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except FileNotFoundError:
+        return True
