@@ -37,6 +37,7 @@ log = logging.getLogger(__name__)
 SOURCES = {"live": "live requests (studio serve)", "shadow": "shadow requests (studio serve)"}
 QUEUED_WINDOWS = 8  # windows waiting for the writer; beyond, a window is dropped (and logged)
 STOP_SECONDS = 60.0  # how long stopping waits for the writer to drain
+READY_SECONDS = 60.0  # how long starting waits for the writer to be ready
 
 
 def write_all(studio: Studio, counts: dict[tuple[int, str], _Counts],
@@ -113,13 +114,18 @@ class WriterProcess:
     """A child process that writes the windows handed to it, in order."""
 
     def __init__(self, settings: Settings) -> None:
+        """Start the writer and wait (up to ``READY_SECONDS``) until it has imported what it
+        writes with and opened the store, so its start-up does not compete with requests."""
         context = multiprocessing.get_context("spawn")
         self._queue: Any = context.Queue(maxsize=QUEUED_WINDOWS)
+        ready = context.Event()
         self._process = context.Process(
-            target=_serve_writes, args=(settings, self._queue, os.getpid()), daemon=True,
-            name="studio-serve-log",
+            target=_serve_writes, args=(settings, self._queue, ready, os.getpid()),
+            daemon=True, name="studio-serve-log",
         )  # fmt: skip
         self._process.start()
+        if not ready.wait(READY_SECONDS):
+            log.warning("serving: the log writer took over %s s to start", READY_SECONDS)
 
     def submit(self, window: tuple[Any, Any, int]) -> None:
         """Queue one window ``(counts, pending, dropped)``; dropped (and logged) when the
@@ -141,14 +147,17 @@ class WriterProcess:
         if self._process.is_alive():
             self._process.terminate()
             self._process.join(timeout=5)
+        self._queue.close()
+        self._queue.join_thread()
 
 
-def _serve_writes(settings: Settings, windows: Any, parent: int) -> None:
+def _serve_writes(settings: Settings, windows: Any, ready: Any, parent: int) -> None:
     """The writer process: write each window until told to stop or the parent is gone."""
     from studio.logs import configure_logging
 
     configure_logging(settings.home)
     studio = Studio.open(settings)
+    ready.set()
     while True:
         try:
             window = windows.get(timeout=1.0)
