@@ -138,7 +138,8 @@ def body(frame: pd.DataFrame) -> bytes:
     return json.dumps({"dataframe_split": split}).encode()
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A port of 127.0.0.1 nobody listens on."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -148,7 +149,7 @@ def _free_port() -> int:
 def serve(directory: Path) -> Iterator[int]:
     """Run ``mlflow models serve`` of ``directory`` with one worker; yields its port.
     Exits the benchmark with a message when it does not answer ``/ping`` in ``START_SECONDS``."""
-    port = _free_port()
+    port = free_port()
     command = [str(VENV / "bin" / "mlflow"), "models", "serve", "-m", str(directory),
                "-h", "127.0.0.1", "-p", str(port), "--env-manager", "local",
                "--workers", "1"]  # fmt: skip
@@ -158,7 +159,7 @@ def serve(directory: Path) -> Iterator[int]:
                                   stdout=output, stderr=subprocess.STDOUT,
                                   start_new_session=True)  # fmt: skip
     try:
-        _wait(port, server, log)
+        wait_until_up(port, "/ping", server, "mlflow models serve", log)
         yield port
     finally:
         with contextlib.suppress(ProcessLookupError):
@@ -170,17 +171,20 @@ def serve(directory: Path) -> Iterator[int]:
             server.wait()
 
 
-def _wait(port: int, server: subprocess.Popen, log: Path) -> None:
+def wait_until_up(port: int, path: str, server: subprocess.Popen, name: str,
+                  log: Path | None = None) -> None:  # fmt: skip
+    """Return once ``GET path`` answers 200 on 127.0.0.1:``port``; exit the benchmark when
+    ``server`` ends first (with the tail of ``log``) or after ``START_SECONDS``."""
     deadline = time.monotonic() + START_SECONDS
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            tail = log.read_text(errors="replace")[-3000:]
-            sys.exit(f"mlflow models serve exited with {server.returncode}:\n{tail}")
+            tail = log.read_text(errors="replace")[-3000:] if log else ""
+            sys.exit(f"{name} exited with {server.returncode}:\n{tail}")
         try:
             connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            connection.request("GET", "/ping")
+            connection.request("GET", path)
             if connection.getresponse().status == 200:
                 return
         except OSError:
             time.sleep(0.2)
-    sys.exit(f"mlflow models serve did not answer /ping within {START_SECONDS} s")
+    sys.exit(f"{name} did not answer {path} within {START_SECONDS} s")

@@ -42,7 +42,6 @@ import contextlib
 import http.client
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -68,13 +67,6 @@ from studio.registry.versions import get_version  # noqa: E402
 
 CASES = [("1 row", 1, 1), ("1 row", 1, 8), ("1 row", 1, 32), ("1,000 rows", 1000, 1)]
 AGREE = 1e-9  # largest difference of a probability between Studio's and MLflow's answers
-
-
-def free_port() -> int:
-    """A port of 127.0.0.1 nobody listens on."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _body(frame: pd.DataFrame) -> bytes:
@@ -251,28 +243,16 @@ def _agree(studio: np.ndarray, mlflow: np.ndarray) -> str:
 
 @contextlib.contextmanager
 def _server(workers: int, env: dict[str, str]) -> Iterator[int]:
-    port = free_port()
+    port = mlflow_anchor.free_port()
     command = [sys.executable, "-m", "studio.cli", "serve", "--port", str(port), "--workers",
                str(workers)]  # fmt: skip
     server = subprocess.Popen(command, cwd=ROOT, env=os.environ | env)
     try:
-        _wait(port)
+        mlflow_anchor.wait_until_up(port, "/v1/health", server, "studio serve")
         yield port
     finally:
         server.terminate()
         server.wait(timeout=60)
-
-
-def _wait(port: int) -> None:
-    for _ in range(600):
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            connection.request("GET", "/v1/health")
-            if connection.getresponse().status == 200:
-                return
-        except OSError:
-            time.sleep(0.1)
-    sys.exit("studio serve did not start")
 
 
 def _header() -> None:
