@@ -39,38 +39,25 @@ def model_batches(name: str) -> Any:
     )
 
 
-def _newest_label_id(session: Session, name: str) -> int:
-    found = session.exec(
-        select(func.max(BatchLabels.id))
-        .join(ScoredBatch, col(ScoredBatch.id) == col(BatchLabels.batch_id))
-        .join(ModelVersion, col(ModelVersion.id) == col(ScoredBatch.model_version_id))
-        .where(ModelVersion.model_name == name)
-    ).one()
-    return int(found or 0)
-
-
-def _newest_serving_id(session: Session, name: str) -> int:
-    found = session.exec(
-        select(func.max(ServingWindow.id))
-        .join(ModelVersion, col(ModelVersion.id) == col(ServingWindow.model_version_id))
-        .where(ModelVersion.model_name == name)
-    ).one()
-    return int(found or 0)
+def _newest_id(session: Session, name: str, table: Any) -> int:
+    """The newest id (0 if none) of model ``name``'s logged batches (``ScoredBatch``), label
+    joins (``BatchLabels``) or request windows (``ServingWindow``)."""
+    query = select(func.max(table.id))
+    if table is BatchLabels:
+        query = query.join(ScoredBatch, col(ScoredBatch.id) == col(BatchLabels.batch_id))
+        table = ScoredBatch
+    query = query.join(ModelVersion, col(ModelVersion.id) == col(table.model_version_id))
+    return int(session.exec(query.where(ModelVersion.model_name == name)).one() or 0)
 
 
 def _claim_one(session: Session, row: MonitorSchedule, worker_id: str, now: datetime) -> int:
     """The new check's id if this worker won ``row``'s due check, else 0."""
-    newest = session.exec(
-        select(func.max(ScoredBatch.id))
-        .join(ModelVersion, col(ModelVersion.id) == col(ScoredBatch.model_version_id))
-        .where(ModelVersion.model_name == row.model_name)
-    ).one()
     seen_due, batch_after, label_after = row.next_due_at, row.last_batch_id, row.last_label_id
     serving_after = row.last_serving_id
     window, actor = row.window, row.updated_by  # read before the update refreshes ``row``
-    batch_to = max(int(newest or 0), batch_after)
-    label_to = max(_newest_label_id(session, row.model_name), label_after)
-    serving_to = max(_newest_serving_id(session, row.model_name), serving_after)
+    batch_to = max(_newest_id(session, row.model_name, ScoredBatch), batch_after)
+    label_to = max(_newest_id(session, row.model_name, BatchLabels), label_after)
+    serving_to = max(_newest_id(session, row.model_name, ServingWindow), serving_after)
     won = session.exec(
         update(MonitorSchedule)
         .where(col(MonitorSchedule.id) == row.id, col(MonitorSchedule.next_due_at) == seen_due,

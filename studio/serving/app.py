@@ -59,13 +59,12 @@ from studio.registry.traffic import get_traffic
 from studio.registry.versions import get_version, list_models
 from studio.serving.answer import answer_request, elapsed_ms, score_rows
 from studio.serving.examples import describe, openapi_models
-from studio.serving.lean_route import INLINE_BYTES, LeanPredict
+from studio.serving.lean_route import INLINE_BYTES, KEY_HEADER, LeanPredict, respond
 from studio.serving.live_log import LiveLog
 from studio.serving.payload import SHAPE, parse_body
 from studio.serving.served import Served, ServedModels
 
 log = logging.getLogger(__name__)
-KEY_HEADER = "X-Studio-Key"  # the sticky assignment key of an A/B split
 DOCS = (
     "Predictions from Studio's registered models. Pick a model's example in the request body "
     "of `POST /v1/models/{ref}/predict`; each model's input row is described under Schemas "
@@ -158,10 +157,9 @@ def _routes(app: FastAPI, studio: Studio, served: ServedModels, live: LiveLog) -
         except Exception as exc:
             live.fail(primary.version, status_of(exc))
             raise
-        live.add(primary.version, answer.ids, answer.sent, answer.output, elapsed_ms(started))
         if shadow is not None:
             background.add_task(_in_pool, _shadow, shadow, document, answer.ids, live)
-        return JSONResponse(answer.document, headers={"X-Request-ID": answer.request_id})
+        return respond(live, primary.version, answer, started)
 
 
 def _openapi(app: FastAPI, studio: Studio) -> dict[str, Any]:

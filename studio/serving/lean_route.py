@@ -19,14 +19,16 @@ from typing import Any
 
 from fastapi.responses import JSONResponse
 
-from studio.serving.answer import answer_request, elapsed_ms
+from studio.registry.versions import VersionInfo
+from studio.serving.answer import Answer, answer_request, elapsed_ms
 from studio.serving.live_log import LiveLog
 from studio.serving.payload import parse_body
 from studio.serving.served import ServedModels
 
 INLINE_BYTES = 16_384  # a body this small, on a lean path, is answered on the event loop
 PREDICT = re.compile(r"^/v1/models/([^/]+)/predict$")
-KEY = b"x-studio-key"  # the sticky assignment key of an A/B split (X-Studio-Key)
+KEY_HEADER = "X-Studio-Key"  # the sticky assignment key of an A/B split
+KEY = KEY_HEADER.lower().encode("latin-1")  # as ASGI spells header names
 Receive = Callable[[], Awaitable[dict[str, Any]]]
 Send = Callable[[dict[str, Any]], Awaitable[None]]
 App = Callable[[dict[str, Any], Receive, Send], Awaitable[None]]
@@ -63,9 +65,14 @@ class LeanPredict:
             answer = answer_request(primary, parse_body(body))
         except Exception:  # noqa: BLE001 (the route answers it again, with its error handling)
             return None
-        self.live.add(primary.version, answer.ids, answer.sent, answer.output,
-                      elapsed_ms(started))  # fmt: skip
-        return JSONResponse(answer.document, headers={"X-Request-ID": answer.request_id})
+        return respond(self.live, primary.version, answer, started)
+
+
+def respond(live: LiveLog, version: VersionInfo, answer: Answer, started: float) -> JSONResponse:
+    """Log an answered request (off the response path) and build its response; the route and
+    the door both answer through here."""
+    live.add(version, answer.ids, answer.sent, answer.output, elapsed_ms(started))
+    return JSONResponse(answer.document, headers={"X-Request-ID": answer.request_id})
 
 
 async def _small_body(scope: dict[str, Any], receive: Receive) -> tuple[bytes, bool]:

@@ -52,9 +52,7 @@ def _children(pid: int) -> list[int]:
     return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
 
 
-def test_a_killed_server_leaves_no_writer_behind(
-    prepared: Callable[..., StoreCopy], tmp_path: Path
-) -> None:
+def test_a_killed_server_leaves_no_writer_behind(prepared: Callable[..., StoreCopy]) -> None:
     """`studio serve` hands its windows to a writer process (that it writes them when the
     server stops is in test_traffic); a server killed outright leaves no writer behind."""
     env = prepared("shipped_churn").env("bob") | {"STUDIO_SERVE_LOG_SECONDS": "3600"}
