@@ -103,6 +103,15 @@ def _summarise(
     )  # fmt: skip
 
 
+def _model_windows(name: str) -> Any:
+    """(request window, version number) of model ``name``."""
+    return (
+        select(ServingWindow, ModelVersion.version)
+        .join(ModelVersion, col(ModelVersion.id) == col(ServingWindow.model_version_id))
+        .where(ModelVersion.model_name == name)
+    )
+
+
 def variant_stats(studio: Studio, name: str) -> list[VariantStats]:
     """Per version and source (live, shadow) of model ``name``, what the endpoint answered,
     live first, in version order. Empty when the endpoint has recorded nothing."""
@@ -118,11 +127,7 @@ def variant_stats(studio: Studio, name: str) -> list[VariantStats]:
             if endpoint:
                 batches.setdefault((endpoint["source"], version), []).append(batch)
         windows: dict[tuple[str, int], list[ServingWindow]] = {}
-        for window, version in session.exec(
-            select(ServingWindow, ModelVersion.version)
-            .join(ModelVersion, col(ModelVersion.id) == col(ServingWindow.model_version_id))
-            .where(ModelVersion.model_name == name)
-        ).all():  # fmt: skip
+        for window, version in session.exec(_model_windows(name)).all():
             windows.setdefault((window.source, version), []).append(window)
         keys = sorted(set(batches) | set(windows))
         return [
@@ -151,12 +156,8 @@ def request_counts(studio: Studio, name: str, after_id: int, to_id: int) -> list
     ``(after_id, to_id]`` (what one scheduled check covers), in version order."""
     totals: dict[tuple[int, str], list[int]] = {}
     with session_scope(studio.engine) as session:
-        found = session.exec(
-            select(ServingWindow, ModelVersion.version)
-            .join(ModelVersion, col(ModelVersion.id) == col(ServingWindow.model_version_id))
-            .where(ModelVersion.model_name == name, col(ServingWindow.id) > after_id,
-                   col(ServingWindow.id) <= to_id)
-        ).all()  # fmt: skip
+        found = session.exec(_model_windows(name).where(
+            col(ServingWindow.id) > after_id, col(ServingWindow.id) <= to_id)).all()  # fmt: skip
         for window, version in found:
             total = totals.setdefault((version, window.source), [0, 0, 0])
             total[0] += window.requests
