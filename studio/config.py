@@ -13,6 +13,7 @@ DEFAULT_WORKER_STALE_SECONDS = 20.0
 DEFAULT_SERVE_MAX_BODY_MB = 20
 DEFAULT_SERVE_REFRESH_SECONDS = 2.0
 DEFAULT_SERVE_LOG_SECONDS = 60.0
+DEFAULT_SERVE_LOG_ROWS_PER_SECOND = 200.0
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,8 @@ class Settings:
     - ``STUDIO_SERVE_LOG_SECONDS`` (default 60) and ``STUDIO_SERVE_LOG_RATE`` (default 1: every
       request): how often the endpoint writes the requests it answered as logged batches for
       Monitor, and which share of requests it logs.
+    - ``STUDIO_SERVE_LOG_ROWS_PER_SECOND`` (default 200; 0: no limit): above this rate of rows
+      the endpoint logs a random sample of requests that keeps about this many rows a second.
     - ``STUDIO_SERVE_URL`` (default ``http://127.0.0.1:8000``): the endpoint's address as
       applications reach it, shown on the Models page with a ready-to-copy request.
     """
@@ -59,6 +62,7 @@ class Settings:
     serve_refresh_seconds: float = DEFAULT_SERVE_REFRESH_SECONDS
     serve_log_seconds: float = DEFAULT_SERVE_LOG_SECONDS
     serve_log_rate: float = 1.0
+    serve_log_rows_per_second: float = DEFAULT_SERVE_LOG_ROWS_PER_SECOND
     serve_url: str = "http://127.0.0.1:8000"
 
     @property
@@ -103,5 +107,8 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         ),
         serve_log_seconds=float(env.get("STUDIO_SERVE_LOG_SECONDS") or DEFAULT_SERVE_LOG_SECONDS),
         serve_log_rate=min(1.0, max(0.0, float(env.get("STUDIO_SERVE_LOG_RATE") or 1.0))),
+        serve_log_rows_per_second=float(
+            env.get("STUDIO_SERVE_LOG_ROWS_PER_SECOND") or DEFAULT_SERVE_LOG_ROWS_PER_SECOND
+        ),
         serve_url=(env.get("STUDIO_SERVE_URL") or "http://127.0.0.1:8000").rstrip("/"),
     )

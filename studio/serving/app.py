@@ -89,7 +89,8 @@ def create_app(studio: Studio | None = None) -> FastAPI:
     require(studio.settings, studio.settings.user, "score")
     served = ServedModels(studio)
     settings = studio.settings
-    live = LiveLog(studio, settings.serve_log_seconds, settings.serve_log_rate)
+    live = LiveLog(studio, settings.serve_log_seconds, settings.serve_log_rate,
+                   settings.serve_log_rows_per_second)  # fmt: skip
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

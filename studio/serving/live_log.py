@@ -2,10 +2,11 @@
 path.
 
 A request hands its rows as sent and the model's outputs to :meth:`LiveLog.add`, which only
-appends to a bounded in-memory list (a sampled share ``STUDIO_SERVE_LOG_RATE`` of requests,
-default all; when ``MAX_PENDING_ROWS`` are waiting, further rows are counted as dropped, never
-waited for). Every ``STUDIO_SERVE_LOG_SECONDS`` (default 60) a background thread hands what has
-gathered to a writer process (``studio.serving.log_writer``: writing is pandas work that would
+appends to a bounded in-memory list (every request at ordinary traffic, a random sample above
+``STUDIO_SERVE_LOG_ROWS_PER_SECOND``: see ``log_sampling``; when ``MAX_PENDING_ROWS`` are
+waiting, further rows are counted as dropped, never waited for). Every
+``STUDIO_SERVE_LOG_SECONDS`` (default 60) a background thread hands what has gathered to a
+writer process (``studio.serving.log_writer``: writing is pandas work that would
 stall the event loop), which writes it as one ``ScoredBatch`` per version and source (``live``
 answers, ``shadow`` answers) through the same path as ``studio predict``'s log (the rows
 checked against the schema there, a whole window at once), so Monitor's drift over time, label
@@ -20,7 +21,6 @@ fails is logged and the rows dropped: logging never fails a response.
 from __future__ import annotations
 
 import logging
-import random
 import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -30,6 +30,7 @@ import pandas as pd
 
 from studio.context import Studio
 from studio.registry.versions import VersionInfo
+from studio.serving.log_sampling import DEFAULT_ROWS_PER_SECOND, RowRateSampler
 from studio.serving.log_writer import WriterProcess, write_all
 
 log = logging.getLogger(__name__)
@@ -61,8 +62,15 @@ class _Counts:
 class LiveLog:
     """Gathers scored requests and writes them as batches in a background thread."""
 
-    def __init__(self, studio: Studio, every: float, rate: float = 1.0) -> None:
-        self._studio, self._every, self._rate = studio, every, rate
+    def __init__(self, studio: Studio, every: float, rate: float = 1.0,
+                 rows_per_second: float = DEFAULT_ROWS_PER_SECOND,
+                 sampler: RowRateSampler | None = None) -> None:  # fmt: skip
+        """Write every ``every`` seconds; keep a share ``rate`` of requests, sampled further
+        above ``rows_per_second`` (``log_sampling.RowRateSampler``; or ``sampler``)."""
+        self._studio, self._every = studio, every
+        self._sampler = sampler or RowRateSampler(rate, rows_per_second)
+        self._kept: set[str] = set()  # first row ids of the live requests logged this window
+        self._kept_before: set[str] = set()  # ... and the window before
         self._lock = threading.Lock()
         self._pending: dict[tuple[int, str], _Pending] = {}
         self._counts: dict[tuple[int, str], _Counts] = {}
@@ -81,9 +89,8 @@ class LiveLog:
         never waits for it."""
         with self._lock:
             self._count(version, source).latencies.append(latency_ms)
-        if self._rate < 1 and random.random() >= self._rate:
-            return
-        with self._lock:
+            if not self._sampled(request_ids, source):
+                return
             if self._waiting_rows + len(request_ids) > MAX_PENDING_ROWS:
                 self.dropped_rows += len(request_ids)
                 return
@@ -94,6 +101,18 @@ class LiveLog:
             pending.latencies.append(latency_ms)
             pending.rows += len(request_ids)
             self._waiting_rows += len(request_ids)
+
+    def _sampled(self, request_ids: list[str], source: str) -> bool:
+        """Whether a request's rows are logged: live ones as the sampler says, a shadow's
+        exactly when its live answer was (so the two can be compared row for row)."""
+        if source == "shadow":
+            first = request_ids[0] if request_ids else ""
+            return first in self._kept or first in self._kept_before
+        if not self._sampler.keep(len(request_ids)):
+            return False
+        if request_ids:
+            self._kept.add(request_ids[0])
+        return True
 
     def fail(self, version: VersionInfo, status: int, source: str = "live") -> None:
         """Count one request to ``version`` that was answered with error ``status``."""
@@ -121,6 +140,7 @@ class LiveLog:
             pending, self._pending, self._waiting_rows = self._pending, {}, 0
             counts, self._counts = self._counts, {}
             dropped, self.dropped_rows = self.dropped_rows, 0
+            self._kept_before, self._kept = self._kept, set()  # a late shadow still matches
         return counts, pending, dropped
 
     def start(self, in_process: bool = False) -> None:

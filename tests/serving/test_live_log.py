@@ -13,10 +13,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from studio.config import load_settings
 from studio.context import Studio
 from studio.monitor.batches import logged_rows
 from studio.registry.versions import get_version
 from studio.serving.live_log import LiveLog
+from studio.serving.log_sampling import RowRateSampler
 from tests.autopilot.conftest import churn_like
 from tests.cli import ROOT
 from tests.serving.endpoint import call, free_port
@@ -85,3 +87,68 @@ def _gone(pid: int) -> bool:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
     except FileNotFoundError:
         return True
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_every_request_is_logged_at_ordinary_traffic_and_a_sample_above_the_rate() -> None:
+    """Below 200 rows a second every request is kept; at 2,000 a second about 200 are, a
+    uniform sample across the second; a quiet second resets it."""
+    clock, draws = _Clock(), np.random.default_rng(0)
+    sampler = RowRateSampler(1.0, 200, clock, lambda: float(draws.random()))
+    kept = [sampler.keep(1) for _ in range(150)]
+    clock.now = 101.0
+    kept += [sampler.keep(1) for _ in range(150)]
+    assert all(kept)  # 150 rows a second: all of them
+
+    clock.now = 102.0
+    busy = []
+    for i in range(2000):  # 2,000 one-row requests spread over one second, twice
+        clock.now = 102.0 + i / 2000
+        busy.append(sampler.keep(1))
+    for i in range(2000):
+        clock.now = 103.0 + i / 2000
+        busy.append(sampler.keep(1))
+    second = np.asarray(busy[2000:])
+    assert 160 <= second.sum() <= 240  # about 200 of the 2,000 kept
+    assert 0.3 < second[:1000].sum() / max(second.sum(), 1) < 0.7  # spread over the second
+
+    clock.now = 106.0  # two quiet seconds: the next request is logged again
+    assert sampler.keep(1)
+    # A share below 1 applies at any traffic; one large request counts all its rows.
+    shared = RowRateSampler(0.5, 200, clock, lambda: float(draws.random()))
+    assert 400 <= sum(shared.keep(1) for _ in range(1000)) <= 600
+
+
+def test_the_endpoint_reads_its_logging_rate_from_the_environment() -> None:
+    assert load_settings({}).serve_log_rows_per_second == 200
+    assert load_settings({"STUDIO_SERVE_LOG_ROWS_PER_SECOND": "0"}).serve_log_rows_per_second == 0
+
+
+def test_a_sampled_live_log_keeps_the_shadow_rows_of_the_requests_it_kept(
+    prepared: Callable[..., StoreCopy],
+) -> None:
+    """Above the rate, the shadow's rows are logged for exactly the live requests that were,
+    so the shadow agreement compares the same requests."""
+    studio = Studio.open(prepared("shipped_churn").settings)
+    version = get_version(studio, "churn")
+    record = json.loads(churn_like(40, seed=1).drop(columns=["churn"]).to_json(orient="records"))
+    clock, draws = _Clock(), np.random.default_rng(1)
+    sampler = RowRateSampler(1.0, 10, clock, lambda: float(draws.random()))
+    log = LiveLog(studio, every=3600, sampler=sampler)
+    output = np.array([[0.4, 0.6]])
+    for second in range(3):
+        for i in range(100):  # 100 requests a second against a limit of 10 rows a second
+            clock.now = 100 + second + i / 100
+            ids = [f"r{second}-{i}"]
+            log.add(version, ids, record[:1], output, 1.0)
+            log.add(version, ids, record[:1], output, 1.0, source="shadow")
+    batches = {b: logged_rows(studio, b) for b in log.flush()}
+    live, shadow = (set(frame["request_id"]) for frame in batches.values())
+    assert live == shadow and 100 < len(live) < 140  # the first second whole, then ~10 a second
