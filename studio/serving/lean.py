@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 from sklearn.base import is_classifier
-from sklearn.compose import ColumnTransformer
+from sklearn.compose import ColumnTransformer, TransformedTargetRegressor
 from sklearn.ensemble import (
     HistGradientBoostingClassifier,
     HistGradientBoostingRegressor,
@@ -131,6 +131,9 @@ def _estimator(estimator: Any) -> Step:
     all at once (``lean_trees``), ending in the booster's own loss as its methods do."""
     if isinstance(estimator, HistGradientBoostingClassifier | HistGradientBoostingRegressor):
         return _booster(estimator)
+    if isinstance(estimator, TransformedTargetRegressor):  # its predict, on the lean regressor
+        inner, back = _estimator(estimator.regressor_), estimator.transformer_.inverse_transform
+        return lambda X: np.asarray(back(inner(X).reshape(-1, 1)), dtype=float).squeeze(axis=1)
     method = estimator.predict_proba if is_classifier(estimator) else estimator.predict
     return lambda X: np.asarray(method(X), dtype=float)
 
