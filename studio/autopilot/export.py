@@ -16,7 +16,7 @@ from typing import Any
 import sklearn
 from sklearn.base import BaseEstimator
 
-from studio.autopilot import prepare
+from studio.autopilot import prepare, target_transform
 from studio.autopilot.families import FAMILIES
 from studio.autopilot.prepare import ColumnChoice, ColumnPlan, native_categorical_count
 from studio.context import Studio
@@ -56,7 +56,7 @@ def _estimators(obj: Any) -> list[BaseEstimator]:
 
 def _model_code(family: str, params: dict, task: str, seed: int, plan: ColumnPlan) -> tuple:
     n_native = native_categorical_count(plan) if FAMILIES[family].style == "native" else 0
-    model = FAMILIES[family].build(params, task, seed, n_native)
+    model = target_transform.wrap(FAMILIES[family].build(params, task, seed, n_native), params)
     with sklearn.config_context(print_changed_only=True):
         code = repr(model).replace("\n", " ")
     imports = {

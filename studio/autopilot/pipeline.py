@@ -10,6 +10,7 @@ import pandas as pd
 from sklearn.base import is_classifier
 from sklearn.pipeline import Pipeline
 
+from studio.autopilot import target_transform
 from studio.autopilot.families import FAMILIES
 from studio.autopilot.prepare import ColumnPlan, build_preprocessor, native_categorical_count
 
@@ -30,6 +31,7 @@ def build_pipeline(spec: CandidateSpec, plan: ColumnPlan) -> Pipeline:
     prepare = build_preprocessor(plan, family.style, spec.task)
     n_native = native_categorical_count(plan) if family.style == "native" else 0
     model = family.build(spec.params, spec.task, spec.seed, n_native)
+    model = target_transform.wrap(model, spec.params)
     return Pipeline([("prepare", prepare), ("model", model)])
 
 

@@ -18,6 +18,7 @@ import numpy as np
 import optuna
 from optuna.trial import FrozenTrial, TrialState
 
+from studio.autopilot import target_transform, trial_cost
 from studio.autopilot.evaluation import CvResult, TrainingData, cross_validate
 from studio.autopilot.failures import TIME_LIMIT, failed_early
 from studio.autopilot.families import FAMILIES
@@ -54,6 +55,7 @@ class SearchSession:
     run_started_wall: float = field(default_factory=time.time)
     _deadline: datetime | None = None
     _seen_complete: bool = False
+    _skips: int = 0  # trials in a row not started for lack of time (``trial_cost``)
 
     @property
     def seed(self) -> int:
@@ -90,7 +92,17 @@ class SearchSession:
                 return "every trial failed"
         if deadline is not None and utcnow() + timedelta(seconds=MIN_TRIAL_SECONDS) >= deadline:
             return "budget"
+        if deadline is not None and self._no_time_for_any():
+            self.event("The search ended early: no model family could finish a trial in the "
+                       f"{self._seconds_left():.0f} s left before the refits.")  # fmt: skip
+            return "budget"
         return None
+
+    def _no_time_for_any(self) -> bool:
+        if self._skips >= trial_cost.MAX_SKIPS:
+            return True
+        trials = self.study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
+        return trial_cost.none_fit(trials, self.config["families"], self._seconds_left())
 
     def keep_going(self) -> bool:
         """False once the run was asked to stop or left the search (asked while a trial runs,
@@ -114,6 +126,9 @@ class SearchSession:
         trial.set_user_attr("worker", self.worker_id)
         family = trial.suggest_categorical("family", self.config["families"])
         params = FAMILIES[family].suggest(trial, self.data.task)
+        params |= target_transform.suggest(trial, self.config.get("target_transforms", []))
+        if self._skip_for_time(trial, family):
+            return
         spec = CandidateSpec(family, params, self.data.task, int(self.config["seed"]))
         limit = self.config.get("per_trial_seconds") or (
             PER_TRIAL_SHARE * self.budget if self.budget else float("inf")
@@ -158,6 +173,23 @@ class SearchSession:
             self.event(f"{label} failed: {trial.user_attrs['failure']}", "warning")
             log.warning("trial %s of run %s failed:\n%s", trial.number, self.run_id, outcome.error)
         self._record_progress()
+
+    def _skip_for_time(self, trial: optuna.Trial, family: str) -> bool:
+        """Tell ``trial`` failed, unstarted (TPE leaves failed trials out of its model), when
+        its family is expected to pass the deadline."""
+        done = self.study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
+        left = self._seconds_left()
+        if not trial_cost.too_slow(done, family, left):
+            self._skips = 0
+            return False
+        needed = trial_cost.expected_seconds(done, family)
+        self.event(f"Trial {trial.number} ({family}) not started: it would need about "
+                   f"{needed:.0f} s and {max(left, 0):.0f} s are left.")  # fmt: skip
+        trial.set_user_attr(trial_cost.SKIPPED, True)
+        trial.set_user_attr("failure", trial_cost.NOT_STARTED)
+        self.study.tell(trial, state=TrialState.FAIL)
+        self._skips += 1
+        return True
 
     def _complete(self, trial: optuna.Trial, family: str, result: CvResult, label: str) -> None:
         values = [search_value(self.data.metric, s) for s in result.scores]

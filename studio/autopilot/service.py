@@ -7,13 +7,15 @@ import uuid
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from sqlmodel import Session, select
 
 from studio.access import require
 from studio.activity import record_event
+from studio.autopilot import target_transform
 from studio.autopilot.column_types import check_column_types
-from studio.autopilot.families import DEFAULT_FAMILIES, prefixed_defaults, resolve_families
+from studio.autopilot.families import DEFAULT_FAMILIES, resolve_families
 from studio.autopilot.metrics import LEADERBOARD_METRICS, default_metric, metric_for
 from studio.autopilot.positive import check_positive_class, guess_positive_class
 from studio.autopilot.prepare import ColumnChoice, ColumnPlan, plan_columns
@@ -23,7 +25,7 @@ from studio.autopilot.splits import (
     suggest_time_column,
     time_split,
 )
-from studio.autopilot.study import create_study, delete_study
+from studio.autopilot.study import create_study, default_trials, delete_study
 from studio.autopilot.tasks import check_target, detect_task
 from studio.context import Studio
 from studio.data.versions import DatasetVersionInfo, get_version, load_frame
@@ -80,6 +82,7 @@ class RunPlan:
     positive_class: str | None = None  # binary only: the outcome the metrics are about
     positive_reason: str = ""  # why, in a sentence
     classes: tuple[str, ...] = ()  # a binary target's two values, sorted
+    target_transforms: tuple[str, ...] = ("none",)  # searched (see ``target_transform``)
 
     @property
     def unused(self) -> list[ColumnChoice]:
@@ -145,7 +148,15 @@ def plan_run(studio: Studio, request: AutopilotRequest) -> RunPlan:
         suggested_time_column=suggested, holdout=request.holdout, folds=request.folds,
         positive_class=positive, positive_reason=positive_reason,
         classes=tuple(sorted(set(y.dropna().astype(str)))) if task == "binary" else (),
+        target_transforms=tuple(target_transform.offered(task, _numbers(y, task))),
     )  # fmt: skip
+
+
+def _numbers(y: pd.Series, task: str) -> np.ndarray:
+    """A regression target's labelled values as floats (empty for other tasks)."""
+    if task != "regression":
+        return np.empty(0)
+    return pd.to_numeric(y, errors="coerce").dropna().to_numpy(dtype=float)
 
 
 def _time_split_start(frame: pd.DataFrame, request: AutopilotRequest, task: str) -> str:
@@ -231,14 +242,16 @@ def launch_run(studio: Studio, request: AutopilotRequest, *, actor: str) -> int:
         raise InvalidInputError("No usable feature columns remain once excluded ones are dropped.")
     study_name = f"studio-run-{uuid.uuid4().hex[:12]}"
     study = create_study(studio.settings.database_url, study_name, request.seed)
-    for family in (f for f in DEFAULT_FAMILIES if f in plan.families):
-        study.enqueue_trial(prefixed_defaults(family, plan.task))
+    families = [f for f in DEFAULT_FAMILIES if f in plan.families]
+    for params in default_trials(families, plan.task, plan.target_transforms):
+        study.enqueue_trial(params)
     config: dict[str, Any] = asdict(request) | {
         "dataset": plan.dataset.ref, "task": plan.task, "metric": plan.metric,
         "families": plan.families, "task_reason": plan.task_reason,
         "columns": [asdict(c) for c in plan.columns.choices],
         "column_types": plan.column_types, "positive_class": plan.positive_class,
         "positive_reason": plan.positive_reason,
+        "target_transforms": list(plan.target_transforms),
     } | plan_split_config(plan)  # fmt: skip
     try:
         with session_scope(studio.engine) as session:
@@ -253,6 +266,8 @@ def launch_run(studio: Studio, request: AutopilotRequest, *, actor: str) -> int:
             session.add(RunEvent(run_id=run.id, message=f"Queued by {actor}: {plan.task_reason}"))
             if plan.positive_reason:
                 session.add(RunEvent(run_id=run.id, message=plan.positive_reason))
+            if len(plan.target_transforms) > 1:
+                session.add(RunEvent(run_id=run.id, message=target_transform.SKEWED_TARGET))
             # e.g. rows without a target that will be left out, columns not used
             for note in [*plan.notes, unused_note(plan)]:
                 if note:

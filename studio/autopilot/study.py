@@ -8,6 +8,9 @@ import warnings
 import optuna
 from optuna.storages import RDBStorage
 
+from studio.autopilot import target_transform
+from studio.autopilot.families import prefixed_defaults
+
 optuna.logging.set_verbosity(optuna.logging.WARNING)
 # TPE's ``group`` option is marked experimental; it is what makes conditional spaces work well.
 warnings.filterwarnings("ignore", category=optuna.exceptions.ExperimentalWarning)
@@ -59,3 +62,16 @@ def load_study(url: str, name: str, seed: int) -> optuna.Study:
 def delete_study(url: str, name: str) -> None:
     """Remove a study and its trials (used when creating its run failed)."""
     optuna.delete_study(study_name=name, storage=optuna_storage(url))
+
+
+def default_trials(families: list[str], task: str, transforms: tuple[str, ...]) -> list[dict]:
+    """The known-good trials a run starts with (``enqueue_trial`` parameters), in order: each
+    of ``families``' defaults (trial 0, the baseline, is the first), untransformed; when a
+    target transform is searched (``transforms`` holds more than ``"none"``), the first
+    family's defaults on the power-transformed target come second."""
+    offered = len(transforms) > 1
+    plain = {target_transform.PARAM: target_transform.NONE} if offered else {}
+    trials = [prefixed_defaults(f, task) | plain for f in families]
+    if offered and trials:
+        trials.insert(1, trials[0] | {target_transform.PARAM: target_transform.POWER})
+    return trials
