@@ -64,10 +64,35 @@ def fit_flaml(job: dict[str, Any]) -> tuple[np.ndarray, float, dict[str, Any]]:
     return np.asarray(outputs, dtype=float), seconds, details
 
 
+def restore_learner_after_failed_dystack() -> None:
+    """Work around a bug of AutoGluon 1.6.3 without ray: when ``best_quality``'s DyStack
+    sub-fit raises (on a short budget it can train no model in its 25% of the time),
+    ``predictor._dystack`` returns the exception without putting back the predictor's
+    unfitted learner, and the main fit then fails with "Learner is already fit". With ray
+    (which a full install has, but which took 23 s to start on this 2-core machine) the
+    sub-fit runs in another process and the main fit goes on with one stack level; this wrapper
+    gives the in-process path that same outcome."""
+    import copy
+
+    from autogluon.tabular.predictor import predictor as module
+
+    original = module._dystack
+
+    def dystack(predictor: Any, **kwargs: Any) -> tuple[Any, Any, Any]:
+        learner = copy.deepcopy(predictor._learner)
+        stacked_overfitting, leaderboard, error = original(predictor=predictor, **kwargs)
+        if error is not None:
+            predictor._learner = learner
+        return stacked_overfitting, leaderboard, error
+
+    module._dystack = dystack
+
+
 def fit_autogluon(job: dict[str, Any]) -> tuple[np.ndarray, float, dict[str, Any]]:
     """AutoGluon's ``TabularPredictor.fit`` with the job's preset, time limit and cores."""
     from autogluon.tabular import TabularPredictor
 
+    restore_learner_after_failed_dystack()
     X, y, X_test = frames(job)
     train = X.assign(**{job["target"]: y.to_numpy()})
     path = Path(job["out"]) / "autogluon-models"

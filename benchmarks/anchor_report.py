@@ -79,17 +79,20 @@ def fmt(value: float | None, digits: int = 4, sign: bool = False) -> str:
 
 
 def table_rows(result: TableResult) -> list[list[str]]:
-    """One row per reported metric of a table (two for multiclass)."""
+    """One row per reported metric of a table (two for multiclass: the second, macro F1,
+    leaves the table's name and the wall seconds blank)."""
+    walls = [fmt(result.systems[s].wall if s in result.systems else None, 1) for s in SYSTEMS]
     rows = []
-    for metric in REPORTED[result.task]:
-        walls = [result.systems[s].wall if s in result.systems else None for s in SYSTEMS]
+    for i, metric in enumerate(REPORTED[result.task]):
+        first = i == 0
         rows.append([
-            result.name, result.task, f"{result.rows:,}", METRIC_LABEL[metric],
+            *((result.name, result.task, f"{result.rows:,}") if first else ("", "", "")),
+            METRIC_LABEL[metric],
             *(fmt(result.score(s, metric)) for s in SYSTEMS),
             fmt(result.gap(metric, "flaml", "ag_medium"), sign=True),
             fmt(result.gap(metric, "flaml"), sign=True),
             fmt(result.gap(metric, "ag_best"), sign=True),
-            *(fmt(w, 1) for w in walls),
+            *(walls if first else [""] * len(walls)),
         ])  # fmt: skip
     return rows
 

@@ -28,10 +28,12 @@ Measured on this 2-core machine (December 2026): ``flaml`` installed in 160 s, 1
 2.1.4 brings ``nvidia-nccl-cu12``, 469 MB, and is 333 MB itself); ``autogluon`` in 133 s,
 1,901 MB (torch about 700 MB of it). Later runs reuse both (0 s).
 
-AutoGluon runs without ray (not installed): folds are fitted one after another, and its
-DyStack sub-fit of ``best_quality`` runs in the same process. Once, on a 10 s budget, that
-path failed with "Learner is already fit" (AutoGluon's own assertion; not reproduced on a
-rerun); the benchmark then reports the run as failed.
+AutoGluon runs without ray (``ray[default]`` 2.58.1 was tried: starting it took 23 s of a 10 s
+budget on this 2-core machine, so DyStack had no time left): folds are fitted one after another,
+and ``best_quality``'s DyStack sub-fit runs in the same process. There AutoGluon 1.6.3 has a
+bug (a sub-fit that raises leaves the learner fit, and the main fit fails with "Learner is
+already fit"; seen on penguins and digits with a 10 s budget); ``anchor_child.py`` works
+around it so the main fit goes on as it would with ray.
 """
 
 from __future__ import annotations
