@@ -104,7 +104,8 @@ def print_table(header: tuple[str, ...], rows: list[list[str]]) -> None:
     print("-+-".join("-" * w for w in widths))
     for row in rows:
         cells = zip(row, widths, strict=True)
-        print(" | ".join(c.ljust(w) if i < 4 else c.rjust(w) for i, (c, w) in enumerate(cells)))
+        line = " | ".join(c.ljust(w) if i < 4 else c.rjust(w) for i, (c, w) in enumerate(cells))
+        print(line.rstrip())
 
 
 def primary_gaps(results: list[TableResult], *others: str) -> dict[str, float]:
