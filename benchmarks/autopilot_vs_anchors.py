@@ -26,9 +26,9 @@ results (this is a report), unless the script itself fails.
 Usage::
 
     python benchmarks/autopilot_vs_anchors.py --json results.json   # about 1 h: 12 x 4 x 60 s
-    # Studio only, anchors of that run (about 15 min):
     python benchmarks/autopilot_vs_anchors.py --quick               # 15 s, three small tables
-    python benchmarks/autopilot_vs_anchors.py --systems studio --anchors-from results.json
+    # Studio only, with the anchors' results of an earlier --json (about 15 min):
+    python benchmarks/autopilot_vs_anchors.py --anchors-from results.json
 """
 
 from __future__ import annotations
