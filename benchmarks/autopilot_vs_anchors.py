@@ -195,7 +195,11 @@ def benchmark_table(store: studio_autopilot.Store, spec: TableSpec, systems: lis
     for system in systems:
         print(f"[{spec.name}] {system} ({budget:.0f} s) ...", file=sys.stderr, flush=True)
         if system == "studio":
-            result.systems.update(run_studio(store, spec, train, test, labels, budget))
+            try:  # a failure is a result to report, not the end of the benchmark
+                result.systems.update(run_studio(store, spec, train, test, labels, budget))
+            except Exception as exc:  # noqa: BLE001
+                result.systems[system] = SystemResult(system, error=f"{type(exc).__name__}: "
+                                                      f"{exc}"[:300], measured=now())  # fmt: skip
         else:
             result.systems[system] = run_anchor(system, spec, test, labels, budget, folder)
     return result
@@ -300,8 +304,12 @@ def run_benchmark(args: argparse.Namespace) -> list[TableResult]:
             args.keep_store.mkdir(parents=True, exist_ok=False)
             home = args.keep_store.resolve()
         store = studio_autopilot.open_store(home)
-        results = [benchmark_table(store, TABLES[n], args.systems, args.budget, Path(tmp))
-                   for n in args.datasets]  # fmt: skip
+        results = []
+        for name in args.datasets:  # --json is rewritten after each table: a partial run keeps
+            results.append(benchmark_table(store, TABLES[name], args.systems, args.budget,
+                                           Path(tmp)))  # fmt: skip
+            if args.json:
+                save(args.json, args, results, quiet=True)
         probe = studio_autopilot.first_trial_probe(store, TABLES["diamonds"].frame()) \
             if args.probe else None  # fmt: skip
     if args.anchors_from:
@@ -328,8 +336,9 @@ def no_nan(value: object) -> object:
     return value
 
 
-def save(path: Path, args: argparse.Namespace, results: list[TableResult]) -> None:
-    """Every result as JSON (what ``--anchors-from`` reads)."""
+def save(path: Path, args: argparse.Namespace, results: list[TableResult],
+         quiet: bool = False) -> None:  # fmt: skip
+    """Every result so far as JSON (what ``--anchors-from`` reads)."""
     data = {
         "measured": now(), "budget": args.budget, "cores": CORES, "test_size": TEST_SIZE,
         "seed": SEED, "versions": versions([*args.systems, *ANCHORS]),
@@ -337,7 +346,8 @@ def save(path: Path, args: argparse.Namespace, results: list[TableResult]) -> No
         "tables": {r.name: asdict(r) for r in results},
     }  # fmt: skip
     path.write_text(json.dumps(no_nan(data), indent=1))
-    print(f"\nresults written to {path}")
+    if not quiet:
+        print(f"\nresults written to {path}")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -16,8 +16,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from sklearn.base import clone
+from sklearn.ensemble import VotingClassifier, VotingRegressor
 from threadpoolctl import threadpool_limits
 
+from studio.autopilot.ensemble import voting_model
 from studio.autopilot.evaluation import TrainingData, fit_threads
 from studio.autopilot.metrics import metric_label
 from studio.autopilot.splits import describe_split
@@ -36,10 +38,16 @@ def all_rows(data: TrainingData) -> tuple[pd.DataFrame, np.ndarray]:
 
 def refit_all_rows(model: Any, data: TrainingData) -> Any:
     """A new fit of ``model``'s unfitted clone on every labelled row (the candidate itself is
-    not touched: candidates are immutable)."""
+    not touched: candidates are immutable). A soft-voting ensemble is rebuilt as the autopilot
+    builds one (``ensemble.voting_model``: each member refit, then assembled), never by the
+    ensemble's own ``fit``, whose extra attributes (a ``Bunch`` of the members) the model
+    loader's allow-list does not hold."""
     X, y = all_rows(data)
     with threadpool_limits(fit_threads(len(X)), user_api="openmp"):
-        return clone(model).fit(X, y)
+        if not isinstance(model, VotingClassifier | VotingRegressor):
+            return clone(model).fit(X, y)
+        members = [(name, clone(member).fit(X, y)) for name, member in model.estimators]
+        return voting_model(members, list(model.weights), data.task, data.n_classes)
 
 
 def training_record(data: TrainingData, config: dict, dataset: str, refit: bool) -> dict:

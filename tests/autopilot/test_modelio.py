@@ -11,12 +11,15 @@ import skops.io as sio
 
 from studio.artifacts import ArtifactStore, sha256_file
 from studio.autopilot.ensemble import voting_model
+from studio.autopilot.evaluation import TrainingData
 from studio.autopilot.families import FAMILIES
+from studio.autopilot.metrics import METRICS
 from studio.autopilot.pipeline import CandidateSpec, build_pipeline
 from studio.autopilot.prepare import plan_columns
 from studio.data.profile import profile_frame
 from studio.errors import RefusedModelError
 from studio.modelio import TRUSTED_TYPES, load_model
+from studio.registry.training import refit_all_rows
 
 TASKS = {"binary": 2, "multiclass": 3, "regression": 0}
 
@@ -93,3 +96,33 @@ def test_untrusted_types_are_refused(tmp_path: Path) -> None:
     sio.dump(FunctionTransformer(func=os.system), path)  # would run shell commands
     with pytest.raises(RefusedModelError, match="does not trust"):
         load_model(ArtifactStore(tmp_path), "evil.skops", sha256_file(path))
+
+
+@pytest.mark.parametrize("task", list(TASKS))
+def test_an_ensemble_refit_on_all_rows_loads_through_the_allow_list(
+    task: str, tmp_path: Path
+) -> None:
+    """Registering an ensemble with "refit on all rows" refits each member and assembles them
+    as the autopilot does: the file loads (its own ``fit`` would add a ``Bunch`` the loader
+    refuses, which failed every such registration) and predicts as the refit members blend."""
+    frame = _frame()
+    y = _target(task, len(frame))
+    plan = plan_columns(profile_frame(frame.assign(t=y)), "t")
+    specs = [CandidateSpec(f, FAMILIES[f].defaults(task), task, 0) for f in ("hgb", "linear")]
+    members = [(s.family, build_pipeline(s, plan).fit(frame, y)) for s in specs]
+    ensemble = voting_model(members, [2.0, 1.0], task, TASKS[task])
+    half = len(frame) // 2
+    data = TrainingData(
+        X=frame.iloc[:half].reset_index(drop=True), y=y[:half], folds=[],
+        X_holdout=frame.iloc[half:].reset_index(drop=True), y_holdout=y[half:], plan=plan,
+        metric=METRICS["r2" if task == "regression" else "accuracy"], task=task,
+        n_classes=TASKS[task],
+    )  # fmt: skip
+    refit = refit_all_rows(ensemble, data)
+    path = tmp_path / "refit.skops"
+    sio.dump(refit, path)
+    loaded = load_model(ArtifactStore(tmp_path), path.name, sha256_file(path))
+    method = "predict" if task == "regression" else "predict_proba"
+    alone = [getattr(build_pipeline(s, plan).fit(frame, y), method)(frame) for s in specs]
+    expected = (2 * alone[0] + alone[1]) / 3
+    assert np.allclose(getattr(loaded, method)(frame), expected)
