@@ -13,7 +13,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-FAMILY = "Noto Sans SC"
+# A name of our own: no installed font has it, so a stack naming it never picks up a local
+# Noto Sans SC (with Latin glyphs) where no @font-face defines it (a report without Chinese).
+FAMILY = "Studio Noto Sans SC"
 FONT_FILE = Path(__file__).resolve().parent / "static" / "NotoSansSC-Regular-common.woff2"
 LICENSE_FILE = FONT_FILE.parent / "OFL.txt"
 # Plotly's own default stack with the bundled font before the generic family.

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import io
 import re
+import tomllib
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -71,6 +72,20 @@ def test_the_bundled_font_is_small_licensed_and_covers_common_chinese() -> None:
     cmap = font.getBestCmap()
     assert len(level1) == 3755 and all(ord(c) in cmap for c in level1)
     assert all(ord(c) in cmap for c in "，。、：；？！“”（）《》【】…—ＡＺ０９")
+
+
+def test_the_app_serves_the_bundled_font_under_its_family() -> None:
+    """config.toml's font face is the bundled file, served from static/ beside app.py, for CJK
+    characters only, and named first in the app's font stacks."""
+    root = Path(__file__).resolve().parents[2]
+    config = tomllib.loads((root / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    (face,) = config["theme"]["fontFaces"]
+    assert face["family"] == FAMILY and face["url"] == f"app/static/{FONT_FILE.name}"
+    assert (root / "static" / FONT_FILE.name).resolve() == FONT_FILE
+    assert face["unicodeRange"].startswith("U+2E80")
+    assert config["server"]["enableStaticServing"] is True
+    for stack in (config["theme"]["font"], config["theme"]["headingFont"]):
+        assert stack.startswith(f"{FAMILY}, Source Sans")
 
 
 def test_a_report_with_chinese_names_embeds_exactly_their_glyphs() -> None:
