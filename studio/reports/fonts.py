@@ -7,8 +7,9 @@ whose source is a WOFF2 subset of ``FONT_FILE`` holding exactly the CJK characte
 base64-encoded in a ``data:`` URL. The report's stack names this font first: it has no Latin
 glyph, so Latin text still comes from the fonts after it, and Chromium draws the Chinese only
 once the font is ready (with the font after the Latin ones, it was seen to leave some Chinese
-text as boxes). A report with a dozen Chinese names embeds about 5-20 KB; a report without CJK
-text embeds nothing. Subsetting takes about 0.3 s (fontTools), once per distinct character set.
+text as boxes). Measured: 40 distinct Chinese characters embed an 11 KB WOFF2 (15 KB in the
+page), 104 characters 29 KB (38 KB); a report without CJK text embeds nothing. Subsetting takes
+about 0.3 s (fontTools), once per distinct character set in a process.
 """
 
 from __future__ import annotations
