@@ -3,12 +3,16 @@ pyproject.toml).
 
 The product keeps ``app.py``, ``pages/`` and ``.streamlit/config.toml`` at the top of the
 repository (``streamlit run app.py`` from a checkout), and Streamlit wants ``pages/`` beside the
-main script and reads ``.streamlit/config.toml`` beside it too. So the installed copy is one
-folder, ``studio/_app/``, holding all three. A ``build_py`` subclass is the smallest hook that
-does it: ``build_py`` fills the build folder that every wheel is made from (``pip install .``,
-``pip wheel``, ``python -m build``), so the files keep one home in git and need no symlinks, no
-second copy and no path tricks in ``package-dir``. Editable installs skip the copy: there
-``studio app`` runs the checkout's own ``app.py``. MANIFEST.in puts the same files in the sdist.
+main script and reads ``.streamlit/config.toml`` beside it too; with static serving on it also
+serves the ``static/`` folder beside it. So the installed copy is one folder, ``studio/_app/``,
+holding all four. A ``build_py`` subclass is the smallest hook that does it: ``build_py`` fills
+the build folder that every wheel is made from (``pip install .``, ``pip wheel``, ``python -m
+build``), so the files keep one home in git and need no path tricks in ``package-dir``.
+``static/`` is the one exception to "one home": it is a symlink to ``studio/static/`` (the
+bundled font, which the offline reports read from the package too), so the wheel carries that
+font twice (about 1.1 MB more), since a wheel cannot hold a symlink. Editable installs skip the
+copy: there ``studio app`` runs the checkout's own ``app.py``. MANIFEST.in puts the same files in
+the sdist.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from setuptools.command.build_py import build_py
 from setuptools.errors import FileError
 
 ROOT = Path(__file__).resolve().parent
-APP_FILES = ("app.py", "pages/*.py", ".streamlit/config.toml")
+APP_FILES = ("app.py", "pages/*.py", ".streamlit/config.toml", "static/*")
 APP_PACKAGE_DIR = Path("studio", "_app")
 
 

@@ -27,6 +27,8 @@ from pathlib import Path
 
 import pytest
 
+from studio.typeface import FONT_FILE
+
 ROOT = Path(__file__).resolve().parent.parent
 # Generated or local-only folders (at the top of a checkout, or anywhere): never in a build.
 NOT_SOURCE_TOP = {".git", "build", "dist", ".pytest_cache", ".ruff_cache", "test-artifacts"}
@@ -36,6 +38,7 @@ APP_FILES = [
     "app.py",
     *sorted(p.relative_to(ROOT).as_posix() for p in ROOT.glob("pages/*.py")),
     ".streamlit/config.toml",
+    *sorted(p.relative_to(ROOT).as_posix() for p in ROOT.glob("static/*")),
 ]
 HEALTH_TIMEOUT_S = 180.0
 
@@ -115,7 +118,8 @@ def test_wheel_carries_the_app_and_every_file_of_the_package(wheel: Path) -> Non
 def test_installed_studio_app_serves_from_outside_a_checkout(
     installed_env: dict[str, str], outside: Path, tmp_path: Path
 ) -> None:
-    """`python -m studio.cli app --port P` from the installed copy answers /_stcore/health."""
+    """`python -m studio.cli app --port P` from the installed copy answers /_stcore/health and
+    serves the bundled Chinese font where its theme's font face points (app/static/)."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -129,6 +133,9 @@ def test_installed_studio_app_serves_from_outside_a_checkout(
         )  # fmt: skip
     try:
         answer = _health(port, server)
+        font = f"http://127.0.0.1:{port}/app/static/{FONT_FILE.name}"
+        with urllib.request.urlopen(font, timeout=30) as response:
+            served = response.read()
         outside_address = _non_loopback_address()
         if outside_address:  # listening on loopback only: another interface is refused
             with pytest.raises(OSError), socket.create_connection((outside_address, port), 5):
@@ -137,6 +144,7 @@ def test_installed_studio_app_serves_from_outside_a_checkout(
         _stop(server)
     assert answer == "ok", log.read_text(errors="replace")
     assert "Network URL" not in log.read_text(errors="replace")
+    assert served == FONT_FILE.read_bytes()
 
 
 def _non_loopback_address() -> str | None:

@@ -6,6 +6,8 @@ from collections.abc import Sequence
 
 import plotly.graph_objects as go
 
+from studio.charts import WHITE
+
 LINE = "#4C78A8"
 BASELINE = "#9AA3AF"
 
@@ -39,7 +41,7 @@ def best_so_far_figure(
         )  # fmt: skip
     fig.update_layout(
         title="Best score so far", xaxis_title="seconds since start",
-        yaxis_title=f"{metric_label} (cross-validated)", height=320, template="plotly_white",
+        yaxis_title=f"{metric_label} (cross-validated)", height=320, template=WHITE,
         margin={"l": 10, "r": 10, "t": 50, "b": 10}, showlegend=False,
     )  # fmt: skip
     return fig

@@ -11,6 +11,8 @@ from typing import Any
 
 import plotly.graph_objects as go
 
+from studio.charts import WHITE
+
 PALETTE = ("#4C78A8", "#F58518", "#54A24B", "#E45756", "#72B7B2", "#B279A2", "#FF9DA6", "#9D755D")
 GUIDE = "#9AA3AF"
 Named = Sequence[tuple[str, dict[str, Any]]]
@@ -19,7 +21,7 @@ Named = Sequence[tuple[str, dict[str, Any]]]
 def layout(fig: go.Figure, title: str, x: str, y: str, height: int = 360) -> go.Figure:
     """Studio's common figure layout."""
     fig.update_layout(
-        title=title, xaxis_title=x, yaxis_title=y, height=height, template="plotly_white",
+        title=title, xaxis_title=x, yaxis_title=y, height=height, template=WHITE,
         margin={"l": 10, "r": 10, "t": 50, "b": 10},
         legend={"orientation": "h", "y": -0.2, "x": 0},
     )  # fmt: skip

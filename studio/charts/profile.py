@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
+from studio.charts import WHITE
 from studio.data.profile import ColumnProfile, DatasetProfile
 
 BAR_COLOR = "#4C78A8"
@@ -18,7 +19,7 @@ def _layout(fig: go.Figure, title: str, x_title: str, y_title: str) -> go.Figure
         height=340,
         margin={"l": 10, "r": 10, "t": 50, "b": 10},
         bargap=0.05,
-        template="plotly_white",
+        template=WHITE,
     )
     return fig
 

@@ -20,6 +20,7 @@ import pandas as pd
 from optuna.trial import FrozenTrial, TrialState
 
 from studio.autopilot.metrics import Metric
+from studio.charts import WHITE
 
 log = logging.getLogger(__name__)
 
@@ -107,7 +108,7 @@ def _build(builder: Callable[[optuna.Study], Any], study: optuna.Study) -> str |
         except (ValueError, RuntimeError, KeyError, ZeroDivisionError) as exc:
             log.info("view not built: %s", exc)
             return None
-    figure.update_layout(template="plotly_white", height=460, margin={"t": 50})
+    figure.update_layout(template=WHITE, height=460, margin={"t": 50})
     return figure.to_json()
 
 

@@ -14,6 +14,7 @@ import base64
 import contextlib
 import functools
 import gzip
+import html
 import itertools
 import logging
 import math
@@ -32,6 +33,8 @@ import plotly.offline
 
 from studio.errors import InvalidInputError
 from studio.escaping import html_text
+from studio.reports.fonts import font_face_css
+from studio.typeface import FAMILY
 
 logger = logging.getLogger(__name__)
 
@@ -125,11 +128,14 @@ def render_html(report: Report) -> bytes:
     sections = "\n".join(_section_html(s, counter) for s in report.sections)
     has_charts = any(isinstance(b, Chart) for s in report.sections for b in s.blocks)
     payload = _plotly_script() if has_charts else ""
+    header = _header_html(report)
+    # Everything the page shows, its charts' JSON included: the glyphs the embedded font needs.
+    shown = html.unescape(f"{report.title}{header}{sections}")
     document = _PAGE.format(
         csp=_CSP,
         title=_text(report.title),
-        style=_STYLE,
-        header=_header_html(report),
+        style=font_face_css(shown) + _STYLE,
+        header=header,
         sections=sections,
         plotly=payload,
         loader=_LOADER,
@@ -342,11 +348,12 @@ def _text(value: str) -> str:
 # - style-src 'unsafe-inline': our <style> element and the style rules/attributes plotly adds.
 # - img-src data: blob:: the modebar's "download plot as png" loads the chart's SVG from a
 #   blob: URL into an <img> and paints it into a data: URL; without either the export fails.
-# connect-src, font-src, frame-src and the rest fall back to 'none'; base-uri and form-action
-# do not fall back to default-src, so they are closed explicitly.
+# - font-src data:: the embedded Chinese font (studio.reports.fonts) is a data: URL.
+# connect-src, frame-src and the rest fall back to 'none'; base-uri and form-action do not fall
+# back to default-src, so they are closed explicitly.
 _CSP = (
     "default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; style-src 'unsafe-inline'; "
-    "img-src data: blob:; base-uri 'none'; form-action 'none'"
+    "img-src data: blob:; font-src data:; base-uri 'none'; form-action 'none'"
 )
 
 _PAGE = """<!DOCTYPE html>
@@ -377,8 +384,8 @@ _STYLE = """
 :root{--ink:#1f2933;--muted:#5f6b7a;--line:#e1e5ea;--soft:#f6f8fa;--accent:#2f62c9}
 *{box-sizing:border-box}
 html{-webkit-text-size-adjust:100%}
-body{margin:0;background:#fff;color:var(--ink);font:15px/1.55 system-ui,-apple-system,
-"Segoe UI",Roboto,"Helvetica Neue",Arial,"Noto Sans",sans-serif}
+body{margin:0;background:#fff;color:var(--ink);font:15px/1.55 "CJK_FAMILY",system-ui,
+-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,"Noto Sans",sans-serif}
 main{max-width:1100px;margin:0 auto;padding:36px 28px 40px}
 .report-header{border-bottom:3px solid var(--accent);padding-bottom:16px}
 h1{font-size:30px;line-height:1.2;margin:0 0 6px;letter-spacing:-.01em}
@@ -422,7 +429,7 @@ h2{break-after:avoid}
 .card,thead th{-webkit-print-color-adjust:exact;print-color-adjust:exact}
 .chart{border:none}
 }
-"""
+""".replace("CJK_FAMILY", FAMILY)  # the embedded font: CJK glyphs only (reports/fonts.py)
 
 _LOADER = """
 "use strict";
@@ -464,6 +471,15 @@ async function drawCharts(charts) {
   return drawn;
 }
 
+async function loadEmbeddedFont() {
+  // Plotly measures its labels when it draws: load the embedded Chinese font first.
+  try {
+    if (document.fonts) await document.fonts.load('16px "CJK_FAMILY"');
+  } catch (error) {
+    console.warn("the embedded font could not be loaded", error);
+  }
+}
+
 (async () => {
   const charts = Array.from(document.querySelectorAll("div.chart[data-figure]"));
   let drawn = 0;
@@ -471,7 +487,7 @@ async function drawCharts(charts) {
     if (charts.length && typeof DecompressionStream === "undefined") {
       charts.forEach((div) => showMessage(div, OLD_BROWSER));
     } else if (charts.length) {
-      await loadPlotly();
+      await Promise.all([loadPlotly(), loadEmbeddedFont()]);
       drawn = await drawCharts(charts);
     }
   } catch (error) {
@@ -482,4 +498,4 @@ async function drawCharts(charts) {
     document.body.dataset.chartsReady = "true";
   }
 })();
-"""
+""".replace("CJK_FAMILY", FAMILY)
