@@ -1,12 +1,13 @@
 """The Chinese font Studio bundles, so Chinese text renders on machines without a CJK font.
 
 ``FONT_FILE`` is Noto Sans CJK SC Regular 2.004 (SIL Open Font License 1.1, licence text in
-``studio/static/OFL.txt``) cut down to about 4,300 characters: ASCII, Latin-1, punctuation,
+``studio/static/OFL.txt``) cut down to 4,804 characters: ASCII, Latin-1, punctuation,
 full-width forms and GB2312's 3,755 common hanzi (``scripts/build_cjk_font.py`` rebuilds it).
 The app serves it as a Streamlit theme font face (``.streamlit/config.toml``, ``static/``); the
-offline reports embed a subset of it (``studio.reports.fonts``). Every font stack names
-``FAMILY`` after the Latin fonts, so Latin text looks as before and only characters those fonts
-lack (Chinese, on a machine without a CJK font) come from it.
+offline reports embed a subset of it (``studio.reports.fonts``). The app's and the reports'
+stacks name ``FAMILY`` first, but its font face covers CJK characters only, so Latin text
+still comes from the fonts after it and looks as before (named after them, Chromium was seen
+to leave some Chinese as boxes); Plotly's stack names it after Plotly's own fonts.
 """
 
 from __future__ import annotations

@@ -34,7 +34,7 @@ import plotly.offline
 from studio.errors import InvalidInputError
 from studio.escaping import html_text
 from studio.reports.fonts import font_face_css
-from studio.typeface import FAMILY
+from studio.typeface import CHART_FONT_FAMILY, FAMILY
 
 logger = logging.getLogger(__name__)
 
@@ -290,8 +290,17 @@ def _chart_html(block: Chart, number: int) -> str:
         f'data-figure="figure-{number}" style="height:{int(height)}px">'
         '<p class="chart-message">Drawing the chart…</p></div>'
         f'<script type="application/json" id="figure-{number}">'
-        f"{_script_safe_json(block.figure.to_json())}</script>{caption}</figure>"
+        f"{_script_safe_json(_with_font(block.figure).to_json())}</script>{caption}</figure>"
     )
+
+
+def _with_font(figure: go.Figure) -> go.Figure:
+    """``figure`` with the chart font stack (the bundled Chinese font in it) set on the figure
+    itself when it names none: the default template cannot be relied on (Streamlit replaces
+    Plotly's default template with its own in the app's process, where reports are built)."""
+    if figure.layout.font.family:
+        return figure
+    return go.Figure(figure).update_layout(font_family=CHART_FONT_FAMILY)
 
 
 def _script_safe_json(text: str) -> str:

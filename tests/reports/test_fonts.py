@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import io
+import json
 import re
 import tomllib
 from datetime import UTC, datetime
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
 import pytest
 from fontTools.ttLib import TTFont
 
@@ -112,9 +114,16 @@ def test_a_report_without_chinese_embeds_no_font() -> None:
 
 
 def test_charts_name_the_bundled_font() -> None:
-    """Every figure built after studio.charts is imported uses the shared font stack."""
+    """A report's charts name the shared font stack whatever Plotly's default template is
+    (Streamlit sets its own in the app's process, where reports are built too)."""
     assert FAMILY in CHART_FONT_FAMILY
-    assert go.Figure().layout.template.layout.font.family == CHART_FONT_FAMILY
+    before = pio.templates.default
+    pio.templates.default = "plotly_dark"  # as another library in the process might
+    try:
+        html = render_html(_chinese_report()).decode()
+    finally:
+        pio.templates.default = before
+    assert json.dumps(CHART_FONT_FAMILY)[1:-1] in html
 
 
 @pytest.mark.e2e
