@@ -35,6 +35,8 @@ class Settings:
     - ``STUDIO_WORKER_STALE_SECONDS`` (default 20): a worker whose last heartbeat is older is
       dead; any live worker then fails its run (resumable). Workers beat every tenth of it, at
       most every 2 s.
+    - ``STUDIO_TRIALS_AT_ONCE`` (default 0: one per core for tables under 20,000 training
+      rows, one using every core above): how many autopilot trials a worker runs at once.
     - ``STUDIO_SERVE_MAX_BODY_MB`` (default 20): the largest request body ``studio serve``
       reads; a larger one is answered 413.
     - ``STUDIO_SERVE_REFRESH_SECONDS`` (default 2): how often a serving process checks the
@@ -58,6 +60,7 @@ class Settings:
     trusted_user_header: str = ""
     trusted_proxy_secret: str = field(default="", repr=False)
     worker_stale_seconds: float = DEFAULT_WORKER_STALE_SECONDS
+    trials_at_once: int = 0
     serve_max_body_bytes: int = DEFAULT_SERVE_MAX_BODY_MB * 1024 * 1024
     serve_refresh_seconds: float = DEFAULT_SERVE_REFRESH_SECONDS
     serve_log_seconds: float = DEFAULT_SERVE_LOG_SECONDS
@@ -99,6 +102,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         worker_stale_seconds=float(
             env.get("STUDIO_WORKER_STALE_SECONDS") or DEFAULT_WORKER_STALE_SECONDS
         ),
+        trials_at_once=max(0, int(env.get("STUDIO_TRIALS_AT_ONCE") or 0)),
         serve_max_body_bytes=int(
             float(env.get("STUDIO_SERVE_MAX_BODY_MB") or DEFAULT_SERVE_MAX_BODY_MB) * 1024 * 1024
         ),

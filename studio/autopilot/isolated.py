@@ -40,6 +40,16 @@ PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 FORK_LOCK = threading.Lock()
 
 
+def _fresh_fork_lock() -> None:
+    """A forked process starts with its own free lock: the parent held its copy while forking
+    (a search helper, ``parallel``, forks trial children of its own)."""
+    global FORK_LOCK
+    FORK_LOCK = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_fresh_fork_lock)
+
+
 @dataclass(frozen=True)
 class Outcome:
     """How an isolated job ended: done (with a result), stopped (``on_message`` said so),

@@ -16,6 +16,7 @@ from sqlmodel import Session, or_, select
 from studio.autopilot.data import prepare_training_data
 from studio.autopilot.failures import no_model_reason
 from studio.autopilot.finalize import FinalCandidate, discard, finalize, remove_oof
+from studio.autopilot.parallel import helping, trials_at_once
 from studio.autopilot.search import SearchSession
 from studio.autopilot.study import load_study
 from studio.context import Studio
@@ -27,6 +28,10 @@ from studio.tracking import leaderboard_query
 log = logging.getLogger(__name__)
 
 BUDGET_TOLERANCE = 0.05  # finalisation may use up to 5% past the budget (the target is 10%)
+NO_REFIT = (
+    "No model was kept: trials finished, but refitting the best of them on the training rows "
+    "did not finish in the time left. Run again with a larger time budget."
+)
 INTERRUPTED_RUN = "The worker was told to end during this run; resume it to continue."
 
 
@@ -63,7 +68,12 @@ def run_autopilot_job(studio: Studio, run_id: int, worker_id: str) -> None:
             run_started_wall=wall_start,
         )  # fmt: skip
         _fail_orphan_trials(session)
-        reason = session.search()
+        budget = config.get("budget_seconds")
+        hard_end = started + budget * (1 + BUDGET_TOLERANCE) if budget else float("inf")
+        at_once = trials_at_once(studio.settings.trials_at_once, len(data.X))
+        with helping(session, at_once) as helpers:
+            reason = session.search()
+            helpers.wait(until=hard_end)  # their last trials end by the search deadline
         if reason == "lost":  # another worker failed the run meanwhile (it thought us dead)
             log.warning("run %s was failed by another worker during its search", run_id)
             return
@@ -71,8 +81,6 @@ def run_autopilot_job(studio: Studio, run_id: int, worker_id: str) -> None:
             _fail_without_model(session, time.monotonic() - started)
             return
         _set_status(studio, run_id, "finalizing", f"Search ended ({reason}); refitting.")
-        budget = config.get("budget_seconds")
-        hard_end = started + budget * (1 + BUDGET_TOLERANCE) if budget else float("inf")
         round_, candidates = finalize(session, hard_end)
         _record(session, round_, candidates, reason, time.monotonic() - started)
         if reason != "stopped":  # a stopped run may resume; its next round needs them
@@ -175,7 +183,14 @@ def _record(
             run.finished_at = utcnow()
             run.search_seconds += seconds
             run.message = _summary(db, run, round_, len(candidates))
-            db.add(RunEvent(run_id=run_id, message=f"Finished in {seconds:.1f} s. {run.message}"))
+            if (
+                run.status == "finished"
+                and not db.exec(leaderboard_query(run_id, run.metric)).first()
+            ):
+                run.status, run.message = "failed", NO_REFIT  # trials ran, yet nothing to rank
+            level = "error" if run.status == "failed" else "info"
+            db.add(RunEvent(run_id=run_id, level=level,
+                            message=f"Finished in {seconds:.1f} s. {run.message}"))  # fmt: skip
     except BaseException:
         discard(session, candidates)
         raise

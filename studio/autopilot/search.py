@@ -11,8 +11,11 @@ from __future__ import annotations
 import io
 import logging
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 import numpy as np
 import optuna
@@ -33,6 +36,7 @@ log = logging.getLogger(__name__)
 MIN_TRIAL_SECONDS = 1.0
 INTERRUPTED = "the worker was told to end during this trial"
 PER_TRIAL_SHARE = 0.5  # default per-trial time limit: half the budget
+ASK_LOCK_SECONDS = 30.0  # a helper killed while asking must not stall the others for ever
 
 
 def oof_path(run_id: int, trial_number: int) -> str:
@@ -56,6 +60,8 @@ class SearchSession:
     _deadline: datetime | None = None
     _seen_complete: bool = False
     _skips: int = 0  # trials in a row not started for lack of time (``trial_cost``)
+    # Shared by a leader and the helpers it forked (``parallel``): one of them asks at a time.
+    ask_lock: Any = None
 
     @property
     def seed(self) -> int:
@@ -82,8 +88,7 @@ class SearchSession:
             if run is None or run.stop_requested or run.status not in ("running", "stopping"):
                 return "stopped"
             deadline = self._deadline = run.search_deadline
-        max_trials = self.config.get("max_trials")
-        if max_trials and self._finished_trials() >= max_trials:
+        if self._trial_limit_reached():
             return "max_trials"
         if not self._seen_complete:  # once a trial completed, the inputs are not broken
             trials = self.study.get_trials(deepcopy=False)
@@ -115,6 +120,26 @@ class SearchSession:
         states = (TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL)
         return len(self.study.get_trials(deepcopy=False, states=states))
 
+    def _trial_limit_reached(self) -> bool:
+        """True when finished trials and those running elsewhere (other processes of the
+        search) reach ``max_trials``: trials run at once never pass the limit together."""
+        max_trials = self.config.get("max_trials")
+        if not max_trials:
+            return False
+        running = self.study.get_trials(deepcopy=False, states=(TrialState.RUNNING,))
+        return self._finished_trials() + len(running) >= max_trials
+
+    @contextmanager
+    def _asking(self) -> Iterator[None]:
+        """Hold the ask lock, if any: two processes popping the same queued trial at once
+        (SQLite has no row locks) would both start it."""
+        held = self.ask_lock is not None and self.ask_lock.acquire(timeout=ASK_LOCK_SECONDS)
+        try:
+            yield
+        finally:
+            if held:
+                self.ask_lock.release()
+
     def _seconds_left(self) -> float:
         """Seconds to the search deadline read by the last ``_should_end``."""
         if self._deadline is None:
@@ -122,8 +147,11 @@ class SearchSession:
         return (self._deadline - utcnow()).total_seconds()
 
     def _one_trial(self) -> None:
-        trial = self.study.ask()
-        trial.set_user_attr("worker", self.worker_id)
+        with self._asking():  # the limit is checked again where no other process can ask
+            if self._trial_limit_reached():
+                return
+            trial = self.study.ask()
+            trial.set_user_attr("worker", self.worker_id)
         family = trial.suggest_categorical("family", self.config["families"])
         params = FAMILIES[family].suggest(trial, self.data.task)
         params |= target_transform.suggest(trial, self.config.get("target_transforms", []))

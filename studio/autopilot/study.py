@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import warnings
 
@@ -30,6 +31,17 @@ def optuna_storage(url: str) -> RDBStorage:
             )
             _storages[url] = RDBStorage(url, engine_kwargs=kwargs)
         return _storages[url]
+
+
+def _fresh_pools_after_fork() -> None:
+    """A forked search helper (``parallel``) must not share the parent's pooled database
+    connections: its storages forget them without closing them (SQLAlchemy's recommended
+    ``dispose(close=False)``)."""
+    for storage in list(_storages.values()):
+        storage.engine.dispose(close=False)
+
+
+os.register_at_fork(after_in_child=_fresh_pools_after_fork)
 
 
 def _sampler(seed: int) -> optuna.samplers.TPESampler:

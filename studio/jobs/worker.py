@@ -25,7 +25,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from studio.autopilot.isolated import FORK_LOCK
+from studio.autopilot import isolated
 from studio.autopilot.runner import help_search, joinable_run, run_autopilot_job
 from studio.context import Studio
 from studio.errors import Interrupted
@@ -59,7 +59,7 @@ class Heartbeat(threading.Thread):
         every = heartbeat_seconds(self.studio.settings.worker_stale_seconds)
         while not self.halt.wait(every):
             try:
-                with FORK_LOCK:  # no fork while this thread is inside the database driver
+                with isolated.FORK_LOCK:  # no fork while this thread is inside the database driver
                     alive = queue.heartbeat(
                         self.studio, self.worker_id, job_id=self.job_id, run_id=self.run_id
                     )
