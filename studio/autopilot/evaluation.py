@@ -81,12 +81,14 @@ def cross_validate(
     deadline: float,
     on_fold: Callable[[int, float], bool],
     keep_going: Callable[[], bool] | None = None,
+    threads: int | None = None,
 ) -> tuple[Outcome, CvResult | None]:
     """K-fold CV of ``spec``; ``on_fold(i, score)`` returning False stops it (pruning), and
-    ``keep_going()`` returning False (asked every second) cancels it (a stop request)."""
+    ``keep_going()`` returning False (asked every second) cancels it (a stop request).
+    ``threads``: OpenMP threads per fit (default ``fit_threads``)."""
 
     def work(send: Send) -> None:
-        threadpool_limits(fit_threads(len(data.X)), user_api="openmp")
+        threadpool_limits(threads or fit_threads(len(data.X)), user_api="openmp")
         for index, (train, valid) in enumerate(data.folds):
             model = build_pipeline(spec, data.plan)
             start = time.perf_counter()

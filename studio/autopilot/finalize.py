@@ -100,6 +100,19 @@ def candidate_trials(session: SearchSession) -> tuple[list[FrozenTrial], FrozenT
     return chosen, None if baseline is None or baseline in chosen else baseline
 
 
+def ensemble_library(session: SearchSession, top: list[FrozenTrial]) -> list[FrozenTrial]:
+    """The trials the greedy ensemble chooses from: ``top``, then the best completed trial of
+    every family not among them. Ensemble selection works from a library of diverse models
+    (Caruana et al., 2004; AutoGluon's weighted ensemble takes one model per family): after many
+    trials the top ones are often near-copies of one family, whose blend adds nothing."""
+    complete = session.study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
+    best: dict[str, FrozenTrial] = {}
+    for trial in sorted(complete, key=lambda t: t.value, reverse=True):
+        best.setdefault(trial.params["family"], trial)
+    families = {t.params["family"] for t in top}
+    return top + [t for family, t in best.items() if family not in families]
+
+
 def _name(trial: FrozenTrial) -> str:
     return f"{trial.params['family']}-t{trial.number}"
 
@@ -294,8 +307,10 @@ def finalize(session: SearchSession, hard_end: float) -> tuple[int, list[FinalCa
     and its new candidates, ranked by CV score."""
     saved = saved_candidates(session)
     top, baseline = candidate_trials(session)
-    choice = ensemble_weights(session, top)
+    library = ensemble_library(session, top)
+    choice = ensemble_weights(session, library)
     weights = choice.weights if choice else None
+    top += [t for t in library[len(top) :] if weights and _name(t) in weights]  # its members
     same = next((e for e in saved.ensembles if e.params.get("members") == weights), None)
     if choice and same is not None:
         session.event(f"The greedy ensemble is {same.name}, saved in round {same.round}.")
@@ -305,6 +320,8 @@ def finalize(session: SearchSession, hard_end: float) -> tuple[int, list[FinalCa
         session.event(f"Kept from earlier rounds, not refit: {', '.join(kept)}.")
     fresh = [t for t in top if t.number not in saved.by_trial]
     everything = _refit(session, fresh, hard_end, saved, choice) if fresh or choice else []
+    if baseline in top:  # an ensemble member: refit above
+        baseline = None
     if baseline is not None and baseline.number not in saved.by_trial:
         if time.monotonic() < hard_end:
             everything += _refit(session, [baseline], hard_end, saved)  # what tuning bought

@@ -58,6 +58,12 @@ def trials_at_once(setting: int, rows: int) -> int:
     return min(machine_cores(), MAX_AT_ONCE) if rows < THREADED_ROWS else 1
 
 
+def threads_per_trial(rows: int, at_once: int) -> int:
+    """OpenMP threads each fit may use when ``at_once`` trials run together: one below
+    ``THREADED_ROWS`` rows (``evaluation.fit_threads``), else the cores shared among them."""
+    return 1 if rows < THREADED_ROWS else max(1, machine_cores() // at_once)
+
+
 class Helpers:
     """The helper processes of one leader's search (none when one trial runs at a time)."""
 
@@ -131,7 +137,7 @@ def _help(lead: SearchSession, index: int, helper_id: str, parent_pid: int) -> N
         study = load_study(url, lead.config["study_name"], lead.seed + index)
         helper = SearchSession(
             lead.studio, lead.run_id, lead.config, lead.data, study, lead=False,
-            worker_id=helper_id, ask_lock=lead.ask_lock,
+            worker_id=helper_id, ask_lock=lead.ask_lock, threads=lead.threads,
         )  # fmt: skip
         helper.search()
     except KeyboardInterrupt:  # told to end by the leader: its trial is recorded

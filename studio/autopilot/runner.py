@@ -16,7 +16,7 @@ from sqlmodel import Session, or_, select
 from studio.autopilot.data import prepare_training_data
 from studio.autopilot.failures import no_model_reason
 from studio.autopilot.finalize import FinalCandidate, discard, finalize, remove_oof
-from studio.autopilot.parallel import helping, trials_at_once
+from studio.autopilot.parallel import helping, threads_per_trial, trials_at_once
 from studio.autopilot.search import SearchSession
 from studio.autopilot.study import load_study
 from studio.context import Studio
@@ -71,6 +71,7 @@ def run_autopilot_job(studio: Studio, run_id: int, worker_id: str) -> None:
         budget = config.get("budget_seconds")
         hard_end = started + budget * (1 + BUDGET_TOLERANCE) if budget else float("inf")
         at_once = trials_at_once(studio.settings.trials_at_once, len(data.X))
+        session.threads = threads_per_trial(len(data.X), at_once)
         with helping(session, at_once) as helpers:
             reason = session.search()
             helpers.wait(until=hard_end)  # their last trials end by the search deadline

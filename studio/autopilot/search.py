@@ -62,6 +62,7 @@ class SearchSession:
     _skips: int = 0  # trials in a row not started for lack of time (``trial_cost``)
     # Shared by a leader and the helpers it forked (``parallel``): one of them asks at a time.
     ask_lock: Any = None
+    threads: int | None = None  # OpenMP threads per fit (None: ``evaluation.fit_threads``)
 
     @property
     def seed(self) -> int:
@@ -176,7 +177,9 @@ class SearchSession:
             return not trial.should_prune()
 
         try:
-            outcome, result = cross_validate(self.data, spec, deadline, on_fold, self.keep_going)
+            outcome, result = cross_validate(
+                self.data, spec, deadline, on_fold, self.keep_going, self.threads
+            )
         except KeyboardInterrupt:  # the worker was told to end: its child is already killed
             trial.set_user_attr("failure", INTERRUPTED)
             self.study.tell(trial, state=TrialState.FAIL)
