@@ -24,6 +24,7 @@ from pathlib import Path
 
 from studio.config import Settings
 from studio.errors import InvalidInputError, PermissionDeniedError
+from studio.i18n import _
 
 ROLES = ("viewer", "analyst", "approver")
 PERMISSIONS = {
@@ -70,7 +71,9 @@ def _roles(value: object, where: str) -> tuple[str, ...]:
     items = [value] if isinstance(value, str) else value
     if not isinstance(items, list) or any(r not in ROLES for r in items):
         raise InvalidInputError(
-            f"{where} in the roles file must list roles among {', '.join(ROLES)}."
+            _("{where} in the roles file must list roles among {roles}.").format(
+                where=where, roles=", ".join(ROLES)
+            )
         )
     return tuple(items)
 
@@ -82,7 +85,9 @@ def load_roles(path: Path | None) -> RoleConfig | None:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise InvalidInputError(f"The roles file {path} is not valid TOML: {exc}") from exc
+        raise InvalidInputError(
+            _("The roles file {path} is not valid TOML: {problem}").format(path=path, problem=exc)
+        ) from exc
     users = {str(k): _roles(v, f"users.{k}") for k, v in dict(data.get("users", {})).items()}
     return RoleConfig(users, _roles(data.get("default", ["viewer"]), "default"))
 
