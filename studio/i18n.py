@@ -157,6 +157,7 @@ def format_datetime(value: datetime, lang: str | None = None, format: str = "med
     return _dates.format_datetime(value, format=format, locale=babel_locale(lang))
 
 
-def format_list(items: Sequence[str], lang: str | None = None) -> str:
-    """Items joined as the locale joins a list: "a, b, and c" / "a、b和c"."""
-    return _lists.format_list(list(items), locale=babel_locale(lang)) if items else ""
+def format_list(items: Sequence[str], lang: str | None = None, style: str = "standard") -> str:
+    """Items joined as the locale joins a list: "a, b, and c" / "a、b和c"; ``style="or"``:
+    "a or b" / "a或b" (CLDR list patterns)."""
+    return _lists.format_list(list(items), style=style, locale=babel_locale(lang)) if items else ""

@@ -7,10 +7,10 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from studio.cli.output import command, emit, pad, width
+from studio.cli.output import command, emit, table
 from studio.context import Studio
 from studio.errors import UserError
-from studio.i18n import _, format_number, ngettext
+from studio.i18n import _, format_number, format_percent, ngettext
 
 if TYPE_CHECKING:
     from studio.data.profile import ColumnProfile
@@ -65,22 +65,14 @@ def _data_list(studio: Studio, args: argparse.Namespace) -> int:
 
 
 def _datasets_table(document: list[dict]) -> str:
-    """The datasets as an aligned table: each column as wide as its widest cell on a terminal
-    (wide characters count double), at least as wide as it always was."""
+    """The datasets as an aligned table (Chinese headers and names line up)."""
     headers = [_("NAME"), _("VERSIONS"), _("LATEST"), _("ROWS"), _("COLUMNS")]
     rows = [
         [str(d["name"]), str(d["versions"]), str(d["latest"]), format_number(d["rows"]),
          str(d["columns"])]
         for d in document
     ]  # fmt: skip
-    widths = [
-        max(base, *(width(line[i]) for line in [headers, *rows]))
-        for i, base in enumerate((24, 8, 6, 12, 7))
-    ]
-    return "\n".join(
-        " ".join(pad(cell, w, a) for cell, w, a in zip(line, widths, "<>>>>", strict=True))
-        for line in [headers, *rows]
-    )
+    return table(headers, rows, (24, 8, 6, 12, 7), "<>>>>")
 
 
 def _data_show(studio: Studio, args: argparse.Namespace) -> int:
@@ -98,15 +90,26 @@ def _data_show(studio: Studio, args: argparse.Namespace) -> int:
         "ingest": info.ingest,
         "profile": profile.to_dict(),
     }
+    headers = [_("COLUMN"), _("TYPE"), _("MISSING"), _("DISTINCT"), " " + _("WHY")]
+    columns = [
+        [c.name[:28], c.kind, format_percent(c.missing_share, digits=1),
+         format_number(c.distinct), " " + _why(c)]
+        for c in profile.column_profiles
+    ]  # fmt: skip
     lines = [
-        f"{info.ref}  ({info.source_name}, {info.file_format}, {info.size_bytes:,} bytes)",
-        f"{info.rows:,} rows x {info.columns} columns, {profile.duplicate_rows:,} duplicate rows",
-        "",
-        f"{'COLUMN':<28} {'TYPE':<12} {'MISSING':>8} {'DISTINCT':>9}  WHY",
-        *(
-            f"{c.name[:28]:<28} {c.kind:<12} {c.missing_share:>8.1%} {c.distinct:>9,}  {_why(c)}"
-            for c in profile.column_profiles
+        _("{ref}  ({source}, {format}, {size} bytes)").format(
+            ref=info.ref,
+            source=info.source_name,
+            format=info.file_format,
+            size=format_number(info.size_bytes),
         ),
+        _("{rows} rows x {columns} columns, {duplicates} duplicate rows").format(
+            rows=format_number(info.rows),
+            columns=info.columns,
+            duplicates=format_number(profile.duplicate_rows),
+        ),
+        "",
+        table(headers, columns, (28, 12, 8, 9, 0), "<<>><"),
         "",
         *(f"notice: {n}" for n in info.notices),
         *(f"{w.severity}: {w.message}" for w in profile.warnings),
@@ -118,7 +121,9 @@ def _data_show(studio: Studio, args: argparse.Namespace) -> int:
 def _why(column: ColumnProfile) -> str:
     """The reason for a column's kind, and the suggested kind if any."""
     if column.suggested_kind:
-        return f"{column.reason} (maybe {column.suggested_kind}: {column.suggestion_reason})"
+        return _("{reason} (maybe {kind}: {why})").format(
+            reason=column.reason, kind=column.suggested_kind, why=column.suggestion_reason
+        )
     return column.reason
 
 

@@ -41,3 +41,16 @@ def pad(text: str, columns: int, align: str = "<") -> str:
     tables line up when names or headers hold Chinese characters; longer text is kept whole."""
     fill = " " * max(0, columns - width(text))
     return text + fill if align == "<" else fill + text
+
+
+def table(headers: list[str], rows: list[list[str]], widths: tuple[int, ...], aligns: str) -> str:
+    """Lines of an aligned table: each column as wide as its widest cell on a terminal, and at
+    least ``widths``; ``aligns`` holds "<" or ">" per column. The last column is not padded."""
+    lines = [headers, *rows]
+    sizes = [max(base, *(width(line[i]) for line in lines)) for i, base in enumerate(widths)]
+    return "\n".join(
+        " ".join(
+            pad(cell, size, align) for cell, size, align in zip(line, sizes, aligns, strict=True)
+        ).rstrip()
+        for line in lines
+    )
