@@ -9,9 +9,11 @@ extracts and compiles (``studio/locale/``, ``scripts/catalogs.py``)::
 The language is context, not a parameter threaded through every function: each front door sets
 it once (the CLI from ``STUDIO_LANGUAGE``/``LANG``, the app per Streamlit run from the sidebar
 switch) with :func:`use_language`, and the core's sentences, errors included, are built in it.
-Where no context flows (a cached loader, a callback, another thread), pass ``lang=`` to
-:func:`gettext`, :func:`ngettext` or the formatting helpers; the explicit value wins. Without
-either, the core speaks English, so a process that never chose a language is unchanged.
+Where no context flows (a callback, another thread), pass ``lang=`` to :func:`gettext`,
+:func:`ngettext` or the formatting helpers, or wrap the call in ``use_language``; the explicit
+value wins. A cached function (``st.cache_data``) whose result holds sentences must take the
+language as an argument, so that it is part of the cache key. Without either, the core speaks
+English, so a process that never chose a language is unchanged.
 
 Numbers, percentages and dates are formatted by Babel with the CLDR data of ``en_US`` and
 ``zh_Hans_CN``. This module never imports Streamlit.
@@ -83,11 +85,15 @@ def default_language(env: Mapping[str, str]) -> str:
     return DEFAULT
 
 
+def translator(lang: str | None) -> _gettext.NullTranslations:
+    """The compiled catalog of ``lang`` (any spelling :func:`resolve_language` takes), read
+    once per process; English has none: its msgids are the sentences. Raises
+    ``FileNotFoundError`` when a shipped catalog is missing."""
+    return _catalog(resolve_language(lang))
+
+
 @lru_cache(maxsize=len(SUPPORTED))
-def translator(lang: str) -> _gettext.NullTranslations:
-    """The compiled catalog of ``lang`` (read once per process); English has none: its
-    msgids are the sentences. Raises ``FileNotFoundError`` when a shipped catalog is missing."""
-    lang = resolve_language(lang)
+def _catalog(lang: str) -> _gettext.NullTranslations:
     if lang == DEFAULT:
         return _gettext.NullTranslations()
     path = LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.mo"
