@@ -24,6 +24,7 @@ from pathlib import Path
 
 from studio.config import Settings
 from studio.errors import InvalidInputError, PermissionDeniedError
+from studio.i18n import N_, _, format_list
 
 ROLES = ("viewer", "analyst", "approver")
 PERMISSIONS = {
@@ -41,20 +42,21 @@ PERMISSIONS = {
     "alerts_manage": ("approver",),
     "alerts_respond": ("analyst", "approver"),
 }
+# What each permission allows, as the refusal says it (msgids, translated when it is built).
 WHAT = {
-    "launch": "launch autopilot runs",
-    "annotate": "change notes and tags",
-    "register": "register models",
-    "stage": "change a model's stage",
-    "approve": "approve or reject model versions",
-    "threshold": "save a model version's decision threshold",
-    "production": "promote a version to production",
-    "leave_production": "move a version out of production",
-    "edit_card": "edit model cards",
-    "score": "score data",
-    "monitor_config": "change monitoring settings",
-    "alerts_manage": "manage alert channels and rules",
-    "alerts_respond": "acknowledge or resolve alerts",
+    "launch": N_("launch autopilot runs"),
+    "annotate": N_("change notes and tags"),
+    "register": N_("register models"),
+    "stage": N_("change a model's stage"),
+    "approve": N_("approve or reject model versions"),
+    "threshold": N_("save a model version's decision threshold"),
+    "production": N_("promote a version to production"),
+    "leave_production": N_("move a version out of production"),
+    "edit_card": N_("edit model cards"),
+    "score": N_("score data"),
+    "monitor_config": N_("change monitoring settings"),
+    "alerts_manage": N_("manage alert channels and rules"),
+    "alerts_respond": N_("acknowledge or resolve alerts"),
 }
 
 
@@ -70,7 +72,9 @@ def _roles(value: object, where: str) -> tuple[str, ...]:
     items = [value] if isinstance(value, str) else value
     if not isinstance(items, list) or any(r not in ROLES for r in items):
         raise InvalidInputError(
-            f"{where} in the roles file must list roles among {', '.join(ROLES)}."
+            _("{where} in the roles file must list roles among {roles}.").format(
+                where=where, roles=", ".join(ROLES)
+            )
         )
     return tuple(items)
 
@@ -82,7 +86,9 @@ def load_roles(path: Path | None) -> RoleConfig | None:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise InvalidInputError(f"The roles file {path} is not valid TOML: {exc}") from exc
+        raise InvalidInputError(
+            _("The roles file {path} is not valid TOML: {problem}").format(path=path, problem=exc)
+        ) from exc
     users = {str(k): _roles(v, f"users.{k}") for k, v in dict(data.get("users", {})).items()}
     return RoleConfig(users, _roles(data.get("default", ["viewer"]), "default"))
 
@@ -103,8 +109,12 @@ def can(settings: Settings, user: str, permission: str) -> bool:
 def require(settings: Settings, user: str, permission: str) -> None:
     """Refuse (PermissionDeniedError) unless ``user`` may do ``permission``."""
     if not can(settings, user, permission):
-        needed = " or ".join(PERMISSIONS[permission])
+        needed = format_list(PERMISSIONS[permission], style="or")
+        sentence = _(
+            "{user} may not {action}: that needs the {roles} role (roles come from {file})."
+        )
         raise PermissionDeniedError(
-            f"{user} may not {WHAT[permission]}: that needs the {needed} role "
-            f"(roles come from {settings.roles_file})."
+            sentence.format(
+                user=user, action=_(WHAT[permission]), roles=needed, file=settings.roles_file
+            )
         )

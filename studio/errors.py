@@ -12,6 +12,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from studio.i18n import N_, _
+
 
 class StudioError(Exception):
     """Base class of every error Studio raises on purpose."""
@@ -54,22 +56,31 @@ class NotWritableError(UserError):
     permission, a file where a folder should be); reading still works."""
 
 
-# errno -> (what happened, what to do), in the words of the sentence users read.
+# errno -> (what happened, what to do), in the words of the sentence users read; English
+# msgids, translated when the sentence is built (``not_writable``), in the caller's language.
 WRITE_FAILURES: dict[int, tuple[str, str]] = {
-    errno.ENOSPC: ("the disk is full", "free some space and try again"),
-    errno.EDQUOT: ("the disk quota is used up", "free some space and try again"),
-    errno.EROFS: ("read-only file system", "make it writable or point STUDIO_HOME elsewhere"),
-    errno.EACCES: ("permission denied", "fix its permissions"),
-    errno.EPERM: ("operation not permitted", "fix its permissions"),
-    errno.ENOTDIR: ("a file is where a folder should be", "move that file away"),
-    errno.EEXIST: ("a file is where a folder should be", "move that file away"),
+    errno.ENOSPC: (N_("the disk is full"), N_("free some space and try again")),
+    errno.EDQUOT: (N_("the disk quota is used up"), N_("free some space and try again")),
+    errno.EROFS: (
+        N_("read-only file system"),
+        N_("make it writable or point STUDIO_HOME elsewhere"),
+    ),
+    errno.EACCES: (N_("permission denied"), N_("fix its permissions")),
+    errno.EPERM: (N_("operation not permitted"), N_("fix its permissions")),
+    errno.ENOTDIR: (N_("a file is where a folder should be"), N_("move that file away")),
+    errno.EEXIST: (N_("a file is where a folder should be"), N_("move that file away")),
 }
 
 
-def not_writable(where: str | Path, cause: str, advice: str) -> NotWritableError:
-    """The one sentence for a store that cannot be written (``where``: a folder or database)."""
+def not_writable(
+    where: str | Path, cause: str, advice: str, lang: str | None = None
+) -> NotWritableError:
+    """The one sentence for a store that cannot be written (``where``: a folder or database;
+    ``cause`` and ``advice``: English msgids such as ``WRITE_FAILURES``' values), in ``lang``
+    (default: the caller's context language, ``studio.i18n.use_language``)."""
+    sentence = _("Studio cannot write to {where} ({cause}); reading still works — {advice}.", lang)
     return NotWritableError(
-        f"Studio cannot write to {where} ({cause}); reading still works — {advice}."
+        sentence.format(where=where, cause=_(cause, lang), advice=_(advice, lang))
     )
 
 

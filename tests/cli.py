@@ -22,9 +22,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def clean_env(home: Path, user: str = "tester", **extra: str) -> dict[str, str]:
-    """This process's environment without any STUDIO_* setting, pointed at ``home``."""
+    """This process's environment without any STUDIO_* setting, pointed at ``home``; English
+    unless ``extra`` says otherwise (the machine's LANG must not change what commands say)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("STUDIO_")}
-    return env | {"STUDIO_HOME": str(home), "STUDIO_USER": user} | extra
+    fixed = {"STUDIO_HOME": str(home), "STUDIO_USER": user, "STUDIO_LANGUAGE": "en"}
+    return env | fixed | extra
 
 
 def run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:

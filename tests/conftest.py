@@ -111,6 +111,8 @@ def home_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("STUDIO_DATABASE_URL", raising=False)
     monkeypatch.delenv("STUDIO_ARTIFACTS", raising=False)
     monkeypatch.setenv("STUDIO_USER", "tester")
+    # English unless a test asks for Chinese: the machine's LANG must not change the pages.
+    monkeypatch.setenv("STUDIO_LANGUAGE", "en")
     return home
 
 

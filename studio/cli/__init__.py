@@ -25,12 +25,13 @@ from studio.cli import (
 from studio.config import load_settings
 from studio.context import Studio
 from studio.errors import StudioError, UserError
+from studio.i18n import _, default_language, use_language
 from studio.logs import configure_logging, log_failure
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The full argument parser (``studio --help``)."""
-    parser = argparse.ArgumentParser(prog="studio", description="Local-first MLOps studio.")
+    """The full argument parser (``studio --help``), in the context's language."""
+    parser = argparse.ArgumentParser(prog="studio", description=_("Local-first MLOps studio."))
     nouns = parser.add_subparsers(dest="noun", required=True)
     data_commands.register(nouns)
     runs_commands.register(autopilot_commands.register(nouns))
@@ -44,7 +45,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run one command; return its exit code."""
+    """Run one command in the language of ``STUDIO_LANGUAGE`` (else ``LC_ALL``/``LANG``);
+    return its exit code. Only human sentences change with it: JSON and exit codes do not."""
+    with use_language(default_language(os.environ)):
+        return _run(argv)
+
+
+def _run(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     settings = load_settings()
     try:
@@ -62,5 +69,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except Exception as exc:  # the one boundary that turns a crash into exit 1
         ref = log_failure(exc, f"studio {args.noun}")
-        print(f"error: internal failure (ref {ref}); see the Studio log.", file=sys.stderr)
+        sentence = _("internal failure (ref {ref}); see the Studio log.").format(ref=ref)
+        print(f"error: {sentence}", file=sys.stderr)
         return 1

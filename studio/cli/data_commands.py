@@ -7,9 +7,10 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from studio.cli.output import command, emit
+from studio.cli.output import command, emit, table
 from studio.context import Studio
 from studio.errors import UserError
+from studio.i18n import _, format_number, format_percent, ngettext
 
 if TYPE_CHECKING:
     from studio.data.profile import ColumnProfile
@@ -20,18 +21,25 @@ def _data_add(studio: Studio, args: argparse.Namespace) -> int:
 
     path = Path(args.path)
     if not path.is_file():
-        raise UserError(f"There is no file at '{args.path}'.")
+        raise UserError(_("There is no file at '{path}'.").format(path=args.path))
     result = add_dataset_version(
         studio, path.read_bytes(), path.name, name=args.name, actor=studio.settings.user
     )
     info = result.version
-    verb = "Added" if result.created else "Unchanged (identical content):"
     # What reading changed and what the profile found go to stderr, in text and JSON mode alike.
     for notice in info.notices:
         print(f"notice: {notice}", file=sys.stderr)
     for warning in info.profile.warnings:
         print(f"{warning.severity}: {warning.message}", file=sys.stderr)
-    text = f"{verb} {info.ref}: {info.rows:,} rows x {info.columns} columns, sha256 {info.sha256}"
+    sentence = (
+        _("Added {ref}: {rows} rows x {columns} columns, sha256 {sha256}")
+        if result.created
+        else _("Unchanged (identical content): {ref}: {rows} rows x {columns} columns, "
+               "sha256 {sha256}")
+    )  # fmt: skip
+    text = sentence.format(
+        ref=info.ref, rows=format_number(info.rows), columns=info.columns, sha256=info.sha256
+    )
     document = info.summary() | {"created": result.created, "notices": list(info.notices)}
     emit(args, document, text)
     return 0
@@ -52,13 +60,19 @@ def _data_list(studio: Studio, args: argparse.Namespace) -> int:
         }
         for d in datasets
     ]
-    header = f"{'NAME':<24} {'VERSIONS':>8} {'LATEST':>6} {'ROWS':>12} {'COLUMNS':>7}"
-    rows = [
-        f"{d['name']:<24} {d['versions']:>8} {d['latest']:>6} {d['rows']:>12,} {d['columns']:>7}"
-        for d in document
-    ]
-    emit(args, document, "\n".join([header, *rows]) if rows else "No datasets yet.")
+    emit(args, document, _datasets_table(document) if document else _("No datasets yet."))
     return 0
+
+
+def _datasets_table(document: list[dict]) -> str:
+    """The datasets as an aligned table (Chinese headers and names line up)."""
+    headers = [_("NAME"), _("VERSIONS"), _("LATEST"), _("ROWS"), _("COLUMNS")]
+    rows = [
+        [str(d["name"]), str(d["versions"]), str(d["latest"]), format_number(d["rows"]),
+         str(d["columns"])]
+        for d in document
+    ]  # fmt: skip
+    return table(headers, rows, (24, 8, 6, 12, 7), "<>>>>")
 
 
 def _data_show(studio: Studio, args: argparse.Namespace) -> int:
@@ -76,15 +90,26 @@ def _data_show(studio: Studio, args: argparse.Namespace) -> int:
         "ingest": info.ingest,
         "profile": profile.to_dict(),
     }
+    headers = [_("COLUMN"), _("TYPE"), _("MISSING"), _("DISTINCT"), " " + _("WHY")]
+    columns = [
+        [c.name[:28], c.kind, format_percent(c.missing_share, digits=1),
+         format_number(c.distinct), " " + _why(c)]
+        for c in profile.column_profiles
+    ]  # fmt: skip
     lines = [
-        f"{info.ref}  ({info.source_name}, {info.file_format}, {info.size_bytes:,} bytes)",
-        f"{info.rows:,} rows x {info.columns} columns, {profile.duplicate_rows:,} duplicate rows",
-        "",
-        f"{'COLUMN':<28} {'TYPE':<12} {'MISSING':>8} {'DISTINCT':>9}  WHY",
-        *(
-            f"{c.name[:28]:<28} {c.kind:<12} {c.missing_share:>8.1%} {c.distinct:>9,}  {_why(c)}"
-            for c in profile.column_profiles
+        _("{ref}  ({source}, {format}, {size} bytes)").format(
+            ref=info.ref,
+            source=info.source_name,
+            format=info.file_format,
+            size=format_number(info.size_bytes),
         ),
+        _("{rows} rows x {columns} columns, {duplicates} duplicate rows").format(
+            rows=format_number(info.rows),
+            columns=info.columns,
+            duplicates=format_number(profile.duplicate_rows),
+        ),
+        "",
+        table(headers, columns, (28, 12, 8, 9, 0), "<<>><"),
         "",
         *(f"notice: {n}" for n in info.notices),
         *(f"{w.severity}: {w.message}" for w in profile.warnings),
@@ -96,7 +121,9 @@ def _data_show(studio: Studio, args: argparse.Namespace) -> int:
 def _why(column: ColumnProfile) -> str:
     """The reason for a column's kind, and the suggested kind if any."""
     if column.suggested_kind:
-        return f"{column.reason} (maybe {column.suggested_kind}: {column.suggestion_reason})"
+        return _("{reason} (maybe {kind}: {why})").format(
+            reason=column.reason, kind=column.suggested_kind, why=column.suggestion_reason
+        )
     return column.reason
 
 
@@ -104,7 +131,7 @@ def _data_delete(studio: Studio, args: argparse.Namespace) -> int:
     from studio.data.versions import delete_version
 
     info = delete_version(studio, args.ref, actor=studio.settings.user)
-    emit(args, {"deleted": info.ref}, f"Deleted {info.ref}.")
+    emit(args, {"deleted": info.ref}, _("Deleted {ref}.").format(ref=info.ref))
     return 0
 
 
@@ -114,7 +141,8 @@ def _data_export(studio: Studio, args: argparse.Namespace) -> int:
 
     info = get_version(studio, args.ref)
     Path(args.out).write_bytes(to_safe_csv(load_frame(studio, info)))
-    emit(args, {"ref": info.ref, "out": args.out}, f"Wrote {info.ref} to {args.out}.")
+    text = _("Wrote {ref} to {path}.").format(ref=info.ref, path=args.out)
+    emit(args, {"ref": info.ref, "out": args.out}, text)
     return 0
 
 
@@ -123,8 +151,11 @@ def _demo(studio: Studio, args: argparse.Namespace) -> int:
 
     results = load_demo(studio, actor=studio.settings.user)
     document = [r.version.summary() | {"created": r.created} for r in results]
+    added, present = _("added  {ref}: {rows} rows"), _("present  {ref}: {rows} rows")
     text = "\n".join(
-        f"{'added' if r.created else 'present'}  {r.version.ref}: {r.version.rows:,} rows"
+        (added if r.created else present).format(
+            ref=r.version.ref, rows=format_number(r.version.rows)
+        )
         for r in results
     )
     emit(args, document, text)
@@ -135,24 +166,27 @@ def _sweep(studio: Studio, args: argparse.Namespace) -> int:
     from studio.maintenance import sweep_orphans
 
     removed = sweep_orphans(studio, grace_seconds=args.grace_seconds)
-    emit(args, {"removed": removed}, f"Removed {len(removed)} orphaned file(s).")
+    sentence = ngettext(
+        "Removed {count} orphaned file.", "Removed {count} orphaned files.", len(removed)
+    )
+    emit(args, {"removed": removed}, sentence.format(count=format_number(len(removed))))
     return 0
 
 
 def register(nouns: argparse._SubParsersAction) -> None:
     """Add the data commands to the parser."""
-    data = nouns.add_parser("data", help="datasets and their versions").add_subparsers(
+    data = nouns.add_parser("data", help=_("datasets and their versions")).add_subparsers(
         dest="verb", required=True
     )
-    add = command(data, "add", _data_add, "add a file as a new dataset version")
+    add = command(data, "add", _data_add, _("add a file as a new dataset version"))
     add.add_argument("path")
-    add.add_argument("--name", help="dataset name (default: the file name without extension)")
-    command(data, "list", _data_list, "list datasets")
-    command(data, "show", _data_show, "show a version's profile").add_argument("ref")
-    command(data, "delete", _data_delete, "delete a dataset version").add_argument("ref")
-    export = command(data, "export", _data_export, "export a version as spreadsheet-safe CSV")
+    add.add_argument("--name", help=_("dataset name (default: the file name without extension)"))
+    command(data, "list", _data_list, _("list datasets"))
+    command(data, "show", _data_show, _("show a version's profile")).add_argument("ref")
+    command(data, "delete", _data_delete, _("delete a dataset version")).add_argument("ref")
+    export = command(data, "export", _data_export, _("export a version as spreadsheet-safe CSV"))
     export.add_argument("ref")
     export.add_argument("--out", required=True)
-    command(nouns, "demo", _demo, "load the demo datasets")
-    sweep = command(nouns, "sweep", _sweep, "delete artifact files that no row references")
+    command(nouns, "demo", _demo, _("load the demo datasets"))
+    sweep = command(nouns, "sweep", _sweep, _("delete artifact files that no row references"))
     sweep.add_argument("--grace-seconds", type=float, default=3600.0)

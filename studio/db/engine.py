@@ -23,13 +23,14 @@ from studio.db import (
 )
 from studio.db.migrate import upgrade_schema
 from studio.errors import NotWritableError, StorageError, StudioError, not_writable
+from studio.i18n import N_, _
 
 log = logging.getLogger(__name__)
 
 SQLITE_BUSY_TIMEOUT_MS = 60_000
 # Write refusals of the database itself -> (what happened, what to do), as for files.
-_FULL = ("the disk is full", "free some space and try again")
-_READ_ONLY = ("it is read-only", "make it writable or point STUDIO_DATABASE_URL elsewhere")
+_FULL = (N_("the disk is full"), N_("free some space and try again"))
+_READ_ONLY = (N_("it is read-only"), N_("make it writable or point STUDIO_DATABASE_URL elsewhere"))
 SQLITE_WRITE_FAILURES = {13: _FULL, 8: _READ_ONLY}  # SQLITE_FULL, SQLITE_READONLY
 POSTGRES_WRITE_FAILURES = {"53100": _FULL, "25006": _READ_ONLY}  # disk_full, read-only
 _engines: dict[str, Engine] = {}
@@ -138,8 +139,11 @@ def _write_refused(engine: Engine, exc: DBAPIError) -> NotWritableError | None:
     if failure is None:
         return None
     url = engine.url
-    where = url.database if url.get_backend_name() == "sqlite" else f"the database {url.database}"
-    return not_writable(where or "the database", *failure)
+    if url.get_backend_name() == "sqlite":
+        where = url.database or _("the database")
+    else:
+        where = _("the database {name}").format(name=url.database or "")
+    return not_writable(where, *failure)
 
 
 @contextmanager
