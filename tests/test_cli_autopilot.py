@@ -88,3 +88,15 @@ def test_wait_returns_at_the_end_of_the_run_and_wait_analysis_after_its_analysis
     assert second.returncode == 0 and "waiting for its analysis" in second.stderr
     studio = Studio.open(load_settings(env))
     assert run_detail(studio, 2).analysis.status == "done"
+
+
+def test_wait_behind_another_queued_run_still_ends(env: dict[str, str]) -> None:
+    """A run queued earlier is taken first by the one-job worker --wait starts; --wait then
+    starts another for its own run instead of waiting for ever on a queued run."""
+    args = ("autopilot", "run", "--dataset", "churn", "--target", "churn", "--max-trials", "2",
+            "--families", "linear", "--no-budget", "--json")  # fmt: skip
+    assert run(*args, env=env).returncode == 0  # queued, no worker yet
+    waited = run(*args, "--wait", env=env)
+    assert waited.returncode == 0, waited.stderr
+    result = json.loads(waited.stdout)
+    assert (result["run_id"], result["status"]) == (2, "finished")

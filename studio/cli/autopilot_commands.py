@@ -63,6 +63,14 @@ def _wait_for(studio: Studio, run_id: int, args: argparse.Namespace) -> int:
         )  # fmt: skip
         if not info.is_active:
             break
+        if worker is not None and info.status == "queued" and worker.poll() is not None:
+            if worker.returncode != 0:  # it died before taking the run: say so, never hang
+                log = studio.settings.home / "logs" / "worker.log"
+                print(f"\nerror: the local worker ended (exit {worker.returncode}) before it "
+                      f"took run {run_id}; its log is {log}.", file=sys.stderr)  # fmt: skip
+                return 1
+            # It ran a job queued before this one (--once) and ended: start another.
+            worker = None if idle_workers(studio) else start_local_worker(studio, once=True)
         time.sleep(1.0)
     print(file=sys.stderr)
     if getattr(args, "wait_analysis", False) and info.status in ("finished", "stopped"):
