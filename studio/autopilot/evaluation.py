@@ -27,9 +27,18 @@ THREADED_ROWS = (
 )
 
 
-def fit_threads(rows: int) -> int:
-    """OpenMP threads a child may use: one for small data, every core for large data."""
-    return 1 if rows < THREADED_ROWS else max(1, os.cpu_count() or 1)
+def machine_cores() -> int:
+    """CPU cores this process may run on (its affinity where the system tells it)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # macOS, Windows
+        return max(1, os.cpu_count() or 1)
+
+
+def fit_threads(rows: int, at_once: int = 1) -> int:
+    """OpenMP threads a child may use when ``at_once`` trials run together: one for small
+    data, the cores shared among them for large data."""
+    return 1 if rows < THREADED_ROWS else max(1, machine_cores() // at_once)
 
 
 @dataclass(frozen=True, eq=False)

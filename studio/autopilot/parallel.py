@@ -24,27 +24,17 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from optuna.trial import TrialState
-
 from studio.autopilot import isolated
-from studio.autopilot.evaluation import THREADED_ROWS
+from studio.autopilot.evaluation import THREADED_ROWS, machine_cores
 from studio.autopilot.isolated import die_with_parent
 from studio.autopilot.search import SearchSession
-from studio.autopilot.study import load_study
+from studio.autopilot.study import fail_running_trials, load_study
 
 log = logging.getLogger(__name__)
 
 _CTX = mp.get_context("fork")
 MAX_AT_ONCE = 8
 HELPER_GRACE_SECONDS = 5.0  # after an interrupt, how long helpers get to record their trial
-
-
-def machine_cores() -> int:
-    """CPU cores this process may run on (its affinity where the system tells it)."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # macOS, Windows
-        return max(1, os.cpu_count() or 1)
 
 
 def trials_at_once(setting: int, rows: int) -> int:
@@ -56,12 +46,6 @@ def trials_at_once(setting: int, rows: int) -> int:
     if setting > 0:
         return min(setting, MAX_AT_ONCE)
     return min(machine_cores(), MAX_AT_ONCE) if rows < THREADED_ROWS else 1
-
-
-def threads_per_trial(rows: int, at_once: int) -> int:
-    """OpenMP threads each fit may use when ``at_once`` trials run together: one below
-    ``THREADED_ROWS`` rows (``evaluation.fit_threads``), else the cores shared among them."""
-    return 1 if rows < THREADED_ROWS else max(1, machine_cores() // at_once)
 
 
 class Helpers:
@@ -106,13 +90,7 @@ class Helpers:
             if process.is_alive():
                 process.kill()
                 process.join(timeout=10)
-        self._fail_left_running()
-
-    def _fail_left_running(self) -> None:
-        study = self.lead.study
-        for trial in study.get_trials(deepcopy=False, states=(TrialState.RUNNING,)):
-            if trial.user_attrs.get("worker") in self.ids:
-                study._storage.set_trial_state_values(trial._trial_id, TrialState.FAIL)
+        fail_running_trials(self.lead.study, workers=set(self.ids))
 
 
 @contextmanager

@@ -11,14 +11,15 @@ from datetime import timedelta
 
 import numpy as np
 from optuna.trial import TrialState
-from sqlmodel import Session, or_, select
+from sqlmodel import or_, select
 
 from studio.autopilot.data import prepare_training_data
+from studio.autopilot.evaluation import fit_threads
 from studio.autopilot.failures import no_model_reason
 from studio.autopilot.finalize import FinalCandidate, discard, finalize, remove_oof
-from studio.autopilot.parallel import helping, threads_per_trial, trials_at_once
+from studio.autopilot.parallel import helping, trials_at_once
 from studio.autopilot.search import SearchSession
-from studio.autopilot.study import load_study
+from studio.autopilot.study import fail_running_trials, load_study
 from studio.context import Studio
 from studio.db import session_scope
 from studio.db.models import Candidate, Run, RunAnalysis, RunEvent, utcnow
@@ -47,13 +48,6 @@ def _start(studio: Studio, run_id: int, worker_id: str) -> dict | None:
         return dict(run.config) | {"study_name": run.study_name}
 
 
-def _fail_orphan_trials(session: SearchSession) -> None:
-    """Trials left RUNNING by a worker that died are marked failed (completed ones stay)."""
-    storage = session.study._storage
-    for trial in session.study.get_trials(deepcopy=False, states=(TrialState.RUNNING,)):
-        storage.set_trial_state_values(trial._trial_id, TrialState.FAIL)
-
-
 def run_autopilot_job(studio: Studio, run_id: int, worker_id: str) -> None:
     """Run (or resume) a run as its leader; every outcome is recorded on the run."""
     config = _start(studio, run_id, worker_id)
@@ -67,11 +61,11 @@ def run_autopilot_job(studio: Studio, run_id: int, worker_id: str) -> None:
             studio, run_id, config, data, study, lead=True, worker_id=worker_id,
             run_started_wall=wall_start,
         )  # fmt: skip
-        _fail_orphan_trials(session)
+        fail_running_trials(study)  # left by a worker that died
         budget = config.get("budget_seconds")
         hard_end = started + budget * (1 + BUDGET_TOLERANCE) if budget else float("inf")
         at_once = trials_at_once(studio.settings.trials_at_once, len(data.X))
-        session.threads = threads_per_trial(len(data.X), at_once)
+        session.threads = fit_threads(len(data.X), at_once)
         with helping(session, at_once) as helpers:
             reason = session.search()
             helpers.wait(until=hard_end)  # their last trials end by the search deadline
@@ -183,12 +177,10 @@ def _record(
             run.status = "stopped" if reason == "stopped" else "finished"
             run.finished_at = utcnow()
             run.search_seconds += seconds
-            run.message = _summary(db, run, round_, len(candidates))
-            if (
-                run.status == "finished"
-                and not db.exec(leaderboard_query(run_id, run.metric)).first()
-            ):
-                run.status, run.message = "failed", NO_REFIT  # trials ran, yet nothing to rank
+            board = db.exec(leaderboard_query(run_id, run.metric)).all()
+            run.message = _summary(board, round_, len(candidates))
+            if run.status == "finished" and not board:  # trials ran, yet nothing to rank
+                run.status, run.message = "failed", NO_REFIT
             level = "error" if run.status == "failed" else "info"
             db.add(RunEvent(run_id=run_id, level=level,
                             message=f"Finished in {seconds:.1f} s. {run.message}"))  # fmt: skip
@@ -197,9 +189,9 @@ def _record(
         raise
 
 
-def _summary(db: Session, run: Run, round_: int, added: int) -> str:
-    """The run's message, e.g. 3 candidates; best hgb-t4 (a resumed run says what it added)."""
-    board = db.exec(leaderboard_query(run.id, run.metric)).all()
+def _summary(board: list, round_: int, added: int) -> str:
+    """The run's message from its leaderboard (best first), e.g. 3 candidates; best hgb-t4 (a
+    resumed run says what it added)."""
     if not board:
         return "Stopped before any trial finished; resume it to continue."
     text = f"{len(board)} candidates; best {board[0].name}."

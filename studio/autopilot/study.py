@@ -71,6 +71,14 @@ def load_study(url: str, name: str, seed: int) -> optuna.Study:
     )
 
 
+def fail_running_trials(study: optuna.Study, workers: set[str] | None = None) -> None:
+    """Mark the study's RUNNING trials failed (completed ones stay): those of ``workers``
+    (their ``worker`` attribute), or all of them, left by processes that ended mid-trial."""
+    for trial in study.get_trials(deepcopy=False, states=(optuna.trial.TrialState.RUNNING,)):
+        if workers is None or trial.user_attrs.get("worker") in workers:
+            study._storage.set_trial_state_values(trial._trial_id, optuna.trial.TrialState.FAIL)
+
+
 def delete_study(url: str, name: str) -> None:
     """Remove a study and its trials (used when creating its run failed)."""
     optuna.delete_study(study_name=name, storage=optuna_storage(url))

@@ -48,9 +48,12 @@ def _wait_for(studio: Studio, run_id: int, args: argparse.Namespace) -> int:
     from studio.jobs.queue import idle_workers
     from studio.tracking import get_run
 
-    # A worker busy with another job (or one that exits after it, --once) would leave this
-    # run queued: start one for it unless a live worker is free.
-    worker = None if idle_workers(studio) else start_local_worker(studio, once=True)
+    def one_job_worker() -> subprocess.Popen | None:
+        # A worker busy with another job (or one that exits after it, --once) would leave
+        # this run queued: start one for it unless a live worker is free.
+        return None if idle_workers(studio) else start_local_worker(studio, once=True)
+
+    worker = one_job_worker()
     while True:
         info = get_run(studio, run_id, events=0)
         best = "—" if info.best_score is None else f"{info.best_score:.4f}"
@@ -69,8 +72,7 @@ def _wait_for(studio: Studio, run_id: int, args: argparse.Namespace) -> int:
                 print(f"\nerror: the local worker ended (exit {worker.returncode}) before it "
                       f"took run {run_id}; its log is {log}.", file=sys.stderr)  # fmt: skip
                 return 1
-            # It ran a job queued before this one (--once) and ended: start another.
-            worker = None if idle_workers(studio) else start_local_worker(studio, once=True)
+            worker = one_job_worker()  # it ran a job queued before this one, then ended
         time.sleep(1.0)
     print(file=sys.stderr)
     if getattr(args, "wait_analysis", False) and info.status in ("finished", "stopped"):
