@@ -73,7 +73,7 @@ def language_switch() -> str:
         st.query_params[LANG_PARAM] = code
     st.session_state[_SWITCH] = code  # the switch shows the language in force, on every page
     st.selectbox(
-        "Language · 语言", list(CODES), format_func=NAMES.__getitem__, key=_SWITCH,
+        "Language · 语言", list(CODES), format_func=NAMES.__getitem__, key=_SWITCH,  # i18n: keep
         on_change=_on_pick,
     )  # fmt: skip
     return set_language(lang)
