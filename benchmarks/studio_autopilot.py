@@ -135,11 +135,12 @@ class StudioOutcome:
     outputs: np.ndarray | None = None
     predicted: np.ndarray | None = None
     notes: list[str] = field(default_factory=list)
-    # The same candidate registered with "refit on all rows" (holdout included), the model a
-    # user deploys who ticks it: its test outputs and the registration's seconds.
-    full_outputs: np.ndarray | None = None
-    full_predicted: np.ndarray | None = None
-    refit_seconds: float = math.nan
+    # The candidate itself, as fitted on the training rows (``outputs`` are the registered
+    # version's: the run's fit on all rows when it made one), and the registration's seconds.
+    training_outputs: np.ndarray | None = None
+    training_predicted: np.ndarray | None = None
+    register_seconds: float = math.nan
+    registered_rows: str = "-"  # the version's training scope: all_rows or training_rows
 
 
 def launch(store: Store, name: str, target: str, task: str, train: pd.DataFrame,
@@ -188,23 +189,25 @@ def run_studio(store: Store, name: str, target: str, task: str, train: pd.DataFr
         outcome.best = info.leaderboard[0].name
         candidate = info.leaderboard[0]
         model = load_model(store.studio.artifacts, candidate.artifact, candidate.artifact_sha256)
-        outcome.outputs, outcome.predicted = predict_test(store, name, info, test, labels, model)
-        started = time.monotonic()
-        version = register_candidate(store.studio, run_id, name.replace("_", "-"), ACTOR,
-                                     refit_all_rows=True)  # fmt: skip
-        outcome.refit_seconds = time.monotonic() - started
-        full = load_version_model(store.studio.artifacts, version)
-        outcome.full_outputs, outcome.full_predicted = predict_test(
-            store, name, info, test, labels, full
+        outcome.training_outputs, outcome.training_predicted = predict_test(
+            store, name, info, test, labels, model
+        )
+        started = time.monotonic()  # registered as a user does: the defaults
+        version = register_candidate(store.studio, run_id, name.replace("_", "-"), ACTOR)
+        outcome.register_seconds = time.monotonic() - started
+        outcome.registered_rows = version.training["scope"]
+        registered = load_version_model(store.studio.artifacts, version)
+        outcome.outputs, outcome.predicted = predict_test(
+            store, name, info, test, labels, registered
         )
     return outcome
 
 
 def predict_test(store: Store, name: str, info: RunInfo, test: pd.DataFrame, labels: list[str],
                  model: object) -> tuple[np.ndarray, np.ndarray | None]:  # fmt: skip
-    """``model`` (the run's best candidate, or its refit on all rows) on the test split, read
-    the way Studio reads uploads: (probabilities with column i for ``labels[i]``, predicted
-    labels) or (numbers, None)."""
+    """``model`` (the run's best candidate, or the version registered from it) on the test
+    split, read the way Studio reads uploads: (probabilities with column i for ``labels[i]``,
+    predicted labels) or (numbers, None)."""
     columns = [c["name"] for c in info.config["columns"] if c["treatment"] != "excluded"]
     parsed = read_table(
         test.to_csv(index=False).encode(), f"{name}-test.csv",

@@ -40,6 +40,7 @@ class CandidateInfo:
     artifact_sha256: str
     is_baseline: bool
     round: int = 1
+    fitted_on_all_rows: bool = False  # the run also fitted it on all rows (registering uses it)
 
     @property
     def cv_note(self) -> str:
@@ -59,6 +60,7 @@ class CandidateInfo:
             "cv_score": self.cv_score, "cv_std": self.cv_std, "holdout": self.holdout,
             "fit_seconds": self.fit_seconds, "predict_ms_per_1k": self.predict_ms_per_1k,
             "size_bytes": self.size_bytes, "baseline": self.is_baseline,
+            "fitted_on_all_rows": self.fitted_on_all_rows,
         }  # fmt: skip
 
 
@@ -140,7 +142,7 @@ def _candidate(c: Candidate, place: int) -> CandidateInfo:
     return CandidateInfo(
         c.id, c.name, place, c.family, c.trial_number, dict(c.params), c.cv_score, c.cv_std,
         dict(c.holdout), c.fit_seconds, c.predict_ms_per_1k, c.size_bytes, c.artifact,
-        c.artifact_sha256, c.is_baseline, c.round,
+        c.artifact_sha256, c.is_baseline, c.round, c.all_rows_artifact is not None,
     )  # fmt: skip
 
 

@@ -2,8 +2,11 @@
 
 The script rebuilds the exact pipeline (the column preparation is Studio's own source, copied
 in, so it cannot drift), reads a CSV, repeats the run's split and cross-validation, prints the
-CV score, then fits on all training rows and prints the holdout score. A run with a time
-column repeats its time split: the latest rows as the holdout, time-ordered folds.
+CV score, then fits on all training rows and prints the holdout score; last, it fits on every
+row (training and holdout), as the run fits its leader and as "refit on all rows" registers a
+candidate, and writes that model's outputs for every row to a CSV when given a second path. A
+run with a time column repeats its time split: the latest rows as the holdout, time-ordered
+folds.
 """
 
 from __future__ import annotations
@@ -125,7 +128,7 @@ def _prepare_source() -> str:
 
 _TEMPLATE = '''"""Candidate {candidate} of Studio run {run_id} ({dataset}), in scikit-learn.
 
-Studio's cross-validated {metric}: {cv:.6f}. Usage: python this_file.py DATA.csv
+Studio's cross-validated {metric}: {cv:.6f}. Usage: python this_file.py DATA.csv [OUTPUTS.csv]
 The CSV must have the dataset's columns as Studio stored them: use Studio's "Download as CSV"
 (or `studio data export`), which writes numbers, dates and missing values plainly. A raw file
 with thousands separators, currency signs, day-first dates or NA tokens is read here by plain
@@ -209,7 +212,14 @@ def split(frame, y):
     return train, holdout, StratifiedKFold(FOLDS, shuffle=True, random_state=SEED)
 
 
-def main(path: str) -> None:
+def outputs(model, X):
+    """Class probabilities (one column per class code), or predicted numbers."""
+    if TASK == "regression":
+        return pd.DataFrame({{"prediction": model.predict(X)}})
+    return pd.DataFrame(model.predict_proba(X)).add_prefix("class_")
+
+
+def main(path: str, outputs_path: str | None = None) -> None:
     frame = pd.read_csv(path)
     frame = frame[frame[TARGET].notna()].reset_index(drop=True)
     for choice in PLAN.choices:
@@ -232,8 +242,13 @@ def main(path: str) -> None:
     model = build_pipeline().fit(X_train, y_train)
     holdout_score = get_scorer(SCORING)(model, X.iloc[holdout], y[holdout])
     print(f"holdout {{SCORING.removeprefix('neg_')}}: {{sign * holdout_score:.6f}}")
+    final = build_pipeline().fit(X.iloc[np.concatenate([train, holdout])],
+                                 y[np.concatenate([train, holdout])])
+    print(f"fitted on all {{len(y):,}} rows (training and holdout)")
+    if outputs_path:
+        outputs(final, X).to_csv(outputs_path, index=False)
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(*sys.argv[1:3])
 '''

@@ -27,8 +27,10 @@ from typing import Any
 import numpy as np
 from optuna.trial import FrozenTrial, TrialState
 
-from studio.artifacts import ArtifactStore
+from studio.artifacts import ArtifactStore, StoredFile
+from studio.autopilot import all_rows
 from studio.autopilot import ensemble as ens
+from studio.autopilot.all_rows import AllRowsFit, Leader
 from studio.autopilot.evaluation import (
     EnsembleJob,
     RefitGroup,
@@ -66,6 +68,7 @@ class FinalCandidate:
     is_baseline: bool = False
     holdout: dict[str, float] = field(default_factory=dict)
     oof_thresholds: dict[str, list[float]] | None = None  # binary: see ``oof_threshold_table``
+    all_rows: StoredFile | None = None  # the leader fitted on all rows too (``all_rows``)
 
 
 def oof_threshold_table(data: TrainingData, oof: np.ndarray) -> dict[str, list[float]] | None:
@@ -302,9 +305,67 @@ def score_holdout(data: TrainingData, candidate: FinalCandidate) -> dict[str, fl
     }
 
 
+def predicted_leader(
+    session: SearchSession, trials: list[FrozenTrial], choice: EnsembleChoice | None,
+    saved: Saved,
+) -> Leader | None:  # fmt: skip
+    """What will lead the leaderboard (the best CV score of every round) once this round is
+    recorded, when it is new in this round: the best of ``trials`` (ranked, the ensemble's
+    members among them), or the new greedy ensemble; None
+    when an earlier round's candidate leads (candidates are immutable: it gets no new file)."""
+    specs = {_name(t): _spec(session, t) for t in trials}
+    options: list[tuple[float, Leader | None]] = [(e.cv_score, None) for e in saved.ensembles]
+    if trials:
+        best = trials[0]
+        new = best.number not in saved.by_trial
+        lead = Leader(_name(best), {_name(best): specs[_name(best)]}) if new else None
+        options.insert(0, (float(np.mean(best.user_attrs["fold_scores"])), lead))
+    if choice:
+        members = {name: specs[name] for name in choice.weights}
+        options.append((float(np.mean(choice.nested)),
+                        Leader(saved.ensemble_name(), members, dict(choice.weights))))  # fmt: skip
+    if not options:
+        return None
+    sign = 1 if session.data.metric.greater_is_better else -1
+    return max(options, key=lambda o: sign * o[0])[1]  # ties: the earlier option, as ranked
+
+
+def _fit_on_all_rows(
+    session: SearchSession, ranked: list[FinalCandidate], leader: Leader | None,
+    fit: AllRowsFit | None, hard_end: float,
+) -> None:  # fmt: skip
+    """Give the leader (``ranked[0]``, when it is ``leader``) its fit on all rows: the one
+    that ran beside the refits, or one started now when the time left is enough."""
+    first = ranked[0] if ranked else None
+    if leader is None or first is None or first.name != leader.name:
+        if fit is not None:
+            fit.discard()
+        return
+    data, store = session.data, session.studio.artifacts
+    if fit is None:
+        if not all_rows.time_enough(first.fit_seconds, data, hard_end):
+            session.event(f"No time was left to fit {first.name} on all rows; registering it "
+                          "with “refit on all rows” fits it then.", "warning")  # fmt: skip
+            return
+        temp = store.path_of(_temp(session, "all-rows"))
+        fit = all_rows.start(data, leader, temp, hard_end, beside=False)
+    started = time.monotonic()
+    first.all_rows = fit.result(store, _final(session, f"{first.name}-all-rows"))
+    rows = len(data.X) + len(data.X_holdout)
+    if first.all_rows is None:
+        session.event(f"Fitting {first.name} on all {rows:,} rows did not finish in time; "
+                      "registering it with “refit on all rows” fits it then.",
+                      "warning")  # fmt: skip
+        return
+    session.event(f"{first.name} was also fitted on all {rows:,} rows (training and holdout; "
+                  f"waited {time.monotonic() - started:.1f} s after the refits). Registering it "
+                  "uses that model; its holdout score stays the estimate.")  # fmt: skip
+
+
 def finalize(session: SearchSession, hard_end: float) -> tuple[int, list[FinalCandidate]]:
-    """Refit, ensemble and score what earlier rounds did not save; returns this round's number
-    and its new candidates, ranked by CV score."""
+    """Refit, ensemble and score what earlier rounds did not save, and fit the new leader on
+    all rows (``all_rows``); returns this round's number and its new candidates, ranked by CV
+    score."""
     saved = saved_candidates(session)
     top, baseline = candidate_trials(session)
     library = ensemble_library(session, top)
@@ -315,20 +376,31 @@ def finalize(session: SearchSession, hard_end: float) -> tuple[int, list[FinalCa
     if choice and same is not None:
         session.event(f"The greedy ensemble is {same.name}, saved in round {same.round}.")
         choice = None
+    leader = predicted_leader(session, top, choice, saved)
+    fit = None
+    if leader is not None and all_rows.beside_refits(len(session.data.X)):
+        temp = session.studio.artifacts.path_of(_temp(session, "all-rows"))
+        fit = all_rows.start(session.data, leader, temp, hard_end, beside=True)
     kept = [saved.by_trial[t.number].name for t in top if t.number in saved.by_trial]
     if kept:
         session.event(f"Kept from earlier rounds, not refit: {', '.join(kept)}.")
     fresh = [t for t in top if t.number not in saved.by_trial]
-    everything = _refit(session, fresh, hard_end, saved, choice) if fresh or choice else []
-    if baseline in top:  # an ensemble member: refit above
-        baseline = None
-    if baseline is not None and baseline.number not in saved.by_trial:
-        if time.monotonic() < hard_end:
-            everything += _refit(session, [baseline], hard_end, saved)  # what tuning bought
-        else:
-            session.event("No time was left to refit the baseline (trial 0).", "warning")
-    sign = 1 if session.data.metric.greater_is_better else -1
-    everything.sort(key=lambda c: -sign * float(np.mean(c.cv_scores)))
+    try:
+        everything = _refit(session, fresh, hard_end, saved, choice) if fresh or choice else []
+        if baseline in top:  # an ensemble member: refit above
+            baseline = None
+        if baseline is not None and baseline.number not in saved.by_trial:
+            if time.monotonic() < hard_end:
+                everything += _refit(session, [baseline], hard_end, saved)  # what tuning bought
+            else:
+                session.event("No time was left to refit the baseline (trial 0).", "warning")
+        sign = 1 if session.data.metric.greater_is_better else -1
+        everything.sort(key=lambda c: -sign * float(np.mean(c.cv_scores)))
+        _fit_on_all_rows(session, everything, leader, fit, hard_end)
+    except BaseException:
+        if fit is not None:
+            fit.discard()
+        raise
     for candidate in everything:
         candidate.holdout = score_holdout(session.data, candidate)
     return saved.round, everything
@@ -336,11 +408,13 @@ def finalize(session: SearchSession, hard_end: float) -> tuple[int, list[FinalCa
 
 def discard(session: SearchSession, candidates: list[FinalCandidate]) -> None:
     """Delete candidate files whose rows could not be written."""
-    for candidate in candidates:
+    files = [c.artifact for c in candidates]
+    files += [c.all_rows.path for c in candidates if c.all_rows is not None]
+    for artifact in files:
         try:
-            session.studio.artifacts.delete(candidate.artifact)
+            session.studio.artifacts.delete(artifact)
         except OSError:
-            log.exception("could not delete %s", candidate.artifact)
+            log.exception("could not delete %s", artifact)
 
 
 def remove_oof(session: SearchSession) -> None:

@@ -166,6 +166,8 @@ def _record(
                         size_bytes=c.size_bytes,
                         artifact=c.artifact,
                         artifact_sha256=c.artifact_sha256,
+                        all_rows_artifact=c.all_rows.path if c.all_rows else None,
+                        all_rows_sha256=c.all_rows.sha256 if c.all_rows else None,
                         is_baseline=c.is_baseline,
                     )  # fmt: skip
                 )

@@ -188,10 +188,16 @@ def register(nouns: Any) -> None:
     reg.add_argument("--candidate", help="candidate name (default: the run's best)")
     reg.add_argument("--name", required=True, help="model name (created on first use)")
     reg.add_argument("--description")
-    reg.add_argument(
-        "--refit-all-rows", action="store_true",
-        help="fit the candidate again on all rows, holdout included, as the version's model "
-        "(the holdout score stays the estimate, measured before the refit)",
+    rows = reg.add_mutually_exclusive_group()
+    rows.add_argument(
+        "--refit-all-rows", action="store_true", default=None,
+        help="the candidate fitted on all rows, holdout included, as the version's model (the "
+        "holdout score stays the estimate, measured before that fit); the default for the "
+        "candidate the run fitted on all rows itself, its best",
+    )  # fmt: skip
+    rows.add_argument(
+        "--training-rows-only", action="store_false", dest="refit_all_rows",
+        help="the candidate as the run fitted it, on the training rows only",
     )  # fmt: skip
     command(models, "list", _list, "models with their production and staging versions")
     command(models, "show", _show, "a model's versions (NAME or NAME@VERSION)").add_argument(

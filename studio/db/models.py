@@ -139,6 +139,10 @@ class Candidate(SQLModel, table=True):
     # Binary tasks: TP/FP/FN/TN of the out-of-fold outputs at thresholds 0, 0.01, ..., 1, where
     # a decision threshold is chosen before the holdout values it (None: stored before 0005).
     oof_thresholds: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    # The run's leader also fitted on all rows (training + holdout) in the budget; registering
+    # it uses this file (None: no such fit, or stored before 0008).
+    all_rows_artifact: str | None = Field(default=None, max_length=255)
+    all_rows_sha256: str | None = Field(default=None, max_length=64)
     created_at: datetime = Field(default_factory=utcnow)
 
 

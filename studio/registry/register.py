@@ -85,19 +85,23 @@ def register_candidate(
     actor: str,
     candidate: str | None = None,
     description: str = "",
-    refit_all_rows: bool = False,
+    refit_all_rows: bool | None = None,
 ) -> VersionInfo:
     """Register a run's candidate (its best when ``candidate`` is None) under ``model_name``.
 
-    With ``refit_all_rows`` the version's model is a new fit of the candidate's pipeline on
-    training + holdout rows, saved as a file of its own (the candidate's stays as it is) and
+    With ``refit_all_rows`` the version's model is the candidate's pipeline fitted on training
+    + holdout rows: the fit the run made in its budget (``autopilot.all_rows``) when it made
+    one, else a new fit now, saved as a file of its own (the candidate's stays as it is) and
     loaded back through the checksum and allow-list before use; the holdout score is kept as
-    the estimate and ``training`` says it was measured before the refit."""
+    the estimate and ``training`` says it was measured before the refit. None (the default):
+    all rows when the run fitted the candidate on them, else the training rows."""
     require(studio.settings, actor, "register")
     name = check_name(model_name)
     source = _source(studio, run_id, candidate)
     data = prepare_training_data(studio, source.config["dataset"], source.config)
     c = source.candidate
+    if refit_all_rows is None:
+        refit_all_rows = c.all_rows_artifact is not None
     model = load_candidate_model(studio.artifacts, run_id, c.name, c.artifact, c.artifact_sha256)
     folder = f"models/{name}/{uuid.uuid4().hex[:12]}"
     stored_model, model, X = _version_model(studio, c, model, data, folder, refit_all_rows)
@@ -138,12 +142,12 @@ def _version_model(
     a copy of the candidate's file, or (``refit``) a new fit on all rows, saved as a file of
     its own and loaded back through the checksum and the allow-list."""
     if not refit:
-        model_bytes = studio.artifacts.verified_path(c.artifact, c.artifact_sha256).read_bytes()
-        stored = studio.artifacts.write(f"{folder}/model.skops",
-                                        lambda p: p.write_bytes(model_bytes))  # fmt: skip
-        return stored, model, data.X
-    fitted = refit_all_rows_of(model, data)
-    stored = studio.artifacts.write(f"{folder}/model.skops", lambda p: sio.dump(fitted, p))
+        return _copy(studio, c.artifact, c.artifact_sha256, folder), model, data.X
+    if c.all_rows_artifact is not None:  # the run's own fit on all rows
+        stored = _copy(studio, c.all_rows_artifact, c.all_rows_sha256, folder)
+    else:
+        fitted = refit_all_rows_of(model, data)
+        stored = studio.artifacts.write(f"{folder}/model.skops", lambda p: sio.dump(fitted, p))
     try:
         subject = f"The refit of {c.name}"
         loaded = load_model(
@@ -153,6 +157,12 @@ def _version_model(
         studio.artifacts.delete(stored.path)
         raise
     return stored, loaded, all_rows(data)[0]
+
+
+def _copy(studio: Studio, artifact: str, sha256: str, folder: str) -> StoredFile:
+    """The version's own copy of a candidate's model file (checksum verified)."""
+    model_bytes = studio.artifacts.verified_path(artifact, sha256).read_bytes()
+    return studio.artifacts.write(f"{folder}/model.skops", lambda p: p.write_bytes(model_bytes))
 
 
 def _insert(studio: Studio, row: ModelVersion, actor: str) -> VersionInfo:

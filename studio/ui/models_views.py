@@ -106,11 +106,13 @@ def render_register_form(studio: Studio, run_id: int | None = None) -> None:
             placeholder="e.g. churn-model (created on first use)",
         )
         description = st.text_input("Description (optional)", key=f"mdl_reg_desc_{run_id}")
+        fitted = next(c.fitted_on_all_rows for c in board if c.name == candidate)
         refit = st.checkbox(
-            "Refit on all rows", key=f"mdl_reg_refit_{run_id}",
-            help="Fit the candidate again on every row, the holdout too: more data for the "
-            "model (it helps most on small tables). The holdout score stays its estimate, "
-            "measured before the refit; the candidate itself is not changed.",
+            "Refit on all rows", value=fitted, key=f"mdl_reg_refit_{run_id}_{candidate}",
+            help="Use the candidate fitted on every row, the holdout too: more data for the "
+            "model (it helps most on small tables). The run fitted its best candidate on all "
+            "rows already (ticked by default); another one is fitted now. The holdout score "
+            "stays its estimate, measured before that fit; the candidate itself is not changed.",
         )  # fmt: skip
         if st.button("Register", key=f"mdl_reg_go_{run_id}", type="primary"):
             _register(studio, run_id, candidate, name, description, refit)

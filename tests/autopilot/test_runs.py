@@ -24,7 +24,8 @@ from studio.context import Studio
 from studio.data.versions import add_dataset_version, get_version, load_frame
 from studio.jobs.queue import sweep_stale_jobs
 from studio.maintenance import sweep_orphans
-from studio.modelio import load_model
+from studio.modelio import load_model, load_version_model
+from studio.registry.register import register_candidate
 from studio.tracking import get_run
 from tests.autopilot.conftest import churn_like
 from tests.waits import HANG_GUARD_SECONDS, wait_until
@@ -92,7 +93,9 @@ def test_holdout_rows_are_never_seen_by_the_search(churn_studio: Studio) -> None
 
 
 def test_exported_script_reproduces_the_cv_score(churn_studio: Studio, tmp_path: Path) -> None:
-    """The standalone script rebuilds the winner and its CV score matches within 0.01."""
+    """The standalone script rebuilds the winner: its CV score matches within 0.01, and its fit
+    on all rows predicts what the version registered from the run (the run's own fit on all
+    rows) predicts."""
     run_id = _launch(churn_studio, max_trials=3, budget_seconds=None, families=["linear"], top_k=2)
     run_worker_once(churn_studio)
     info = get_run(churn_studio, run_id)
@@ -100,13 +103,21 @@ def test_exported_script_reproduces_the_cv_score(churn_studio: Studio, tmp_path:
     script.write_text(export_code(churn_studio, run_id))
     csv = tmp_path / "churn.csv"
     load_frame(churn_studio, get_version(churn_studio, "churn")).to_csv(csv, index=False)
+    outputs = tmp_path / "outputs.csv"
     result = subprocess.run(
-        [sys.executable, str(script), str(csv)], capture_output=True, text=True, timeout=300
-    )
+        [sys.executable, str(script), str(csv), str(outputs)],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert "import studio" not in script.read_text()
     cv = float(re.search(r"cv roc_auc: ([0-9.]+)", result.stdout).group(1))
     assert cv == pytest.approx(info.leaderboard[0].cv_score, abs=0.01)
+    version = register_candidate(churn_studio, run_id, "churn", "tester")
+    assert version.training["scope"] == "all_rows"
+    model = load_version_model(churn_studio.artifacts, version)
+    X = pd.read_csv(csv)[[f["name"] for f in version.input_schema["features"]]]
+    np.testing.assert_allclose(pd.read_csv(outputs).to_numpy(), model.predict_proba(X),
+                               atol=1e-6)  # fmt: skip
 
 
 # The searches below have no time budget and a trial limit they never reach: they end when

@@ -10,7 +10,8 @@ from studio.registry.register import register_candidate
 
 @pytest.fixture
 def registered(finished_run: tuple[Studio, int]) -> Studio:
-    """Model 'm' v1 registered from the prepared run."""
+    """Model 'm' v1 registered from the prepared run, on its training rows (the candidate's
+    own file)."""
     studio, run_id = finished_run
-    register_candidate(studio, run_id, "m", "ana")
+    register_candidate(studio, run_id, "m", "ana", refit_all_rows=False)
     return studio

@@ -93,7 +93,8 @@ def test_register_refit_on_all_rows_and_the_card_says_so(run_home: Studio) -> No
     at.switch_page("pages/4_Models.py")
     at.run()
     at.text_input(key="mdl_reg_name_1").set_value("churn-model")
-    at.checkbox(key="mdl_reg_refit_1").check()
+    refit = next(c for c in at.checkbox if c.label == "Refit on all rows")
+    assert refit.value  # the run fitted its best on all rows: ticked by default
     at.button(key="mdl_reg_go_1").click().run()
     assert not at.exception
     assert any("Trained on all 400 rows" in s.value for s in at.success)

@@ -21,7 +21,7 @@ def test_registration_keeps_what_scoring_and_monitoring_need(finished_run) -> No
     """The best candidate becomes v1 with its model copy, schema, metrics and baseline."""
     studio, run_id = finished_run
     best = get_run(studio, run_id).leaderboard[0]
-    v = register_candidate(studio, run_id, "churn-model", "ana")
+    v = register_candidate(studio, run_id, "churn-model", "ana", refit_all_rows=False)
     assert (v.name, v.version, v.stage, v.approval) == ("churn-model", 1, "none", "pending")
     assert v.candidate_name == best.name and v.artifact_sha256 == best.artifact_sha256
     assert v.artifact != best.artifact  # the version owns its copy

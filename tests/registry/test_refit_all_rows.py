@@ -16,9 +16,12 @@ from studio.artifacts import sha256_file
 from studio.autopilot.data import prepare_training_data
 from studio.autopilot.pipeline import model_output
 from studio.context import Studio
+from studio.db import session_scope
+from studio.db.models import Candidate
 from studio.errors import RefusedModelError
 from studio.modelio import load_model, load_version_model
 from studio.registry.register import register_candidate
+from studio.registry.training import refit_all_rows
 from studio.registry.versions import get_version
 from studio.tracking import get_run
 from tests.cli import run
@@ -33,7 +36,7 @@ def test_refit_version_is_a_new_model_on_every_row(finished_run: tuple[Studio, i
     which rows it saw; the candidate's file is unchanged."""
     studio, run_id = finished_run
     best = get_run(studio, run_id).leaderboard[0]
-    plain = register_candidate(studio, run_id, "churn", "tester")
+    plain = register_candidate(studio, run_id, "churn", "tester", refit_all_rows=False)
     refit = register_candidate(studio, run_id, "churn", "tester", refit_all_rows=True)
     assert refit.artifact_sha256 not in (best.artifact_sha256, plain.artifact_sha256)
     assert sha256_file(studio.artifacts.path_of(best.artifact)) == best.artifact_sha256
@@ -58,6 +61,33 @@ def test_refit_version_is_a_new_model_on_every_row(finished_run: tuple[Studio, i
     )
     assert plain.training["scope"] == "training_rows"
     assert plain.training_note.startswith("Trained on the run's 320 training rows;")
+
+
+def test_the_run_fits_its_best_on_all_rows_and_registering_uses_that_fit(
+    finished_run: tuple[Studio, int],
+) -> None:
+    """The run's best candidate comes with its fit on all rows, made in the run's budget:
+    registering it by default gives a version of exactly that file (checksum verified), which
+    predicts what a naive refit of the candidate on all 400 rows predicts; the other candidates
+    have none, so they register on their training rows unless told otherwise."""
+    studio, run_id = finished_run
+    board = get_run(studio, run_id).leaderboard
+    assert [c.fitted_on_all_rows for c in board] == [True] + [False] * (len(board) - 1)
+    version = register_candidate(studio, run_id, "churn", "tester")
+    assert version.training["scope"] == "all_rows" and version.training["rows"] == 400
+    with session_scope(studio.engine) as db:
+        row = db.get(Candidate, board[0].id)
+        run_file, run_sha = row.all_rows_artifact, row.all_rows_sha256
+    assert version.artifact_sha256 == run_sha == sha256_file(studio.artifacts.path_of(run_file))
+    data = prepare_training_data(studio, get_run(studio, run_id).config["dataset"],
+                                 get_run(studio, run_id).config)  # fmt: skip
+    candidate = load_model(studio.artifacts, board[0].artifact, board[0].artifact_sha256)
+    naive = refit_all_rows(candidate, data)
+    model = load_version_model(studio.artifacts, version)
+    X = pd.concat([data.X, data.X_holdout], ignore_index=True)
+    np.testing.assert_allclose(model_output(model, X), model_output(naive, X), rtol=1e-9)
+    other = register_candidate(studio, run_id, "churn", "tester", candidate=board[1].name)
+    assert other.training["scope"] == "training_rows"
 
 
 def test_an_altered_refit_file_is_refused(finished_run: tuple[Studio, int]) -> None:
@@ -93,6 +123,10 @@ def test_cli_refit_register_and_refusals(
     good = run(*named, env=env)
     assert good.returncode == 0, good.stderr
     assert "Trained on all 400 rows; the holdout ROC AUC" in good.stdout
+    plain = run("models", "register", "--run", str(copy.info["run_id"]), "--name", "churn",
+                "--training-rows-only", env=env)  # fmt: skip
+    assert plain.returncode == 0, plain.stderr
+    assert "Trained on the run's 320 training rows;" in plain.stdout
 
 
 def test_the_model_card_report_says_the_model_saw_the_holdout(
