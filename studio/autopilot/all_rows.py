@@ -33,13 +33,6 @@ from studio.registry.training import all_rows
 # The fit on all rows takes about rows_all / rows_training of the refit's time; this margin
 # covers the save and the child's start.
 TIME_MARGIN = 1.3
-RECORD_SECONDS = 0.5  # kept free before the run's hard end for recording the candidates
-
-
-def deadline(hard_end: float) -> float:
-    """When a fit on all rows must end (monotonic): the run's hard end, less the time its
-    candidates take to be recorded."""
-    return hard_end - RECORD_SECONDS
 
 
 @dataclass(frozen=True)
@@ -115,9 +108,9 @@ def time_enough(fit_seconds: float, data: TrainingData, deadline: float) -> bool
 
 def start(data: TrainingData, leader: Leader, path: Path, hard_end: float,
           beside: bool) -> AllRowsFit:  # fmt: skip
-    """Start fitting ``leader`` on all rows, to end by the run's ``hard_end`` (monotonic) less
-    the time recording takes (``beside`` the refits: one thread; else the cores the data's
-    size gives it)."""
+    """Start fitting ``leader`` on all rows, to end by the run's ``hard_end`` (monotonic, time
+    for recording already kept free: ``runner.RECORD_SECONDS``) (``beside`` the refits: one
+    thread; else the cores the data's size gives it)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     threads = 1 if beside else fit_threads(len(data.X) + len(data.X_holdout))
-    return AllRowsFit(data, leader, path, deadline(hard_end), threads)
+    return AllRowsFit(data, leader, path, hard_end, threads)

@@ -29,6 +29,7 @@ from studio.tracking import leaderboard_query
 log = logging.getLogger(__name__)
 
 BUDGET_TOLERANCE = 0.05  # finalisation may use up to 5% past the budget (the target is 10%)
+RECORD_SECONDS = 0.5  # kept free before that for recording the candidates
 NO_REFIT = (
     "No model was kept: trials finished, but refitting the best of them on the training rows "
     "did not finish in the time left. Run again with a larger time budget."
@@ -63,7 +64,9 @@ def run_autopilot_job(studio: Studio, run_id: int, worker_id: str) -> None:
         )  # fmt: skip
         fail_running_trials(study)  # left by a worker that died
         budget = config.get("budget_seconds")
-        hard_end = started + budget * (1 + BUDGET_TOLERANCE) if budget else float("inf")
+        # Everything ends by the budget's tolerance, recording the candidates included.
+        limit = budget * (1 + BUDGET_TOLERANCE) - RECORD_SECONDS if budget else None
+        hard_end = started + limit if limit else float("inf")
         at_once = trials_at_once(studio.settings.trials_at_once, len(data.X))
         session.threads = fit_threads(len(data.X), at_once)
         with helping(session, at_once) as helpers:
