@@ -89,7 +89,7 @@ def _metric_sentence(a: Entry, b: Entry, names: tuple[str, str], metric: str) ->
         return text.format(second=names[1], metric=spec.label), True
     interval, paired = difference_interval(a, b, metric)
     values = {"first": names[0], "second": names[1], "metric": spec.label,
-              "a": f"{va:.3f}", "b": f"{vb:.3f}"}  # fmt: skip
+              "a": f"{va:.3f}", "b": f"{vb:.3f}", "confidence": format_percent(0.95)}  # fmt: skip
     if interval is None:
         text = _(
             "{first} scores {a} against {b} for {second} on {metric}; without stored "
@@ -102,12 +102,12 @@ def _metric_sentence(a: Entry, b: Entry, names: tuple[str, str], metric: str) ->
         text = (
             _(
                 "{first} and {second} cannot be told apart on {metric}: {a} against {b}, and "
-                "the 95% interval of the difference ({low} to {high}) includes zero."
+                "the {confidence} interval of the difference ({low} to {high}) includes zero."
             )
             if paired
             else _(
                 "{first} and {second} cannot be told apart on {metric}: {a} against {b}, and "
-                "the 95% interval of the difference ({low} to {high}) includes zero "
+                "the {confidence} interval of the difference ({low} to {high}) includes zero "
                 "(unpaired: they were scored on different holdout rows)."
             )
         )
@@ -115,13 +115,13 @@ def _metric_sentence(a: Entry, b: Entry, names: tuple[str, str], metric: str) ->
     text = (
         _(
             "{first} is better than {second} on {metric}: {a} against {b} (difference "
-            "{gap}, 95% interval {low} to {high})."
+            "{gap}, {confidence} interval {low} to {high})."
         )
         if paired
         else _(
             "{first} is better than {second} on {metric}: {a} against {b} (difference "
-            "{gap}, 95% interval {low} to {high}) (unpaired: they were scored on different "
-            "holdout rows)."
+            "{gap}, {confidence} interval {low} to {high}) (unpaired: they were scored on "
+            "different holdout rows)."
         )
     )
     return text.format(**values), False
@@ -166,13 +166,13 @@ def _versus(view: dict, top: int, i: int, rate: float) -> list[str]:
     worth = (
         _(
             "{other} is worth {value} per 1,000 at threshold {threshold}: {gap} less per 1,000 "
-            "cases (95% interval {low} to {high}), {total} for {population} cases."
+            "cases ({confidence} interval {low} to {high}), {total} for {population} cases."
         )
         if round(gap) > 0
         else _("{other} is worth {value} per 1,000 at threshold {threshold}: the same value.")
     )
     worth = worth.format(
-        other=names[i], value=matrix.money(curves[i].best_value),
+        other=names[i], value=matrix.money(curves[i].best_value), confidence=format_percent(0.95),
         threshold=f"{curves[i].best_threshold:.2f}", gap=matrix.money(gap),
         low=matrix.money(low), high=matrix.money(high),
         total=matrix.money(gap * matrix.population / 1_000),
@@ -223,9 +223,9 @@ def _binary_sentences(view: dict) -> tuple[str, list[str]]:
     threshold = f"{curve.best_threshold:.2f}"
     out = [
         _(
-            "With these values, {name} is worth {value} per 1,000 cases (95% interval {low} to "
-            "{high}) at threshold {threshold}: it acts on {flagged} of cases and catches "
-            "{recall} of the '{positive}' cases ({total} for {population} cases)."
+            "With these values, {name} is worth {value} per 1,000 cases ({confidence} interval "
+            "{low} to {high}) at threshold {threshold}: it acts on {flagged} of cases and "
+            "catches {recall} of the '{positive}' cases ({total} for {population} cases)."
         ).format(
             name=names[top],
             value=money(curve.best_value),

@@ -59,9 +59,9 @@ def _binary_card(view: BusinessView, i: int, big: bool) -> None:
     st.caption(
         md(
             _(
-                "95% interval {low} to {high} · threshold {threshold} (chosen {chosen_on}) · "
-                "acts on {flagged} · catches {recall} of '{positive}' · {total} for "
-                "{population} cases"
+                "{confidence} interval {low} to {high} · threshold {threshold} (chosen "
+                "{chosen_on}) · acts on {flagged} · catches {recall} of '{positive}' · {total} "
+                "for {population} cases"
             ).format(
                 low=money(low),
                 high=money(high),
