@@ -229,6 +229,7 @@ def _binary_sentences(view: dict) -> tuple[str, list[str]]:
         ).format(
             name=names[top],
             value=money(curve.best_value),
+            confidence=format_percent(0.95),
             low=money(low),
             high=money(high),
             threshold=threshold,

@@ -63,6 +63,7 @@ def _binary_card(view: BusinessView, i: int, big: bool) -> None:
                 "{chosen_on}) · acts on {flagged} · catches {recall} of '{positive}' · {total} "
                 "for {population} cases"
             ).format(
+                confidence=format_percent(0.95),
                 low=money(low),
                 high=money(high),
                 threshold=threshold,
