@@ -175,7 +175,8 @@ def dependence_figure(entry: dict[str, Any]) -> go.Figure:
     for i, (label, values) in enumerate(entry["series"].items()):
         trace = go.Bar if entry["categorical"] else go.Scatter
         fig.add_trace(trace(x=[entry["grid"][k] for k in known], y=[values[k] for k in known],
-                            name=label, marker_color=PALETTE[i % len(PALETTE)]))  # fmt: skip
+                            name=_("prediction") if label == "prediction" else label,
+                            marker_color=PALETTE[i % len(PALETTE)]))  # fmt: skip
     predicted = "prediction" in entry["series"]
     if entry["categorical"]:
         fig.update_xaxes(type="category")

@@ -28,7 +28,7 @@ from studio.ui.model_picker import pick_version
 from studio.ui.shell import error_boundary
 from studio.ui.threshold_views import offer_threshold
 
-# The choices are English values (kept in widget state); they are shown translated.
+# What the page can value (English values, shown translated).
 SOURCES = (N_("Candidates of a run"), N_("A registered model"))
 
 
@@ -47,8 +47,7 @@ def render_business_page(studio: Studio) -> None:
         link = read_link(st.query_params)
         # while presenting, the choices are folded away above the answer
         with st.expander(_("What is shown"), expanded=False) if present else nullcontext():
-            source = st.radio(_("What to value"), SOURCES, horizontal=True, key="biz_source",
-                              index=1 if link.model else 0, format_func=_)  # fmt: skip
+            source = _pick_source(link)
             chosen = (
                 _pick_candidates(studio, link) if source == SOURCES[0] else _pick_model(studio)
             )
@@ -64,6 +63,14 @@ def render_business_page(studio: Studio) -> None:
             _full(studio, view, source, picked, (matrix, tolerance, relative))
 
 
+def _pick_source(link: BusinessLink) -> str:
+    """Which of ``SOURCES`` to value (the English value; the radio shows it translated)."""
+    shown = [_(s) for s in SOURCES]
+    picked = st.radio(_("What to value"), shown, horizontal=True, key="biz_source",
+                      index=1 if link.model else 0)  # fmt: skip
+    return SOURCES[shown.index(picked)]
+
+
 def _pick_candidates(studio: Studio, link: BusinessLink) -> tuple[list[int], str] | None:
     runs = valued_runs(studio, link.run)
     if not runs:
@@ -73,7 +80,7 @@ def _pick_candidates(studio: Studio, link: BusinessLink) -> tuple[list[int], str
     ids = list(by_id)
     run_id = st.selectbox(
         _("Run"), ids, key="biz_run", index=ids.index(link.run) if link.run in by_id else 0,
-        format_func=lambda i: by_id[i].label,
+        format_func={r.id: r.label for r in runs}.get,  # built now, in this run's language
     )  # fmt: skip
     options = dict(candidate_choices(studio, run_id))
     if not options:
