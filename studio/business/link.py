@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from studio.business.value import CostMatrix
 from studio.errors import InvalidInputError
+from studio.i18n import N_, _
 
 VALUE_KEYS = ("tp", "fp", "fn", "tn")
 KEYS = ("run", "candidates", "model", "version", *VALUE_KEYS, "population", "unit",
@@ -52,7 +53,7 @@ def read_link(params: Mapping[str, str]) -> BusinessLink:
     population = _whole(params, "population") if params.get("population") else None
     relative = params.get("relative")
     if relative not in (None, "", "true", "false"):
-        raise _bad("relative", relative, "true or false")
+        raise _bad("relative", relative, N_("true or false"))
     return BusinessLink(
         run=_whole(params, "run") if params.get("run") else None,
         candidates=_ids(params.get("candidates", "")),
@@ -97,28 +98,31 @@ def _number(params: Mapping[str, str], key: str) -> float:
     try:
         value = float(raw)
     except ValueError:
-        raise _bad(key, raw, "a number") from None
+        raise _bad(key, raw, N_("a number")) from None
     if not math.isfinite(value):
-        raise _bad(key, raw, "a finite number")
+        raise _bad(key, raw, N_("a finite number"))
     return value
 
 
 def _whole(params: Mapping[str, str], key: str) -> int:
     raw = params.get(key, "")
     if not raw.isdigit():
-        raise _bad(key, raw, "a whole number")
+        raise _bad(key, raw, N_("a whole number"))
     return int(raw)
 
 
 def _ids(raw: str) -> tuple[int, ...]:
     parts = [p.strip() for p in raw.split(",") if p.strip()]
     if any(not p.isdigit() for p in parts):
-        raise _bad("candidates", raw, "candidate ids separated by commas")
+        raise _bad("candidates", raw, N_("candidate ids separated by commas"))
     return tuple(int(p) for p in parts)
 
 
 def _bad(key: str, raw: str, wanted: str) -> InvalidInputError:
+    """The error for a malformed parameter; ``wanted`` is an N_() phrase, translated here."""
     return InvalidInputError(
-        f"The link's {key}={raw!r} is not {wanted}; correct the link or open the Business page "
-        "without it."
+        _(
+            "The link's {param} is not {wanted}; correct the link or open the Business page "
+            "without it."
+        ).format(param=f"{key}={raw!r}", wanted=_(wanted))
     )

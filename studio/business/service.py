@@ -14,10 +14,22 @@ from studio.db.models import Candidate
 from studio.errors import ConflictError, InvalidInputError, NotFoundError
 from studio.experiments.compare import check_comparable, load_entries
 from studio.experiments.runs import RunFilter, list_runs
+from studio.i18n import N_, _
 from studio.registry.versions import get_version
 from studio.tracking import get_run
 
 VALUED_STATUSES = ("finished", "stopped")  # a stopped run keeps its candidates
+# Run statuses as people read them (the stored values stay English).
+STATUS_NAMES = {
+    "queued": N_("queued"), "running": N_("running"), "stopping": N_("stopping"),
+    "finalizing": N_("finalizing"), "finished": N_("finished"), "stopped": N_("stopped"),
+    "failed": N_("failed"),
+}  # fmt: skip
+
+
+def status_name(status: str) -> str:
+    """A run status in the current language (an unknown one as stored)."""
+    return _(STATUS_NAMES[status]) if status in STATUS_NAMES else status
 
 
 @dataclass(frozen=True)
@@ -33,8 +45,11 @@ class ValuedRun:
     @property
     def label(self) -> str:
         """``run 3 · churn@1 → churn`` (with the status when it did not finish)."""
-        status = "" if self.status == "finished" else f" ({self.status})"
-        return f"run {self.id} · {self.dataset} → {self.target}{status}"
+        values = {"id": self.id, "dataset": self.dataset, "target": self.target}
+        if self.status == "finished":
+            return _("run {id} · {dataset} → {target}").format(**values)
+        status = status_name(self.status)
+        return _("run {id} · {dataset} → {target} ({status})").format(**values, status=status)
 
 
 def valued_runs(studio: Studio, asked: int | None = None) -> list[ValuedRun]:
@@ -51,15 +66,17 @@ def valued_runs(studio: Studio, asked: int | None = None) -> list[ValuedRun]:
     try:
         run = get_run(studio, asked, events=0)
     except NotFoundError:
-        raise NotFoundError(f"Run {asked} does not exist.") from None
+        raise NotFoundError(_("Run {run} does not exist.").format(run=asked)) from None
     if not _candidate_count(studio, asked):
+        status = status_name(run.status)
         if run.is_active:
-            why = (
-                f"yet: it is {run.status}, and its candidates can be valued once it has made them"
+            text = _(
+                "Run {run} has no candidates yet: it is {status}, and its candidates can be "
+                "valued once it has made them."
             )
         else:
-            why = f"({run.status}), so there is nothing to value"
-        raise ConflictError(f"Run {asked} has no candidates {why}.")
+            text = _("Run {run} has no candidates ({status}), so there is nothing to value.")
+        raise ConflictError(text.format(run=asked, status=status))
     return [ValuedRun(run.id, run.dataset, run.target, run.task, run.status), *runs]
 
 
@@ -78,7 +95,7 @@ def business_view(
 ) -> BusinessView:
     """One candidate, or up to eight comparable ones (ids or RUN:NAME), in business terms."""
     if not refs:
-        raise InvalidInputError("Pick at least one candidate.")
+        raise InvalidInputError(_("Pick at least one candidate."))
     entries = load_entries(studio, refs)
     if len(entries) > 1:
         check_comparable(entries)
@@ -96,8 +113,10 @@ def model_view(
     version = get_version(studio, ref)
     if not version.candidate_id:
         raise InvalidInputError(
-            f"{version.ref} was not registered from a run's candidate, so there are no holdout "
-            "diagnostics to value."
+            _(
+                "{version} was not registered from a run's candidate, so there are no holdout "
+                "diagnostics to value."
+            ).format(version=version.ref)
         )
     entries = load_entries(studio, [version.candidate_id])
     return build_view(entries, matrix, tolerance, relative, names=[version.ref])
@@ -111,6 +130,8 @@ def candidate_choices(studio: Studio, run_id: int) -> list[tuple[int, str]]:
 
     options = comparable_candidates(studio, run_id)
     valued = diagnostics_for(studio, [cid for cid, _ in options])
-    own = f"run {run_id} ·"
+    with session_scope(studio.engine) as session:
+        query = select(Candidate.id).where(Candidate.run_id == run_id)
+        own = set(session.exec(query).all())
     kept = [(cid, label) for cid, label in options if cid in valued]
-    return sorted(kept, key=lambda o: not o[1].startswith(own))
+    return sorted(kept, key=lambda o: o[0] not in own)

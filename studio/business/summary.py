@@ -27,9 +27,10 @@ from studio.business.value import (
 )
 from studio.errors import InvalidInputError
 from studio.experiments.compare import Entry, difference_interval
+from studio.i18n import N_, _, format_list, format_number, format_percent, ngettext
 
 DEFAULT_FALSE_ALARM = 0.10
-NO_VALUES = (
+NO_VALUES = N_(
     "No money values were given, so no money figures are shown and the advice rests on the "
     "holdout metric alone; give the value of each outcome per case (on the Business page, or "
     "with --tp, --fp, --fn and --tn) to see what each candidate is worth."
@@ -66,7 +67,7 @@ def display_names(entries: list[Entry]) -> list[str]:
     """Candidate names, with the run added where two share a name."""
     names = [e.name for e in entries]
     return [
-        n if names.count(n) == 1 else f"{n} (run {e.run_id})"
+        n if names.count(n) == 1 else _("{name} (run {run})").format(name=n, run=e.run_id)
         for n, e in zip(names, entries, strict=True)
     ]
 
@@ -84,28 +85,46 @@ def _metric_sentence(a: Entry, b: Entry, names: tuple[str, str], metric: str) ->
     spec = METRICS[metric]
     va, vb = a.holdout.get(metric), b.holdout.get(metric)
     if va is None or vb is None:
-        return f"{names[1]} has no holdout {spec.label}; it cannot be compared.", True
+        text = _("{second} has no holdout {metric}; it cannot be compared.")
+        return text.format(second=names[1], metric=spec.label), True
     interval, paired = difference_interval(a, b, metric)
-    scores = f"{va:.3f} against {vb:.3f}"
+    values = {"first": names[0], "second": names[1], "metric": spec.label,
+              "a": f"{va:.3f}", "b": f"{vb:.3f}", "confidence": format_percent(0.95)}  # fmt: skip
     if interval is None:
-        return (
-            f"{names[0]} scores {scores} for {names[1]} on {spec.label}; without stored "
-            "bootstrap samples the uncertainty of that gap is unknown.",
-            True,
+        text = _(
+            "{first} scores {a} against {b} for {second} on {metric}; without stored "
+            "bootstrap samples the uncertainty of that gap is unknown."
         )
+        return text.format(**values), True
     low, high = interval
-    how = "" if paired else " (unpaired: they were scored on different holdout rows)"
+    values.update(low=f"{low:+.3f}", high=f"{high:+.3f}", gap=f"{va - vb:+.3f}")
     if low <= 0 <= high:
-        return (
-            f"{names[0]} and {names[1]} cannot be told apart on {spec.label}: {scores}, and the "
-            f"95% interval of the difference ({low:+.3f} to {high:+.3f}) includes zero{how}.",
-            True,
+        text = (
+            _(
+                "{first} and {second} cannot be told apart on {metric}: {a} against {b}, and "
+                "the {confidence} interval of the difference ({low} to {high}) includes zero."
+            )
+            if paired
+            else _(
+                "{first} and {second} cannot be told apart on {metric}: {a} against {b}, and "
+                "the {confidence} interval of the difference ({low} to {high}) includes zero "
+                "(unpaired: they were scored on different holdout rows)."
+            )
         )
-    return (
-        f"{names[0]} is better than {names[1]} on {spec.label}: {scores} (difference "
-        f"{va - vb:+.3f}, 95% interval {low:+.3f} to {high:+.3f}){how}.",
-        False,
+        return text.format(**values), True
+    text = (
+        _(
+            "{first} is better than {second} on {metric}: {a} against {b} (difference "
+            "{gap}, {confidence} interval {low} to {high})."
+        )
+        if paired
+        else _(
+            "{first} is better than {second} on {metric}: {a} against {b} (difference "
+            "{gap}, {confidence} interval {low} to {high}) (unpaired: they were scored on "
+            "different holdout rows)."
+        )
     )
+    return text.format(**values), False
 
 
 def _table(view: dict, i: int) -> dict[str, list[float]]:
@@ -127,41 +146,68 @@ def _versus(view: dict, top: int, i: int, rate: float) -> list[str]:
     negative = entries[0].diagnostics["curves"]["labels"][0]
     caught = [recall_at_false_alarm(entries[k].diagnostics["curves"], rate) for k in (top, i)]
     more = round((caught[0] - caught[1]) * 100)
-    detail = (
-        f"{abs(more)} {'more' if more > 0 else 'fewer'} of every 100" if more else "the same share"
-    )
+    if more > 0:
+        detail = _(
+            "At the same false-alarm rate ({rate} of the '{negative}' cases flagged), {top} "
+            "catches {a} of the '{positive}' cases and {other} {b}: {n} more of every 100."
+        )
+    elif more < 0:
+        detail = _(
+            "At the same false-alarm rate ({rate} of the '{negative}' cases flagged), {top} "
+            "catches {a} of the '{positive}' cases and {other} {b}: {n} fewer of every 100."
+        )
+    else:
+        detail = _(
+            "At the same false-alarm rate ({rate} of the '{negative}' cases flagged), {top} "
+            "catches {a} of the '{positive}' cases and {other} {b}: the same share."
+        )
     gap = curves[top].best_value - curves[i].best_value
     low, high = _gap(view, top, i)
-    less = (
-        f"{matrix.money(gap)} less per 1,000 cases (95% interval {matrix.money(low)} to "
-        f"{matrix.money(high)}), {matrix.money(gap * matrix.population / 1_000)} for "
-        f"{matrix.population:,} cases"
+    worth = (
+        _(
+            "{other} is worth {value} per 1,000 at threshold {threshold}: {gap} less per 1,000 "
+            "cases ({confidence} interval {low} to {high}), {total} for {population} cases."
+        )
         if round(gap) > 0
-        else "the same value"
+        else _("{other} is worth {value} per 1,000 at threshold {threshold}: the same value.")
     )
-    uncertain = " The gap is within the uncertainty of the holdout." if low <= 0 <= high else ""
+    worth = worth.format(
+        other=names[i], value=matrix.money(curves[i].best_value), confidence=format_percent(0.95),
+        threshold=f"{curves[i].best_threshold:.2f}", gap=matrix.money(gap),
+        low=matrix.money(low), high=matrix.money(high),
+        total=matrix.money(gap * matrix.population / 1_000),
+        population=format_number(matrix.population),
+    )  # fmt: skip
+    if low <= 0 <= high:
+        worth += " " + _("The gap is within the uncertainty of the holdout.")
     return [
-        f"At the same false-alarm rate ({rate:.0%} of the '{negative}' cases flagged), "
-        f"{names[top]} catches {caught[0]:.0%} of the '{positive}' cases and {names[i]} "
-        f"{caught[1]:.0%}: {detail}.",
-        f"{names[i]} is worth {matrix.money(curves[i].best_value)} per 1,000 at threshold "
-        f"{curves[i].best_threshold:.2f}: {less}.{uncertain}",
+        detail.format(
+            rate=format_percent(rate),
+            negative=negative,
+            top=names[top],
+            a=format_percent(caught[0]),
+            positive=positive,
+            other=names[i],
+            b=format_percent(caught[1]),
+            n=abs(more),
+        ),  # fmt: skip
+        worth,
     ]
 
 
 def threshold_sentence(curve: ValueCurve) -> str:
     """Where the threshold of ``curve`` was chosen, and what that means for its value."""
     if curve.chosen_on == "out-of-fold":
-        return (
-            f"Threshold {curve.best_threshold:.2f} was chosen on out-of-fold predictions of the "
-            "training rows and then valued once on the holdout, which played no part in "
-            "choosing it, so this value is a fair estimate."
-        )
-    return (
-        f"Threshold {curve.best_threshold:.2f} was chosen on the same holdout rows that value "
-        "it (this candidate predates out-of-fold thresholds), so this value is optimistic; "
-        "run the autopilot again for a fair estimate."
-    )
+        return _(
+            "Threshold {threshold} was chosen on out-of-fold predictions of the training rows "
+            "and then valued once on the holdout, which played no part in choosing it, so this "
+            "value is a fair estimate."
+        ).format(threshold=f"{curve.best_threshold:.2f}")
+    return _(
+        "Threshold {threshold} was chosen on the same holdout rows that value it (this "
+        "candidate predates out-of-fold thresholds), so this value is optimistic; run the "
+        "autopilot again for a fair estimate."
+    ).format(threshold=f"{curve.best_threshold:.2f}")
 
 
 def _binary_sentences(view: dict) -> tuple[str, list[str]]:
@@ -173,39 +219,69 @@ def _binary_sentences(view: dict) -> tuple[str, list[str]]:
     nobody = act_on_nobody(entries[top].diagnostics["curves"]["thresholds"], matrix)
     simple, rule = max((nobody, "nobody"), (curve.act_on_everyone, "everyone"))
     low, high = value_interval(_table(view, top), curve.best, matrix)
+    money = matrix.money
+    threshold = f"{curve.best_threshold:.2f}"
     out = [
-        f"With these values, {names[top]} is worth {matrix.money(curve.best_value)} per 1,000 "
-        f"cases (95% interval {matrix.money(low)} to {matrix.money(high)}) at threshold "
-        f"{curve.best_threshold:.2f}: it acts on "
-        f"{curve.flagged[curve.best]:.0%} of cases and catches "
-        f"{curve.recall[curve.best]:.0%} of the '{view['positive_label']}' cases "
-        f"({matrix.money(curve.for_population(matrix.population))} for "
-        f"{matrix.population:,} cases).",
+        _(
+            "With these values, {name} is worth {value} per 1,000 cases ({confidence} interval "
+            "{low} to {high}) at threshold {threshold}: it acts on {flagged} of cases and "
+            "catches {recall} of the '{positive}' cases ({total} for {population} cases)."
+        ).format(
+            name=names[top],
+            value=money(curve.best_value),
+            confidence=format_percent(0.95),
+            low=money(low),
+            high=money(high),
+            threshold=threshold,
+            flagged=format_percent(curve.flagged[curve.best]),
+            recall=format_percent(curve.recall[curve.best]),
+            positive=view["positive_label"],
+            total=money(curve.for_population(matrix.population)),
+            population=format_number(matrix.population),
+        ),  # fmt: skip
         threshold_sentence(curve),
     ]
     if curve.best_value <= simple:
-        return (
-            f"No candidate beats acting on {rule} ({matrix.money(simple)} per 1,000 cases) at "
-            "these values: keep that simple rule, or revisit the values.",
-            out,
+        keep = (
+            _(
+                "No candidate beats acting on nobody ({value} per 1,000 cases) at these values: "
+                "keep that simple rule, or revisit the values."
+            )
+            if rule == "nobody"
+            else _(
+                "No candidate beats acting on everyone ({value} per 1,000 cases) at these "
+                "values: keep that simple rule, or revisit the values."
+            )
         )
-    out.append(
-        f"Acting on {rule} instead would be worth {matrix.money(simple)} per 1,000 cases, so "
-        f"the model adds {matrix.money(curve.best_value - simple)} per 1,000."
+        return keep.format(value=money(simple)), out
+    instead = (
+        _(
+            "Acting on nobody instead would be worth {value} per 1,000 cases, so the model adds "
+            "{gain} per 1,000."
+        )
+        if rule == "nobody"
+        else _(
+            "Acting on everyone instead would be worth {value} per 1,000 cases, so the model "
+            "adds {gain} per 1,000."
+        )
     )
+    out.append(instead.format(value=money(simple), gain=money(curve.best_value - simple)))
     rate = curve.false_alarm[curve.best] or DEFAULT_FALSE_ALARM
     for i in by_value[1:]:
         out += _versus(view, top, i, rate)
     close = [names[i] for i in by_value[1:] if _gap(view, top, i)[0] <= 0]
     if close:
         return (
-            f"{names[top]} is worth the most, but the holdout cannot separate its value from "
-            f"{', '.join(close)}; either is a sound choice.",
+            _(
+                "{name} is worth the most, but the holdout cannot separate its value from "
+                "{others}; either is a sound choice."
+            ).format(name=names[top], others=format_list(close)),
             out,
         )
     return (
-        f"Choose {names[top]} at threshold {curve.best_threshold:.2f}: "
-        f"{matrix.money(curve.best_value)} per 1,000 cases.",
+        _("Choose {name} at threshold {threshold}: {value} per 1,000 cases.").format(
+            name=names[top], threshold=threshold, value=money(curve.best_value)
+        ),
         out,
     )
 
@@ -217,14 +293,39 @@ def _regression_sentences(view: dict, order: list[int], target: str) -> list[str
         v = values[i]
         if v is None:
             continue
-        band = f"{v.tolerance:.0%} of the actual value" if v.relative else f"±{v.tolerance:,.4g}"
-        sample = "" if v.exact else f" (from a sample of {v.rows:,} holdout rows)"
         out.append(
-            f"{names[i]} is off by {v.mean_absolute_error:,.4g} on average in '{target}' "
-            f"(median {v.median_absolute_error:,.4g}); {v.within:.0%} of its predictions fall "
-            f"within {band} of the truth{sample}."
-        )
+            _regression_template(v.relative, v.exact).format(
+                name=names[i], mean=f"{v.mean_absolute_error:,.4g}", target=target,
+                median=f"{v.median_absolute_error:,.4g}", within=format_percent(v.within),
+                share=format_percent(v.tolerance), band=f"±{v.tolerance:,.4g}",
+                rows=format_number(v.rows),
+            )
+        )  # fmt: skip
     return out
+
+
+def _regression_template(relative: bool, exact: bool) -> str:
+    """The sentence of one regressor: tolerance as a share or in units, every row or a sample."""
+    if relative and exact:
+        return _(
+            "{name} is off by {mean} on average in '{target}' (median {median}); {within} of "
+            "its predictions fall within {share} of the actual value of the truth."
+        )
+    if relative:
+        return _(
+            "{name} is off by {mean} on average in '{target}' (median {median}); {within} of "
+            "its predictions fall within {share} of the actual value of the truth (from a "
+            "sample of {rows} holdout rows)."
+        )
+    if exact:
+        return _(
+            "{name} is off by {mean} on average in '{target}' (median {median}); {within} of "
+            "its predictions fall within {band} of the truth."
+        )
+    return _(
+        "{name} is off by {mean} on average in '{target}' (median {median}); {within} of its "
+        "predictions fall within {band} of the truth (from a sample of {rows} holdout rows)."
+    )
 
 
 def _multiclass_sentences(view: dict, order: list[int]) -> list[str]:
@@ -243,8 +344,16 @@ def _multiclass_sentences(view: dict, order: list[int]) -> list[str]:
         gap, a, b = max(gaps, key=lambda g: g[0])
         if gap >= 0.01:
             out.append(
-                f"The largest difference from {names[i]} is on '{a.label}': {names[order[0]]} "
-                f"finds {a.recall or 0:.0%} of those cases and {names[i]} {b.recall or 0:.0%}."
+                _(
+                    "The largest difference from {other} is on '{label}': {best} finds {a} of "
+                    "those cases and {other} {b}."
+                ).format(
+                    other=names[i],
+                    label=a.label,
+                    best=names[order[0]],
+                    a=format_percent(a.recall or 0),
+                    b=format_percent(b.recall or 0),
+                )  # fmt: skip
             )
     return out
 
@@ -253,8 +362,13 @@ def _needs_diagnostics(entries: list[Entry], names: list[str]) -> None:
     missing = [n for e, n in zip(entries, names, strict=True) if not e.diagnostics]
     if missing:
         raise InvalidInputError(
-            f"{', '.join(missing)} {'has' if len(missing) == 1 else 'have'} no stored holdout "
-            "diagnostics yet; open the run on the Experiments page and compute them."
+            ngettext(
+                "{names} has no stored holdout diagnostics yet; open the run on the Experiments "
+                "page and compute them.",
+                "{names} have no stored holdout diagnostics yet; open the run on the "
+                "Experiments page and compute them.",
+                len(missing),
+            ).format(names=", ".join(missing))
         )
 
 
@@ -331,12 +445,15 @@ def _recommend_by_metric(
     names: list[str], order: list[int], ties: dict[int, bool], metric: str
 ) -> str:
     label = METRICS[metric].label
+    best = names[order[0]]
     if len(order) == 1:
-        return f"{names[order[0]]} is the model described here; its numbers follow."
+        return _("{name} is the model described here; its numbers follow.").format(name=best)
     close = [names[i] for i in order[1:] if ties.get(i)]
     if close:
-        return (
-            f"{names[order[0]]} has the best {label}, but the holdout cannot separate it from "
-            f"{', '.join(close)}; either is a sound choice."
-        )
-    return f"Choose {names[order[0]]}: its {label} is clearly the best of those compared."
+        return _(
+            "{name} has the best {metric}, but the holdout cannot separate it from {others}; "
+            "either is a sound choice."
+        ).format(name=best, metric=label, others=format_list(close))
+    return _("Choose {name}: its {metric} is clearly the best of those compared.").format(
+        name=best, metric=label
+    )

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from studio.errors import InvalidInputError
+from studio.i18n import _, format_number, format_percent
 
 PER = 1_000  # values are given per 1,000 cases
 
@@ -36,16 +37,19 @@ class CostMatrix:
     def __post_init__(self) -> None:
         for name in ("tp", "fp", "fn", "tn"):
             if not math.isfinite(getattr(self, name)):
-                raise InvalidInputError(f"The value of a {name.upper()} must be a number.")
+                raise InvalidInputError(
+                    _("The value of a {outcome} must be a number.").format(outcome=name.upper())
+                )
         if self.population < 1:
-            raise InvalidInputError("The population must be at least 1 case.")
+            raise InvalidInputError(_("The population must be at least 1 case."))
         if len(self.unit) > 12:
-            raise InvalidInputError("The unit is at most 12 characters, e.g. $, EUR or hours.")
+            raise InvalidInputError(_("The unit is at most 12 characters, e.g. $, EUR or hours."))
 
     def money(self, value: float, signed: bool = False) -> str:
-        """``value`` written in the matrix's unit ($1,234 or 1,234 hours)."""
+        """``value`` written in the matrix's unit ($1,234 or 1,234 hours), digits grouped as the
+        current language groups them; the unit is the user's (never converted)."""
         sign = "+" if signed and value > 0 else "-" if value < 0 else ""
-        digits = f"{abs(value):,.0f}"
+        digits = format_number(round(abs(value)))
         short = len(self.unit) <= 1 or self.unit in ("$", "€", "£", "¥")
         return f"{sign}{self.unit}{digits}" if short else f"{sign}{digits} {self.unit}"
 
@@ -93,7 +97,7 @@ def _values(table: dict[str, list[float]], matrix: CostMatrix) -> np.ndarray:
     tp, fp, fn, tn = (np.asarray(table[k], dtype=float) for k in ("tp", "fp", "fn", "tn"))
     cases = tp + fp + fn + tn
     if not np.all(cases > 0):
-        raise InvalidInputError("The holdout of this candidate is empty; retrain it.")
+        raise InvalidInputError(_("The holdout of this candidate is empty; retrain it."))
     return (tp * matrix.tp + fp * matrix.fp + fn * matrix.fn + tn * matrix.tn) / cases * PER
 
 
@@ -218,7 +222,7 @@ class RegressionValue:
 def regression_value(curves: dict[str, Any], tolerance: float, relative: bool) -> RegressionValue:
     """Errors and the share within ``tolerance`` (absolute, or a fraction of the actual)."""
     if not math.isfinite(tolerance) or tolerance <= 0:
-        raise InvalidInputError("The tolerance must be a positive number.")
+        raise InvalidInputError(_("The tolerance must be a positive number."))
     actual = np.asarray(curves["actual"], dtype=float)
     error = np.abs(actual - np.asarray(curves["predicted"], dtype=float))
     limit = tolerance * np.abs(actual) if relative else tolerance
@@ -245,18 +249,31 @@ class ClassQuality:
     recall: float | None
 
     def sentence(self) -> str:
-        """The two numbers in plain words."""
-        said = (
-            f"when the model says '{self.label}', it is right {self.precision:.0%} of the time"
-            if self.precision is not None
-            else f"the model never says '{self.label}'"
+        """The two numbers in plain words, in the current language."""
+        said, found = self.precision is not None, self.recall is not None
+        if said and found:
+            text = _(
+                "When the model says '{label}', it is right {precision} of the time; it finds "
+                "{recall} of the {support} actual '{label}' cases."
+            )
+        elif said:
+            text = _(
+                "When the model says '{label}', it is right {precision} of the time; there is "
+                "no '{label}' case in the holdout."
+            )
+        elif found:
+            text = _(
+                "The model never says '{label}'; it finds {recall} of the {support} actual "
+                "'{label}' cases."
+            )
+        else:
+            text = _("The model never says '{label}'; there is no '{label}' case in the holdout.")
+        return text.format(
+            label=self.label,
+            precision=format_percent(self.precision or 0),
+            recall=format_percent(self.recall or 0),
+            support=format_number(self.support),
         )
-        found = (
-            f"it finds {self.recall:.0%} of the {self.support:,} actual '{self.label}' cases"
-            if self.recall is not None
-            else f"there is no '{self.label}' case in the holdout"
-        )
-        return f"{said[0].upper()}{said[1:]}; {found}."
 
 
 def class_quality(curves: dict[str, Any]) -> list[ClassQuality]:

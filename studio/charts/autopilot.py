@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import plotly.graph_objects as go
 
 from studio.charts import WHITE
+from studio.i18n import _
 
 LINE = "#4C78A8"
 BASELINE = "#9AA3AF"
@@ -30,18 +31,19 @@ def best_so_far_figure(
             y=ys,
             mode="lines+markers",
             line={"shape": "hv", "color": LINE},
-            name="best so far",
-            hovertemplate="%{x:.1f} s: %{y:.4f}<extra></extra>",
+            name=_("best so far"),
+            hovertemplate=_("{x} s: {y}").format(x="%{x:.1f}", y="%{y:.4f}") + "<extra></extra>",
         )  # fmt: skip
     )
     if baseline is not None:
         fig.add_hline(
             y=baseline, line_dash="dot", line_color=BASELINE,
-            annotation_text="baseline (default model)", annotation_position="bottom right",
+            annotation_text=_("baseline (default model)"), annotation_position="bottom right",
         )  # fmt: skip
     fig.update_layout(
-        title="Best score so far", xaxis_title="seconds since start",
-        yaxis_title=f"{metric_label} (cross-validated)", height=320, template=WHITE,
+        title=_("Best score so far"), xaxis_title=_("seconds since start"),
+        yaxis_title=_("{metric} (cross-validated)").format(metric=metric_label), height=320,
+        template=WHITE,
         margin={"l": 10, "r": 10, "t": 50, "b": 10}, showlegend=False,
     )  # fmt: skip
     return fig

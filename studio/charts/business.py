@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 
 from studio.business.value import ClassQuality, CostMatrix, Gains, ValueCurve
 from studio.charts.diagnostics import GUIDE, PALETTE, layout
+from studio.i18n import _
 
 
 def profit_figure(
@@ -21,7 +22,9 @@ def profit_figure(
         fig.add_trace(go.Scatter(
             x=curve.thresholds, y=curve.per_thousand, mode="lines", name=name,
             line={"color": color, "width": 2.5},
-            hovertemplate=f"{name}<br>threshold %{{x:.2f}}: %{{y:,.0f}} per 1,000<extra></extra>",
+            hovertemplate=f"{name}<br>" + _(
+                "threshold {x}: {y} per 1,000 cases"
+            ).format(x="%{x:.2f}", y="%{y:,.0f}") + "<extra></extra>",
         ))  # fmt: skip
         fig.add_trace(go.Scatter(
             x=[curve.best_threshold], y=[curve.best_value], mode="markers+text",
@@ -33,8 +36,8 @@ def profit_figure(
     fig.add_hline(y=0, line={"color": GUIDE, "dash": "dot"})
     unit = matrix.unit
     return layout(
-        fig, "Expected value per 1,000 cases by threshold", "decision threshold",
-        f"value per 1,000 cases ({unit})", height=400,
+        fig, _("Expected value per 1,000 cases by threshold"), _("decision threshold"),
+        _("value per 1,000 cases ({unit})").format(unit=unit), height=400,
     )  # fmt: skip
 
 
@@ -45,15 +48,16 @@ def gains_figure(names: Sequence[str], gains: Sequence[Gains], positive: str) ->
         fig.add_trace(go.Scatter(
             x=g.population, y=g.found, mode="lines", name=name,
             line={"color": PALETTE[i % len(PALETTE)], "width": 2.5},
-            hovertemplate="top %{x:.0%} contacted: %{y:.0%} found<extra></extra>",
+            hovertemplate=_("top {x} contacted: {y} found").format(x="%{x:.0%}", y="%{y:.0%}")
+            + "<extra></extra>",
         ))  # fmt: skip
-    fig.add_trace(go.Scatter(x=[0, 1], y=[0, 1], mode="lines", name="random order",
+    fig.add_trace(go.Scatter(x=[0, 1], y=[0, 1], mode="lines", name=_("random order"),
                              line={"dash": "dot", "color": GUIDE}, hoverinfo="skip"))  # fmt: skip
     fig.update_xaxes(tickformat=".0%")
     fig.update_yaxes(tickformat=".0%")
     return layout(
-        fig, "Cumulative gains", "cases contacted (highest scores first)",
-        f"'{positive}' cases found", height=400,
+        fig, _("Cumulative gains"), _("cases contacted (highest scores first)"),
+        _("'{positive}' cases found").format(positive=positive), height=400,
     )  # fmt: skip
 
 
@@ -65,11 +69,14 @@ def lift_figure(names: Sequence[str], gains: Sequence[Gains]) -> go.Figure:
         fig.add_trace(go.Scatter(
             x=[p for p, _ in points], y=[v for _, v in points], mode="lines", name=name,
             line={"color": PALETTE[i % len(PALETTE)], "width": 2.5},
-            hovertemplate="top %{x:.0%}: lift %{y:.2f}<extra></extra>",
+            hovertemplate=_("top {x}: lift {y}").format(x="%{x:.0%}", y="%{y:.2f}")
+            + "<extra></extra>",
         ))  # fmt: skip
     fig.add_hline(y=1, line={"color": GUIDE, "dash": "dot"})
     fig.update_xaxes(tickformat=".0%")
-    return layout(fig, "Lift", "cases contacted (highest scores first)", "lift", height=400)
+    return layout(
+        fig, _("Lift"), _("cases contacted (highest scores first)"), _("lift"), height=400
+    )
 
 
 def class_recall_figure(
@@ -81,11 +88,11 @@ def class_recall_figure(
         fig.add_trace(go.Bar(
             x=[q.label for q in quality], y=[q.recall or 0 for q in quality], name=name,
             marker_color=PALETTE[i % len(PALETTE)],
-            hovertemplate="%{x}: %{y:.0%} found<extra></extra>",
+            hovertemplate=_("{x}: {y} found").format(x="%{x}", y="%{y:.0%}") + "<extra></extra>",
         ))  # fmt: skip
     fig.update_yaxes(tickformat=".0%", range=[0, 1])
     fig.update_xaxes(type="category")
-    return layout(fig, "Share of each class found (recall)", "class", "found", height=380)
+    return layout(fig, _("Share of each class found (recall)"), _("class"), _("found"), height=380)
 
 
 def tolerance_figure(
@@ -100,11 +107,14 @@ def tolerance_figure(
         fig.add_trace(go.Scatter(
             x=grid, y=shares, mode="lines", name=name,
             line={"color": PALETTE[i % len(PALETTE)], "width": 2.5},
-            hovertemplate="within %{x:.3g}: %{y:.0%}<extra></extra>",
+            hovertemplate=_("within {x}: {y}").format(x="%{x:.3g}", y="%{y:.0%}")
+            + "<extra></extra>",
         ))  # fmt: skip
     fig.add_vline(x=tolerance, line={"color": GUIDE, "dash": "dot"})
     fig.update_yaxes(tickformat=".0%", range=[0, 1.02])
     if relative:
         fig.update_xaxes(tickformat=".0%")
-    axis = "tolerance (share of the actual value)" if relative else "tolerance (target units)"
-    return layout(fig, "Predictions within a tolerance", axis, "predictions", height=400)
+    axis = (
+        _("tolerance (share of the actual value)") if relative else _("tolerance (target units)")
+    )
+    return layout(fig, _("Predictions within a tolerance"), axis, _("predictions"), height=400)

@@ -12,6 +12,7 @@ from typing import Any
 import plotly.graph_objects as go
 
 from studio.charts import WHITE
+from studio.i18n import _, format_number
 
 PALETTE = ("#4C78A8", "#F58518", "#54A24B", "#E45756", "#72B7B2", "#B279A2", "#FF9DA6", "#9D755D")
 GUIDE = "#9AA3AF"
@@ -42,10 +43,10 @@ def roc_figure(curves: Named) -> go.Figure:
         fig.add_trace(go.Scatter(
             x=roc["fpr"], y=roc["tpr"], mode="lines", name=f"{name} (AUC {roc['auc']:.3f})",
             line={"color": PALETTE[i % len(PALETTE)]},
-            hovertemplate="FPR %{x:.3f}, TPR %{y:.3f}<extra></extra>",
+            hovertemplate="FPR %{x:.3f}, TPR %{y:.3f}<extra></extra>",  # i18n: keep
         ))  # fmt: skip
-    _guide(fig, [0, 1], [0, 1], "chance")
-    return layout(fig, "ROC curve", "false positive rate", "true positive rate")
+    _guide(fig, [0, 1], [0, 1], _("chance"))
+    return layout(fig, _("ROC curve"), _("false positive rate"), _("true positive rate"))
 
 
 def pr_figure(curves: Named) -> go.Figure:
@@ -56,12 +57,13 @@ def pr_figure(curves: Named) -> go.Figure:
             x=pr["recall"], y=pr["precision"], mode="lines",
             name=f"{name} (AP {pr['average_precision']:.3f})",
             line={"color": PALETTE[i % len(PALETTE)]},
-            hovertemplate="recall %{x:.3f}, precision %{y:.3f}<extra></extra>",
+            hovertemplate=_("recall {x}, precision {y}").format(x="%{x:.3f}", y="%{y:.3f}")
+            + "<extra></extra>",
         ))  # fmt: skip
     if curves:
         rate = curves[0][1]["prevalence"]
-        _guide(fig, [0, 1], [rate, rate], "random model")
-    return layout(fig, "Precision-recall curve", "recall", "precision")
+        _guide(fig, [0, 1], [rate, rate], _("random model"))
+    return layout(fig, _("Precision-recall curve"), _("recall"), _("precision"))
 
 
 def confusion_figure(
@@ -73,11 +75,12 @@ def confusion_figure(
     fig = go.Figure(go.Heatmap(
         z=matrix, x=list(labels), y=list(labels), text=text, texttemplate="%{text}",
         colorscale="Blues", showscale=False,
-        hovertemplate="actual %{y}, predicted %{x}: %{z}<extra></extra>",
+        hovertemplate=_("actual {y}, predicted {x}: {z}").format(x="%{x}", y="%{y}", z="%{z}")
+        + "<extra></extra>",
     ))  # fmt: skip
     fig.update_yaxes(autorange="reversed", type="category")
     fig.update_xaxes(type="category")
-    return layout(fig, title, "predicted", "actual", height=340)
+    return layout(fig, title, _("predicted"), _("actual"), height=340)
 
 
 def calibration_figure(curves: Named) -> go.Figure:
@@ -89,22 +92,26 @@ def calibration_figure(curves: Named) -> go.Figure:
             x=cal["predicted"], y=cal["observed"], mode="lines+markers", name=name,
             line={"color": PALETTE[i % len(PALETTE)]},
         ))  # fmt: skip
-    _guide(fig, [0, 1], [0, 1], "perfectly calibrated")
-    x = "mean predicted probability" if kind == "positive" else "mean confidence (top class)"
-    y = "observed share of positives" if kind == "positive" else "observed accuracy"
-    return layout(fig, "Calibration", x, y)
+    _guide(fig, [0, 1], [0, 1], _("perfectly calibrated"))
+    positive = kind == "positive"
+    x = _("mean predicted probability") if positive else _("mean confidence (top class)")
+    y = _("observed share of positives") if positive else _("observed accuracy")
+    return layout(fig, _("Calibration"), x, y)
 
 
 def threshold_figure(table: dict[str, list[float]], positive: str) -> go.Figure:
     """Precision, recall and F1 when predicting the positive class above each threshold."""
     fig = go.Figure()
+    names = {"precision": _("precision"), "recall": _("recall"), "f1": "F1"}
     for i, key in enumerate(("precision", "recall", "f1")):
         fig.add_trace(go.Scatter(
-            x=table["threshold"], y=table[key], mode="lines", name=key.upper() if key == "f1"
-            else key, line={"color": PALETTE[i]},
+            x=table["threshold"], y=table[key], mode="lines", name=names[key],
+            line={"color": PALETTE[i]},
         ))  # fmt: skip
-    return layout(fig, f"Precision and recall against the threshold for '{positive}'",
-                  "decision threshold", "value")  # fmt: skip
+    title = _("Precision and recall against the threshold for '{positive}'").format(
+        positive=positive
+    )
+    return layout(fig, title, _("decision threshold"), _("value"))
 
 
 def predicted_actual_figure(curves: Named) -> go.Figure:
@@ -119,8 +126,9 @@ def predicted_actual_figure(curves: Named) -> go.Figure:
         lows.append(min(reg["actual"] + reg["predicted"]))
         highs.append(max(reg["actual"] + reg["predicted"]))
     if lows:
-        _guide(fig, [min(lows), max(highs)], [min(lows), max(highs)], "perfect prediction")
-    return layout(fig, "Predicted against actual", "actual", "predicted")
+        ends = [min(lows), max(highs)]
+        _guide(fig, ends, ends, _("perfect prediction"))
+    return layout(fig, _("Predicted against actual"), _("actual"), _("predicted"))
 
 
 def residual_figure(curves: Named) -> go.Figure:
@@ -132,7 +140,7 @@ def residual_figure(curves: Named) -> go.Figure:
             marker={"size": 5, "color": PALETTE[i % len(PALETTE)]},
         ))  # fmt: skip
     fig.add_hline(y=0, line_dash="dot", line_color=GUIDE)
-    return layout(fig, "Residuals", "predicted", "actual − predicted")
+    return layout(fig, _("Residuals"), _("predicted"), _("actual − predicted"))
 
 
 def residual_histogram_figure(reg: dict[str, Any]) -> go.Figure:
@@ -141,7 +149,7 @@ def residual_histogram_figure(reg: dict[str, Any]) -> go.Figure:
     centres = [(a + b) / 2 for a, b in zip(edges[:-1], edges[1:], strict=True)]
     widths = [b - a for a, b in zip(edges[:-1], edges[1:], strict=True)]
     fig = go.Figure(go.Bar(x=centres, y=counts, marker_color=PALETTE[0], width=widths))
-    return layout(fig, "Residual distribution", "actual − predicted", "rows")
+    return layout(fig, _("Residual distribution"), _("actual − predicted"), _("rows"))
 
 
 def importance_figure(rows: Sequence[dict[str, Any]], metric_label: str) -> go.Figure:
@@ -154,8 +162,8 @@ def importance_figure(rows: Sequence[dict[str, Any]], metric_label: str) -> go.F
     ))  # fmt: skip
     fig.update_yaxes(type="category")
     height = max(260, 60 + 24 * len(rows))
-    return layout(fig, "Permutation importance", f"drop in {metric_label} when shuffled", "",
-                  height=height)  # fmt: skip
+    x = _("drop in {metric} when shuffled").format(metric=metric_label)
+    return layout(fig, _("Permutation importance"), x, "", height=height)
 
 
 def dependence_figure(entry: dict[str, Any]) -> go.Figure:
@@ -167,21 +175,30 @@ def dependence_figure(entry: dict[str, Any]) -> go.Figure:
     for i, (label, values) in enumerate(entry["series"].items()):
         trace = go.Bar if entry["categorical"] else go.Scatter
         fig.add_trace(trace(x=[entry["grid"][k] for k in known], y=[values[k] for k in known],
-                            name=label, marker_color=PALETTE[i % len(PALETTE)]))  # fmt: skip
-    y = "prediction" if "prediction" in entry["series"] else "probability"
+                            name=_("prediction") if label == "prediction" else label,
+                            marker_color=PALETTE[i % len(PALETTE)]))  # fmt: skip
+    predicted = "prediction" in entry["series"]
     if entry["categorical"]:
         fig.update_xaxes(type="category")
     if entry.get("missing"):
-        how = "left out" if entry["categorical"] else "set to each value in turn, like the others"
+        note = (
+            _("{missing} of {rows} sampled rows had no value (left out)")
+            if entry["categorical"]
+            else _("{missing} of {rows} sampled rows had no value (set to each value in turn, "
+                   "like the others)")
+        )  # fmt: skip
         fig.add_annotation(
-            text=f"{entry['missing']:,} of {entry['rows']:,} sampled rows had no value ({how})",
+            text=note.format(
+                missing=format_number(entry["missing"]), rows=format_number(entry["rows"])
+            ),
             xref="paper", yref="paper", x=0, y=1.0, yanchor="bottom", xanchor="left",
             showarrow=False, font={"size": 12, "color": "#4B5563"},
         )  # fmt: skip
     if not known:
         fig.add_annotation(
-            text="No points: this analysis was stored before missing values were handled.",
+            text=_("No points: this analysis was stored before missing values were handled."),
             xref="paper", yref="paper", x=0.5, y=0.5, showarrow=False,
         )  # fmt: skip
-    return layout(fig, f"Partial dependence on {entry['feature']}", entry["feature"],
-                  f"average {y}", height=300)  # fmt: skip
+    y = _("average prediction") if predicted else _("average probability")
+    title = _("Partial dependence on {feature}").format(feature=entry["feature"])
+    return layout(fig, title, entry["feature"], y, height=300)

@@ -9,6 +9,7 @@ from typing import Any
 import plotly.graph_objects as go
 
 from studio.charts.diagnostics import GUIDE, PALETTE, layout
+from studio.i18n import _
 
 ESTIMATED, REALISED = PALETTE[0], PALETTE[1]
 BAND = "rgba(76, 120, 168, 0.18)"
@@ -50,16 +51,16 @@ def estimated_metric_figure(series: EstimateSeries) -> go.Figure:
     x = list(series.windows)
     fig = go.Figure()
     fig.add_trace(go.Scatter(x=x, y=list(series.high), mode="lines", line={"width": 0},
-                             hoverinfo="skip", showlegend=False, name="band high"))  # fmt: skip
+                             hoverinfo="skip", showlegend=False, name=_("band high")))  # fmt: skip
     fig.add_trace(
         go.Scatter(
             x=x, y=list(series.low), mode="lines", line={"width": 0}, fill="tonexty",
-            fillcolor=BAND, name="95% band of the estimate", hoverinfo="skip",
+            fillcolor=BAND, name=_("95% band of the estimate"), hoverinfo="skip",
         )
     )  # fmt: skip
     fig.add_trace(
         go.Scatter(
-            x=x, y=list(series.estimated), mode="lines+markers", name="estimated (no labels)",
+            x=x, y=list(series.estimated), mode="lines+markers", name=_("estimated (no labels)"),
             line={"color": ESTIMATED, "dash": "dash"}, connectgaps=False,
         )
     )  # fmt: skip
@@ -67,13 +68,13 @@ def estimated_metric_figure(series: EstimateSeries) -> go.Figure:
         fig.add_trace(
             go.Scatter(
                 x=x, y=list(series.realised), mode="lines+markers",
-                name="realised (labelled rows)", line={"color": REALISED, "dash": "solid"},
+                name=_("realised (labelled rows)"), line={"color": REALISED, "dash": "solid"},
                 connectgaps=False,
             )
         )  # fmt: skip
     if series.holdout is not None:
         fig.add_hline(y=series.holdout, line_dash="dot", line_color=GUIDE,
-                      annotation_text="holdout at registration")  # fmt: skip
+                      annotation_text=_("holdout at registration"))  # fmt: skip
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=x)
-    title = f"{series.label}: estimated without labels and realised"
-    return layout(fig, title, "window", series.label, height=340)
+    title = _("{metric}: estimated without labels and realised").format(metric=series.label)
+    return layout(fig, title, _("window"), series.label, height=340)

@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from studio.charts.diagnostics import PALETTE, layout
+from studio.i18n import _, ngettext
 
 
 def metric_interval_figure(
@@ -39,8 +40,8 @@ def metric_interval_figure(
     ends = [e for i in intervals if i for e in i] + [v for v in values if v is not None]
     fig.update_yaxes(range=from_zero(ends))
     fig.update_xaxes(type="category")
-    return layout(fig, f"Holdout {metric_label} with 95% bootstrap intervals", "", metric_label,
-                  height=340)  # fmt: skip
+    title = _("Holdout {metric} with 95% bootstrap intervals").format(metric=metric_label)
+    return layout(fig, title, "", metric_label, height=340)
 
 
 def from_zero(values: Sequence[float]) -> list[float]:
@@ -55,7 +56,10 @@ def from_zero(values: Sequence[float]) -> list[float]:
 def family_best_figure(frame: pd.DataFrame, metric_label: str) -> go.Figure:
     """Best cross-validated score per model family, with the number of trials in the label."""
     frame = frame.dropna(subset=["best"])
-    labels = [f"{f} ({n} trials)" for f, n in zip(frame["family"], frame["trials"], strict=True)]
+    labels = [
+        ngettext("{family} ({n} trial)", "{family} ({n} trials)", int(n)).format(family=f, n=n)
+        for f, n in zip(frame["family"], frame["trials"], strict=True)
+    ]
     fig = go.Figure(go.Bar(
         x=frame["best"].tolist(), y=labels, orientation="h", marker_color=PALETTE[0],
         hovertemplate="%{y}: %{x:.4f}<extra></extra>",
@@ -63,7 +67,8 @@ def family_best_figure(frame: pd.DataFrame, metric_label: str) -> go.Figure:
     fig.update_traces(text=[f"{v:.4f}" for v in frame["best"]], textposition="outside")
     fig.update_xaxes(range=from_zero([float(v) for v in frame["best"]]))
     fig.update_yaxes(autorange="reversed", type="category")
-    return layout(fig, "Best score per model family", f"{metric_label} (cross-validated)", "",
+    x = _("{metric} (cross-validated)").format(metric=metric_label)
+    return layout(fig, _("Best score per model family"), x, "",
                   height=max(220, 80 + 34 * len(frame)))  # fmt: skip
 
 

@@ -8,6 +8,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from studio.charts.diagnostics import PALETTE, layout
+from studio.i18n import _, ngettext
 
 REFERENCE, CURRENT = PALETTE[0], PALETTE[1]
 
@@ -21,8 +22,8 @@ def distribution_overlay_figure(
         edges = np.histogram_bin_edges(np.concatenate([reference, current]), bins=30)
         centres = (edges[:-1] + edges[1:]) / 2
         for label, values, colour in (
-            ("reference", reference, REFERENCE),
-            ("current", current, CURRENT),
+            (_("reference"), reference, REFERENCE),
+            (_("current"), current, CURRENT),
         ):
             counts = np.histogram(values, edges)[0] / max(len(values), 1)
             fig.add_trace(
@@ -39,15 +40,16 @@ def distribution_overlay_figure(
     else:
         categories = sorted(set(reference) | set(current), key=str)[:30]
         for label, values, colour in (
-            ("reference", reference, REFERENCE),
-            ("current", current, CURRENT),
+            (_("reference"), reference, REFERENCE),
+            (_("current"), current, CURRENT),
         ):
             shares = [float(np.mean(values == c)) if len(values) else 0.0 for c in categories]
             fig.add_trace(
                 go.Bar(x=[str(c) for c in categories], y=shares, name=label, marker_color=colour)
             )
         fig.update_xaxes(type="category")
-    return layout(fig, f"{name}: reference and current", name, "share of rows", height=320)
+    title = _("{feature}: reference and current").format(feature=name)
+    return layout(fig, title, name, _("share of rows"), height=320)
 
 
 UNTESTED = "#D1D5DB"  # grey: a window or cell with no statistic
@@ -57,11 +59,13 @@ def _untested_text(windows: Sequence[str], tested: Sequence[bool]) -> str:
     missing = [w for w, ok in zip(windows, tested, strict=True) if not ok]
     if not missing:
         return ""
-    return (
-        f"{len(missing)} of {len(windows)} windows too small to test (grey)"
-        if len(missing) < len(windows)
-        else "No window had enough rows to test (grey)"
-    )
+    if len(missing) == len(windows):
+        return _("No window had enough rows to test (grey)")
+    return ngettext(
+        "{missing} of {total} window too small to test (grey)",
+        "{missing} of {total} windows too small to test (grey)",
+        len(windows),
+    ).format(missing=len(missing), total=len(windows))
 
 
 def _caption(fig: go.Figure, text: str) -> None:
@@ -98,8 +102,9 @@ def drift_share_figure(
             text=[f"{shares[i]:.0%}" for i in ok],
             textposition="outside",
             customdata=[notes[i] for i in ok],
-            hovertemplate="%{x}: %{y:.0%} drifted<br>%{customdata}<extra></extra>",
-            name="drifted share",
+            hovertemplate=_("{window}: {share} drifted").format(window="%{x}", share="%{y:.0%}")
+            + "<br>%{customdata}<extra></extra>",
+            name=_("drifted share"),
             showlegend=False,
         )
     )
@@ -109,11 +114,12 @@ def drift_share_figure(
                 x=[windows[i] for i in bad],
                 y=[1.0] * len(bad),
                 marker={"color": UNTESTED, "pattern": {"shape": "/"}},
-                text=["not tested"] * len(bad),
+                text=[_("not tested")] * len(bad),
                 textposition="inside",
-                customdata=[notes[i] or "too few rows to test" for i in bad],
-                hovertemplate="%{x}: not tested<br>%{customdata}<extra></extra>",
-                name="too few rows to test",
+                customdata=[notes[i] or _("too few rows to test") for i in bad],
+                hovertemplate=_("{window}: not tested").format(window="%{x}")
+                + "<br>%{customdata}<extra></extra>",
+                name=_("too few rows to test"),
                 showlegend=False,
             )
         )
@@ -121,14 +127,18 @@ def drift_share_figure(
         y=threshold,
         line_dash="dot",
         line_color="#9AA3AF",
-        annotation_text="dataset drift",
+        annotation_text=_("dataset drift"),
         annotation_position="top left",
     )
     fig.update_yaxes(tickformat=".0%", range=[0, 1.08])
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=list(windows))
     _caption(fig, _untested_text(windows, tested))
     return layout(
-        fig, "Share of drifted features per window", "window", "drifted features", height=320
+        fig,
+        _("Share of drifted features per window"),
+        _("window"),
+        _("drifted features"),
+        height=320,
     )
 
 
@@ -155,15 +165,16 @@ def feature_over_time_figure(
         y=threshold,
         line_dash="dot",
         line_color=CURRENT,
-        annotation_text=f"threshold {threshold:g}",
+        annotation_text=_("threshold {value}").format(value=f"{threshold:g}"),
     )
     p_value = test in ("ks", "chisquare", "z")
     if p_value:  # p-values: drift below the line; one tick per power of ten
         fig.update_yaxes(type="log", dtick=1, tickformat="~g")
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=list(windows))
     _caption(fig, _untested_text(windows, [v is not None for v in values]))
-    label = f"{test} p-value" if p_value else test
-    return layout(fig, f"{feature}: {test} per window", "window", label, height=320)
+    label = _("{test} p-value").format(test=test) if p_value else test
+    title = _("{feature}: {test} per window").format(feature=feature, test=test)
+    return layout(fig, title, _("window"), label, height=320)
 
 
 def drift_heatmap_figure(
@@ -182,8 +193,11 @@ def drift_heatmap_figure(
             zmid=0,
             xgap=1,
             ygap=1,
-            colorbar={"title": "past threshold"},
-            hovertemplate="%{y} in %{x}: %{z:.2f}<extra></extra>",
+            colorbar={"title": _("past threshold")},
+            hovertemplate=_("{feature} in {window}: {value}").format(
+                feature="%{y}", window="%{x}", value="%{z:.2f}"
+            )
+            + "<extra></extra>",
         )
     )
     if any(v is not None for row in missing for v in row):  # grey where nothing was tested
@@ -191,7 +205,9 @@ def drift_heatmap_figure(
             go.Heatmap(
                 z=missing, x=list(windows), y=list(features), showscale=False,
                 colorscale=[[0, UNTESTED], [1, UNTESTED]], xgap=1, ygap=1,
-                hovertemplate="%{y} in %{x}: not tested (too few values)<extra></extra>",
+                hovertemplate=_("{feature} in {window}: not tested (too few values)").format(
+                    feature="%{y}", window="%{x}"
+                ) + "<extra></extra>",
             )
         )  # fmt: skip
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=list(windows))
@@ -199,7 +215,11 @@ def drift_heatmap_figure(
     tested = [any(row[j] is not None for row in severity) for j in range(len(windows))]
     _caption(fig, _untested_text(windows, tested) if severity else "")
     return layout(
-        fig, "Drift by feature and window", "window", "", height=max(320, 80 + 22 * len(features))
+        fig,
+        _("Drift by feature and window"),
+        _("window"),
+        "",
+        height=max(320, 80 + 22 * len(features)),
     )
 
 
@@ -222,6 +242,6 @@ def severity_figure(
     fig.update_yaxes(type="category")
     height = max(260, 22 * len(features) + 90)
     return layout(
-        fig, "Drift severity per feature", "past the threshold (0 = at it; capped at 5)", "",
+        fig, _("Drift severity per feature"), _("past the threshold (0 = at it; capped at 5)"), "",
         height=height,
     )  # fmt: skip

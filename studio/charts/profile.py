@@ -6,6 +6,7 @@ import plotly.graph_objects as go
 
 from studio.charts import WHITE
 from studio.data.profile import ColumnProfile, DatasetProfile
+from studio.i18n import _
 
 BAR_COLOR = "#4C78A8"
 OTHER_COLOR = "#B0B7C3"
@@ -36,17 +37,21 @@ def distribution_figure(column: ColumnProfile) -> go.Figure:
                 x=centres,
                 y=list(dist.counts),
                 marker_color=BAR_COLOR,
-                name="rows",
-                hovertemplate="%{x}<br>%{y:,} rows<extra></extra>",
+                name=_("rows"),
+                hovertemplate="%{x}<br>"
+                + _("{count} rows").format(count="%{y:,}")
+                + "<extra></extra>",
             )  # fmt: skip
         )
         fig.update_xaxes(type="category", tickangle=-45, nticks=10)
         if dist.of == "lengths":
-            title, x_title = f"Length of the values of {column.name}", "characters"
+            title = _("Length of the values of {column}").format(column=column.name)
+            x_title = _("characters")
         else:
-            title, x_title = f"Distribution of {column.name}", column.name
-        return _layout(fig, title, x_title, "rows")
-    labels = list(dist.labels) + (["(other values)"] if dist.other else [])
+            title = _("Distribution of {column}").format(column=column.name)
+            x_title = column.name
+        return _layout(fig, title, x_title, _("rows"))
+    labels = list(dist.labels) + ([_("(other values)")] if dist.other else [])
     counts = list(dist.counts) + ([dist.other] if dist.other else [])
     colors = [BAR_COLOR] * len(dist.labels) + ([OTHER_COLOR] if dist.other else [])
     fig.add_trace(
@@ -55,12 +60,15 @@ def distribution_figure(column: ColumnProfile) -> go.Figure:
             y=labels,
             orientation="h",
             marker_color=colors,
-            name="rows",
-            hovertemplate="%{y}<br>%{x:,} rows<extra></extra>",
+            name=_("rows"),
+            hovertemplate="%{y}<br>"
+            + _("{count} rows").format(count="%{x:,}")
+            + "<extra></extra>",
         )  # fmt: skip
     )
     fig.update_yaxes(type="category", autorange="reversed")
-    return _layout(fig, f"Most frequent values of {column.name}", "rows", column.name)
+    title = _("Most frequent values of {column}").format(column=column.name)
+    return _layout(fig, title, _("rows"), column.name)
 
 
 def missing_figure(profile: DatasetProfile) -> go.Figure:
@@ -76,11 +84,12 @@ def missing_figure(profile: DatasetProfile) -> go.Figure:
             marker_color="#E45756",
             text=[f"{c.missing_share:.1%} ({c.missing:,})" for c in columns],
             textposition="outside",
-            hovertemplate="%{y}: %{x:.1%} missing<extra></extra>",
+            hovertemplate=_("{column}: {share} missing").format(column="%{y}", share="%{x:.1%}")
+            + "<extra></extra>",
         )
     )
     fig.update_xaxes(tickformat=".0%", range=[0, 1])
     fig.update_yaxes(type="category", autorange="reversed")
-    fig = _layout(fig, "Missing values by column", "share of rows missing", "")
+    fig = _layout(fig, _("Missing values by column"), _("share of rows missing"), "")
     fig.update_layout(height=max(200, 60 + 24 * len(columns)))
     return fig

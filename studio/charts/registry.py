@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import plotly.graph_objects as go
 
 from studio.charts.diagnostics import PALETTE, layout
+from studio.i18n import _
 
 
 def metric_evolution_figure(
@@ -26,13 +27,13 @@ def metric_evolution_figure(
                 name=label,
                 line={"color": PALETTE[i % len(PALETTE)]},
                 marker={"size": [14 if s == "production" else 8 for s in stages]},
-                hovertemplate=f"{label} %{{x}}: %{{y:.4f}}<extra></extra>",
+                hovertemplate=f"{label} %{{x}}: %{{y:.4f}}<extra></extra>",  # i18n: keep
             )
         )
     fig.update_xaxes(type="category")
     return layout(
         fig,
-        "Holdout metrics across versions (large marker: production)",
-        "version",
-        "holdout score",
+        _("Holdout metrics across versions (large marker: production)"),
+        _("version"),
+        _("holdout score"),
     )

@@ -15,8 +15,11 @@ from studio.charts.business import (
     tolerance_figure,
 )
 from studio.escaping import markdown_text as md
+from studio.i18n import N_, _, format_number, format_percent
 
 PER_ROW = 4
+# Where a threshold was chosen (stored values), as people read them.
+CHOSEN_ON = {"out-of-fold": N_("out-of-fold"), "holdout": N_("holdout")}
 
 
 def render_numbers(view: BusinessView, big: bool = False) -> None:
@@ -38,50 +41,73 @@ def render_numbers(view: BusinessView, big: bool = False) -> None:
 
 def _binary_card(view: BusinessView, i: int, big: bool) -> None:
     curve, matrix = view.curves[i], view.matrix
+    money, population = matrix.money, format_number(matrix.population)
+    total = money(curve.for_population(matrix.population))
+    threshold = f"{curve.best_threshold:.2f}"
+    chosen_on = _(CHOSEN_ON.get(curve.chosen_on, curve.chosen_on))
     st.metric(
-        md(f"{view.names[i]}: value per 1,000 cases"),
-        matrix.money(curve.best_value),
+        md(_("{name}: value per 1,000 cases").format(name=view.names[i])),
+        money(curve.best_value),
         help=md(
-            f"On the holdout, at threshold {curve.best_threshold:.2f} (chosen "
-            f"{curve.chosen_on}); for {matrix.population:,} cases: "
-            f"{matrix.money(curve.for_population(matrix.population))}."
+            _(
+                "On the holdout, at threshold {threshold} (chosen {chosen_on}); for "
+                "{population} cases: {total}."
+            ).format(threshold=threshold, chosen_on=chosen_on, population=population, total=total)
         ),
     )
     low, high = view.value_intervals[i]
     st.caption(
         md(
-            f"95% interval {matrix.money(low)} to {matrix.money(high)} · "
-            f"threshold {curve.best_threshold:.2f} (chosen {curve.chosen_on}) · "
-            f"acts on {curve.flagged[curve.best]:.0%} · "
-            f"catches {curve.recall[curve.best]:.0%} of '{view.positive_label}' · "
-            f"{matrix.money(curve.for_population(matrix.population))} for "
-            f"{matrix.population:,} cases"
+            _(
+                "{confidence} interval {low} to {high} · threshold {threshold} (chosen "
+                "{chosen_on}) · acts on {flagged} · catches {recall} of '{positive}' · {total} "
+                "for {population} cases"
+            ).format(
+                confidence=format_percent(0.95),
+                low=money(low),
+                high=money(high),
+                threshold=threshold,
+                chosen_on=chosen_on,
+                flagged=format_percent(curve.flagged[curve.best]),
+                recall=format_percent(curve.recall[curve.best]),
+                positive=view.positive_label,
+                total=total,
+                population=population,
+            )  # fmt: skip
         )
     )
     if big:
-        st.metric(
-            md(f"for {matrix.population:,} cases"),
-            matrix.money(curve.for_population(matrix.population)),
-        )
+        st.metric(md(_("for {population} cases").format(population=population)), total)
 
 
 def _regression_card(view: BusinessView, i: int) -> None:
     value = view.regression[i]
-    band = f"±{value.tolerance:.0%}" if value.relative else f"±{value.tolerance:,.4g}"
-    st.metric(md(f"{view.names[i]}: predictions within {band}"), f"{value.within:.0%}")
+    band = f"±{format_percent(value.tolerance)}" if value.relative else f"±{value.tolerance:,.4g}"
+    label = _("{name}: predictions within {band}").format(name=view.names[i], band=band)
+    st.metric(md(label), format_percent(value.within))
     st.caption(
         md(
-            f"off by {value.mean_absolute_error:,.4g} on average (median "
-            f"{value.median_absolute_error:,.4g}) in '{view.entries[i].target}'"
+            _("off by {mean} on average (median {median}) in '{target}'").format(
+                mean=f"{value.mean_absolute_error:,.4g}",
+                median=f"{value.median_absolute_error:,.4g}",
+                target=view.entries[i].target,
+            )
         )
     )
 
 
 def _multiclass_card(view: BusinessView, i: int) -> None:
     accuracy = view.entries[i].holdout.get("accuracy")
-    st.metric(md(f"{view.names[i]}: right"), "—" if accuracy is None else f"{accuracy:.0%}")
+    shown = "—" if accuracy is None else format_percent(accuracy)
+    st.metric(md(_("{name}: right").format(name=view.names[i])), shown)
     worst = min(view.classes[i], key=lambda q: q.recall if q.recall is not None else 1)
-    st.caption(md(f"weakest class: '{worst.label}' ({worst.recall or 0:.0%} found)"))
+    st.caption(
+        md(
+            _("weakest class: '{label}' ({recall} found)").format(
+                label=worst.label, recall=format_percent(worst.recall or 0)
+            )
+        )
+    )
 
 
 def render_charts(view: BusinessView, key: str, compact: bool = False) -> None:
@@ -89,10 +115,10 @@ def render_charts(view: BusinessView, key: str, compact: bool = False) -> None:
     if view.task == "binary":
         figures = [
             profit_figure(view.names, view.curves, view.matrix),
-            gains_figure(view.names, view.gains, view.positive_label or "positive"),
+            gains_figure(view.names, view.gains, view.positive_label or _("positive")),
             lift_figure(view.names, view.gains),
         ]
-        titles = ["Profit curve", "Cumulative gains", "Lift"]
+        titles = [_("Profit curve"), _("Cumulative gains"), _("Lift")]
     elif view.task == "regression":
         first = view.regression[0]
         upto = max(first.tolerance * 3, 1e-9)
@@ -100,10 +126,10 @@ def render_charts(view: BusinessView, key: str, compact: bool = False) -> None:
             within_curve(e.diagnostics["curves"], first.relative, upto) for e in view.entries
         ]
         figures = [tolerance_figure(view.names, curves, first.tolerance, first.relative)]
-        titles = ["Within tolerance"]
+        titles = [_("Within tolerance")]
     else:
         figures = [class_recall_figure(view.names, view.classes)]
-        titles = ["Classes found"]
+        titles = [_("Classes found")]
         _class_table(view)
     if compact:
         cols = st.columns(min(2, len(figures)))
@@ -115,17 +141,18 @@ def render_charts(view: BusinessView, key: str, compact: bool = False) -> None:
 
 
 def _class_table(view: BusinessView) -> None:
+    right, found = _("Right when it says so"), _("Found")
     rows = []
     for name, quality in zip(view.names, view.classes, strict=True):
         for q in quality:
-            rows.append({"Candidate": name, "Class": q.label, "Cases": q.support,
-                         "Right when it says so": q.precision, "Found": q.recall})  # fmt: skip
+            rows.append({_("Candidate"): name, _("Class"): q.label, _("Cases"): q.support,
+                         right: q.precision, found: q.recall})  # fmt: skip
     st.dataframe(
         pd.DataFrame(rows),
         hide_index=True,
         width="stretch",
         column_config={
-            "Right when it says so": st.column_config.NumberColumn(format="percent"),
-            "Found": st.column_config.NumberColumn(format="percent"),
+            right: st.column_config.NumberColumn(format="percent"),
+            found: st.column_config.NumberColumn(format="percent"),
         },
     )
