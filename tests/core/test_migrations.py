@@ -264,6 +264,8 @@ LATER_COLUMNS = [
     ("retrain", "held_back_note", "VARCHAR(500)", False),  # 0003
     ("candidate", "oof_thresholds", "JSON", True),  # 0005
     ("model_version", "decision_threshold", "FLOAT", True),  # 0005
+    ("candidate", "all_rows_artifact", "VARCHAR(255)", True),  # 0008
+    ("candidate", "all_rows_sha256", "VARCHAR(64)", True),  # 0008
 ]
 # Tables the revisions after the baseline add (empty in an upgraded legacy store).
 LATER_TABLES = [
