@@ -27,6 +27,7 @@ import pandas as pd
 
 from studio.data.profile import DatasetProfile
 from studio.errors import InvalidInputError
+from studio.i18n import N_, _, format_number
 
 COLUMN_TYPES = ("numeric", "categorical", "boolean", "datetime", "text", "identifier", "ignored")
 EXCLUDED_TYPES = ("text", "identifier", "ignored")
@@ -42,7 +43,9 @@ def parse_assignments(pairs: Iterable[str]) -> dict[str, str]:
         name, sep, kind = pair.rpartition("=")
         if not sep or not name:
             raise InvalidInputError(
-                f"'{pair}' is not COLUMN=TYPE; write it as e.g. income=numeric."
+                _("'{pair}' is not COLUMN=TYPE; write it as e.g. income=numeric.").format(
+                    pair=pair
+                )
             )
         types[name] = kind.strip().lower()
     return types
@@ -63,16 +66,23 @@ def check_column_types(
     for name, kind in types.items():
         if kind not in COLUMN_TYPES:
             raise InvalidInputError(
-                f"'{kind}' is not a column type; the types are {', '.join(COLUMN_TYPES)}."
+                _("'{kind}' is not a column type; the types are {types}.").format(
+                    kind=kind, types=", ".join(COLUMN_TYPES)
+                )
             )
         if name not in names:
             shown = ", ".join(names[:12]) + ("…" if len(names) > 12 else "")
-            raise InvalidInputError(f"'{name}' is not a column of the dataset; its columns are "
-                                    f"{shown}.")  # fmt: skip
+            raise InvalidInputError(
+                _("'{name}' is not a column of the dataset; its columns are {shown}.").format(
+                    name=name, shown=shown
+                )
+            )
         if name == target:
             raise InvalidInputError(
-                f"'{name}' is the target; its type follows from the task (choose the task "
-                "instead)."
+                _(
+                    "'{name}' is the target; its type follows from the task (choose the task "
+                    "instead)."
+                ).format(name=name)
             )
         _check_values(name, kind, frame[name])
         if kind != profile.column(name).kind:
@@ -86,30 +96,51 @@ def _check_values(name: str, kind: str, column: pd.Series) -> None:
     is_number = pd.api.types.is_numeric_dtype(column.dtype)
     if kind == "numeric":
         if is_date:
-            raise InvalidInputError(f"'{name}' holds dates; set it to datetime to use its "
-                                    "calendar parts.")  # fmt: skip
+            raise InvalidInputError(
+                _("'{name}' holds dates; set it to datetime to use its calendar parts.").format(
+                    name=name
+                )
+            )
         if not is_number:
-            _all_parse(name, present, pd.to_numeric(present, errors="coerce"), "numbers",
-                       "categorical")  # fmt: skip
+            _all_parse(name, present, pd.to_numeric(present, errors="coerce"), "numeric")
     elif kind == "datetime" and not is_date:
         if is_number and not pd.api.types.is_bool_dtype(column.dtype):
-            raise InvalidInputError(f"'{name}' holds numbers, not dates; keep it numeric or "
-                                    "set it to categorical.")  # fmt: skip
+            raise InvalidInputError(
+                _(
+                    "'{name}' holds numbers, not dates; keep it numeric or set it to categorical."
+                ).format(name=name)
+            )
         parsed = pd.to_datetime(present.astype(str), errors="coerce", format="mixed", utc=True)
-        _all_parse(name, present, parsed, "dates", "categorical or text")
+        _all_parse(name, present, parsed, "datetime")
     elif kind == "boolean" and present.nunique() > 2:
         raise InvalidInputError(
-            f"'{name}' has {present.nunique():,} distinct values; a boolean has two. Set it "
-            "to categorical instead."
+            _(
+                "'{name}' has {n} distinct values; a boolean has two. Set it to categorical "
+                "instead."
+            ).format(name=name, n=format_number(present.nunique()))
         )
 
 
-def _all_parse(name: str, present: pd.Series, parsed: pd.Series, what: str, instead: str) -> None:
+# What a value that does not parse as the type means, by type (whole sentences).
+_UNPARSED = {
+    "numeric": N_(
+        "'{name}' cannot be used as numbers: {n} of its values are not, such as {value}. Fix "
+        "those values, or set it to categorical."
+    ),
+    "datetime": N_(
+        "'{name}' cannot be used as dates: {n} of its values are not, such as {value}. Fix "
+        "those values, or set it to categorical or text."
+    ),
+}
+
+
+def _all_parse(name: str, present: pd.Series, parsed: pd.Series, kind: str) -> None:
     bad = present[parsed.isna().to_numpy()]
     if len(bad):
         raise InvalidInputError(
-            f"'{name}' cannot be used as {what}: {len(bad):,} of its values are not, such as "
-            f"{str(bad.iloc[0])[:40]!r}. Fix those values, or set it to {instead}."
+            _(_UNPARSED[kind]).format(
+                name=name, n=format_number(len(bad)), value=repr(str(bad.iloc[0])[:40])
+            )
         )
 
 

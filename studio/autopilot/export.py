@@ -24,6 +24,7 @@ from studio.autopilot.families import FAMILIES
 from studio.autopilot.prepare import ColumnChoice, ColumnPlan, native_categorical_count
 from studio.context import Studio
 from studio.errors import NotFoundError
+from studio.i18n import _
 from studio.tracking import CandidateInfo, get_run
 
 SKLEARN_SCORING = {
@@ -72,7 +73,9 @@ def export_code(studio: Studio, run_id: int, candidate: str | None = None) -> st
     """The script for ``candidate`` (default: the top of the leaderboard) of a finished run."""
     run = get_run(studio, run_id, events=0)
     if not run.leaderboard:
-        raise NotFoundError(f"Run {run_id} has no finalised candidates to export yet.")
+        raise NotFoundError(
+            _("Run {run} has no finalised candidates to export yet.").format(run=run_id)
+        )
     chosen = _pick(run.leaderboard, candidate)
     plan = ColumnPlan(run.target, tuple(ColumnChoice(**c) for c in run.config["columns"]))
     seed = int(run.config["seed"])
@@ -108,7 +111,11 @@ def _pick(board: tuple[CandidateInfo, ...], name: str | None) -> CandidateInfo:
         if candidate.name == name:
             return candidate
     names = ", ".join(c.name for c in board)
-    raise NotFoundError(f"Run has no candidate '{name}'; its candidates are {names}.")
+    raise NotFoundError(
+        _("Run has no candidate '{name}'; its candidates are {names}.").format(
+            name=name, names=names
+        )
+    )
 
 
 def _member_params(board: tuple[CandidateInfo, ...], name: str) -> tuple[str, dict]:

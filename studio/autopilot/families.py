@@ -28,6 +28,7 @@ from sklearn.neighbors import KNeighborsClassifier, KNeighborsRegressor
 from sklearn.svm import SVC, SVR
 
 from studio.errors import InvalidInputError
+from studio.i18n import N_, _
 
 Params = dict[str, Any]
 
@@ -158,26 +159,26 @@ def _svm_suggest(t: optuna.Trial, task: str) -> Params:
 FAMILIES: dict[str, Family] = {
     f.name: f
     for f in (
-        Family("hgb", "Histogram gradient boosting", "native", _hgb_build, _hgb_suggest,
+        Family("hgb", N_("Histogram gradient boosting"), "native", _hgb_build, _hgb_suggest,
                lambda task: {"learning_rate": 0.1, "max_leaf_nodes": 31, "min_samples_leaf": 20,
                              "l2_regularization": 1e-6, "max_features": 1.0, "max_iter": 300}),
-        Family("random_forest", "Random forest", "tree",
+        Family("random_forest", N_("Random forest"), "tree",
                _forest_build((RandomForestClassifier, RandomForestRegressor)),
                _forest_suggest("random_forest"),
                lambda task: {"n_estimators": 200, "max_features": "sqrt" if task != "regression"
                              else 0.5, "min_samples_leaf": 2, "class_weight": "none"}),
-        Family("extra_trees", "Extra trees", "tree",
+        Family("extra_trees", N_("Extra trees"), "tree",
                _forest_build((ExtraTreesClassifier, ExtraTreesRegressor)),
                _forest_suggest("extra_trees"),
                lambda task: {"n_estimators": 200, "max_features": "sqrt" if task != "regression"
                              else 0.5, "min_samples_leaf": 3, "class_weight": "none"}),
-        Family("linear", "Logistic / linear regression (Ridge, ElasticNet)", "linear",
+        Family("linear", N_("Logistic / linear regression (Ridge, ElasticNet)"), "linear",
                _linear_build, _linear_suggest,
                lambda task: {"C": 1.0, "class_weight": "none"} if task != "regression"
                else {"model": "ridge", "alpha": 1.0}),
-        Family("knn", "k-nearest neighbours", "linear", _knn_build, _knn_suggest,
+        Family("knn", N_("k-nearest neighbours"), "linear", _knn_build, _knn_suggest,
                lambda task: {"n_neighbors": 15, "weights": "distance", "p": 2}, max_rows=30_000),
-        Family("svm", "Support vector machine", "linear", _svm_build, _svm_suggest,
+        Family("svm", N_("Support vector machine"), "linear", _svm_build, _svm_suggest,
                lambda task: {"C": 1.0, "gamma": "scale"}, max_rows=3_000),
     )
 }  # fmt: skip
@@ -192,7 +193,9 @@ def resolve_families(names: list[str] | None, n_rows: int) -> list[str]:
         unknown = [n for n in names if n not in FAMILIES]
         if unknown:
             raise InvalidInputError(
-                f"Unknown model family '{unknown[0]}'; choose from {', '.join(FAMILIES)}."
+                _("Unknown model family '{name}'; choose from {names}.").format(
+                    name=unknown[0], names=", ".join(FAMILIES)
+                )
             )
         return list(dict.fromkeys(names))
     return [n for n, f in FAMILIES.items() if f.max_rows is None or n_rows <= f.max_rows]

@@ -15,6 +15,7 @@ import pandas as pd
 from sklearn import metrics as skm
 
 from studio.errors import InvalidInputError
+from studio.i18n import N_, _, format_percent
 
 TASKS = ("binary", "multiclass", "regression")
 
@@ -49,14 +50,15 @@ METRICS: dict[str, Metric] = {
     m.name: m
     for m in (
         Metric("roc_auc", "ROC AUC", ("binary", "multiclass"), True, True, _auc),
-        Metric("accuracy", "Accuracy", ("binary", "multiclass"), False, True,
+        Metric("accuracy", N_("Accuracy"), ("binary", "multiclass"), False, True,
                lambda y, p: float(skm.accuracy_score(y, p))),
-        Metric("balanced_accuracy", "Balanced accuracy", ("binary", "multiclass"), False, True,
+        Metric("balanced_accuracy", N_("Balanced accuracy"), ("binary", "multiclass"), False,
+               True,
                lambda y, p: float(skm.balanced_accuracy_score(y, p))),
         Metric("f1", "F1", ("binary",), False, True, lambda y, p: float(skm.f1_score(y, p))),
-        Metric("f1_macro", "Macro F1", ("binary", "multiclass"), False, True,
+        Metric("f1_macro", N_("Macro F1"), ("binary", "multiclass"), False, True,
                lambda y, p: float(skm.f1_score(y, p, average="macro"))),
-        Metric("log_loss", "Log loss", ("binary", "multiclass"), True, False, _log_loss),
+        Metric("log_loss", N_("Log loss"), ("binary", "multiclass"), True, False, _log_loss),
         Metric("r2", "R²", ("regression",), False, True, lambda y, p: float(skm.r2_score(y, p))),
         Metric("rmse", "RMSE", ("regression",), False, False,
                lambda y, p: float(skm.root_mean_squared_error(y, p))),
@@ -88,11 +90,11 @@ def default_metric(task: str, y: pd.Series) -> tuple[str, str]:
     shares = y.dropna().astype(str).value_counts(normalize=True)
     if shares.empty or shares.iloc[-1] >= RARE_CLASS_SHARE:
         return DEFAULT_METRIC[task], ""
-    return "balanced_accuracy", (
-        f"Class '{shares.index[-1]}' is only {shares.iloc[-1]:.1%} of the rows, so the default "
-        "metric is balanced accuracy, which weighs every class equally (accuracy would reward "
-        "predicting the common classes)."
-    )
+    return "balanced_accuracy", _(
+        "Class '{label}' is only {share} of the rows, so the default metric is balanced "
+        "accuracy, which weighs every class equally (accuracy would reward predicting the "
+        "common classes)."
+    ).format(label=shares.index[-1], share=format_percent(shares.iloc[-1], digits=1))
 
 
 def metric_label(name: str) -> str:
@@ -106,7 +108,9 @@ def metric_for(task: str, name: str | None) -> Metric:
     valid = [m.name for m in METRICS.values() if task in m.tasks]
     if name not in valid:
         raise InvalidInputError(
-            f"'{name}' is not a metric for {task} tasks; choose one of {', '.join(valid)}."
+            _("'{name}' is not a metric for {task} tasks; choose one of {names}.").format(
+                name=name, task=task, names=", ".join(valid)
+            )
         )
     return METRICS[name]
 

@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from studio.errors import InvalidInputError
+from studio.i18n import _, format_list, format_percent
 
 # Labels that name the event to detect (matched on whole words of the lower-cased label, or as a
 # word's start for stems such as churn → churned) and labels that name its absence.
@@ -72,21 +73,30 @@ def guess_positive_class(y: pd.Series) -> PositiveGuess:
     labels = sorted(set(present))
     if len(labels) != 2:
         raise InvalidInputError(
-            f"A positive class needs a target with two values; '{y.name}' has {len(labels)}."
+            _("A positive class needs a target with two values; '{name}' has {n}.").format(
+                name=y.name, n=len(labels)
+            )
         )
     leaning = {label: _leaning(label) for label in labels}
     shares = present.value_counts(normalize=True)
     if leaning[labels[0]] != leaning[labels[1]]:
         label = max(labels, key=lambda k: leaning[k])
-        return PositiveGuess(label, f"'{label}' is the positive class: it names the outcome "
-                             f"to detect ({shares[label]:.0%} of the rows).")  # fmt: skip
+        reason = _(
+            "'{label}' is the positive class: it names the outcome to detect ({share} of the "
+            "rows)."
+        ).format(label=label, share=format_percent(shares[label]))
+        return PositiveGuess(label, reason)
     if shares[labels[0]] != shares[labels[1]]:
         label = str(shares.idxmin())
-        return PositiveGuess(
-            label, f"'{label}' is the positive class: the rarer of the two ({shares[label]:.0%})."
+        reason = _("'{label}' is the positive class: the rarer of the two ({share}).").format(
+            label=label, share=format_percent(shares[label])
         )
-    return PositiveGuess(labels[1], f"'{labels[1]}' is the positive class: the two are equally "
-                         "common, so the second in sorted order.")  # fmt: skip
+        return PositiveGuess(label, reason)
+    reason = _(
+        "'{label}' is the positive class: the two are equally common, so the second in sorted "
+        "order."
+    ).format(label=labels[1])
+    return PositiveGuess(labels[1], reason)
 
 
 def check_positive_class(label: str, labels: list[str]) -> str:
@@ -94,8 +104,9 @@ def check_positive_class(label: str, labels: list[str]) -> str:
     if label in labels:
         return label
     raise InvalidInputError(
-        f"'{label}' is not a value of the target; the positive class is one of "
-        f"{' or '.join(repr(v) for v in labels)}."
+        _("'{label}' is not a value of the target; the positive class is one of {labels}.").format(
+            label=label, labels=format_list([repr(v) for v in labels], style="or")
+        )
     )
 
 

@@ -25,7 +25,9 @@ from sklearn.preprocessing import (
     TargetEncoder,
 )
 
+from studio.autopilot.labels import column_type_label
 from studio.data.profile import ColumnProfile, DatasetProfile
+from studio.i18n import _
 
 ONE_HOT_MAX = 15
 NATIVE_CATEGORICAL_MAX = 250  # HistGradientBoosting handles up to 255 bins
@@ -92,9 +94,9 @@ def _chosen(column: ColumnProfile, kind: str) -> ColumnChoice:
     """The treatment of a column whose type the user set to ``kind``: the rules of ``_choose``
     for that kind, with the reason saying it was set and what Studio had inferred."""
     if kind == "ignored":
-        treatment, reason = "excluded", "ignored"
+        treatment, reason = "excluded", _("ignored")
     elif kind == "identifier":
-        treatment, reason = "excluded", "an identifier: kept in scored files, not a feature"
+        treatment, reason = "excluded", _("an identifier: kept in scored files, not a feature")
     else:
         rule = kind
         if kind == "boolean" and column.dtype.startswith(NUMBER_DTYPES):
@@ -103,10 +105,12 @@ def _chosen(column: ColumnProfile, kind: str) -> ColumnChoice:
             rule = "categorical"  # two text values other than true/false: two categories
         base = _choose(column.name, rule, column.distinct, column.missing_share, column.dtype)
         treatment, reason = base.treatment, base.reason
-    inferred = f"{column.kind}: {column.reason}" if column.reason else column.kind
-    return ColumnChoice(column.name, kind, treatment,
-                        f"{reason}; set by you (Studio inferred {inferred})", column.distinct,
-                        inferred=column.kind)  # fmt: skip
+    values = {"reason": reason, "kind": column_type_label(column.kind), "seen": column.reason}
+    if column.reason:
+        text = _("{reason}; set by you (Studio inferred {kind}: {seen})").format(**values)
+    else:
+        text = _("{reason}; set by you (Studio inferred {kind})").format(**values)
+    return ColumnChoice(column.name, kind, treatment, text, column.distinct, inferred=column.kind)
 
 
 def _choose(  # noqa: PLR0913
@@ -116,24 +120,26 @@ def _choose(  # noqa: PLR0913
         return ColumnChoice(name, kind, treatment, reason, distinct)
 
     if missing_share == 1.0:
-        return choice("excluded", "empty in every row")
+        return choice("excluded", _("empty in every row"))
     if distinct <= 1:
-        return choice("excluded", "the same value in every row")
+        return choice("excluded", _("the same value in every row"))
     if kind == "identifier":
-        return choice("excluded", f"an identifier: {why or 'a distinct value per row'}")
+        why = why or _("a distinct value per row")
+        return choice("excluded", _("an identifier: {why}").format(why=why))
     if kind == "text":
-        return choice("excluded", "free text is not used as a feature")
+        return choice("excluded", _("free text is not used as a feature"))
     if kind == "datetime":
-        return choice("calendar_parts", "date split into year, month, day, weekday and hour")
+        return choice("calendar_parts", _("date split into year, month, day, weekday and hour"))
     if kind == "numeric":
-        return choice("numeric", "number; missing values imputed with the median")
+        return choice("numeric", _("number; missing values imputed with the median"))
     if kind == "boolean" and dtype in BOOL_DTYPES:
         # The categorical imputer refuses bool data; as 1/0 every model family takes them.
-        return choice("numeric", "true/false used as 1/0; missing values imputed")
+        return choice("numeric", _("true/false used as 1/0; missing values imputed"))
     if distinct <= ONE_HOT_MAX:
-        return choice("one_hot", f"{distinct} categories: one column per category")
+        return choice("one_hot", _("{n} categories: one column per category").format(n=distinct))
     return choice(
-        "high_cardinality", f"{distinct} categories: ordinal codes for trees, target encoding else"
+        "high_cardinality",
+        _("{n} categories: ordinal codes for trees, target encoding else").format(n=distinct),
     )
 
 

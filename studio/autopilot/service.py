@@ -16,6 +16,7 @@ from studio.activity import record_event
 from studio.autopilot import target_transform
 from studio.autopilot.column_types import check_column_types
 from studio.autopilot.families import DEFAULT_FAMILIES, resolve_families
+from studio.autopilot.labels import status_label, task_label
 from studio.autopilot.metrics import LEADERBOARD_METRICS, default_metric, metric_for
 from studio.autopilot.positive import check_positive_class, guess_positive_class
 from studio.autopilot.prepare import ColumnChoice, ColumnPlan, plan_columns
@@ -32,6 +33,7 @@ from studio.data.versions import DatasetVersionInfo, get_version, load_frame
 from studio.db import session_scope
 from studio.db.models import Dataset, DatasetVersion, Job, Run, RunEvent
 from studio.errors import ConflictError, InvalidInputError, NotFoundError
+from studio.i18n import _, format_number, ngettext
 from studio.jobs.queue import enqueue
 
 DEFAULT_BUDGET_SECONDS = 60.0
@@ -92,19 +94,19 @@ class RunPlan:
 
 def _check_limits(request: AutopilotRequest) -> None:
     if request.budget_seconds is not None and request.budget_seconds <= 0:
-        raise InvalidInputError("The time budget must be more than 0 seconds.")
+        raise InvalidInputError(_("The time budget must be more than 0 seconds."))
     if request.max_trials is not None and request.max_trials <= 0:
-        raise InvalidInputError("The maximum number of trials must be at least 1.")
+        raise InvalidInputError(_("The maximum number of trials must be at least 1."))
     if request.budget_seconds is None and request.max_trials is None:
-        raise InvalidInputError("Give a time budget, a maximum number of trials, or both.")
+        raise InvalidInputError(_("Give a time budget, a maximum number of trials, or both."))
     if request.per_trial_seconds is not None and request.per_trial_seconds <= 0:
-        raise InvalidInputError("The time limit per trial must be more than 0 seconds.")
+        raise InvalidInputError(_("The time limit per trial must be more than 0 seconds."))
     if not 2 <= request.folds <= 20:
-        raise InvalidInputError("The number of folds must be between 2 and 20.")
+        raise InvalidInputError(_("The number of folds must be between 2 and 20."))
     if not 0.05 <= request.holdout <= 0.5:
-        raise InvalidInputError("The holdout share must be between 0.05 and 0.5.")
+        raise InvalidInputError(_("The holdout share must be between 0.05 and 0.5."))
     if not 1 <= request.top_k <= 20:
-        raise InvalidInputError("The number of candidates to keep must be between 1 and 20.")
+        raise InvalidInputError(_("The number of candidates to keep must be between 1 and 20."))
 
 
 def plan_run(studio: Studio, request: AutopilotRequest) -> RunPlan:
@@ -113,9 +115,11 @@ def plan_run(studio: Studio, request: AutopilotRequest) -> RunPlan:
     version = get_version(studio, request.dataset)
     names = [c.name for c in version.profile.column_profiles]
     if request.target not in names:
+        shown = ", ".join(names[:12]) + ("…" if len(names) > 12 else "")
         raise InvalidInputError(
-            f"'{request.target}' is not a column of {version.ref}; its columns are "
-            f"{', '.join(names[:12])}{'…' if len(names) > 12 else ''}."
+            _("'{target}' is not a column of {dataset}; its columns are {shown}.").format(
+                target=request.target, dataset=version.ref, shown=shown
+            )
         )
     frame = load_frame(studio, version)
     y = frame[request.target]
@@ -123,7 +127,8 @@ def plan_run(studio: Studio, request: AutopilotRequest) -> RunPlan:
     decision = detect_task(y)
     task = request.task or decision.task
     reason = decision.reason if request.task in (None, decision.task) else (
-        f"{decision.reason} You chose {task} instead."
+        _("{reason} You chose {task} instead.").format(reason=decision.reason,
+                                                       task=task_label(task))
     )  # fmt: skip
     check_target(y, task, request.folds, request.holdout)
     positive, positive_reason = _positive(y, task, request.positive_class)
@@ -131,7 +136,7 @@ def plan_run(studio: Studio, request: AutopilotRequest) -> RunPlan:
     metric = metric_for(task, request.metric or default)
     missing = int(y.isna().sum())
     rows = len(y) - missing
-    notes = [f"{missing:,} rows with no '{request.target}' will be left out."] if missing else []
+    notes = [_missing_note(missing, request.target)] if missing else []
     notes += _small_holdout_notes(y.dropna(), task, request.holdout)
     notes += [metric_reason] if metric_reason and not request.metric else []
     columns = plan_columns(version.profile, request.target, types)
@@ -177,7 +182,7 @@ def split_axis_excluded(plan: ColumnPlan, column: str, types: dict[str, str]) ->
     the user set its type, which says they want it used."""
     if column in types:
         return plan
-    reason = "the time column: the split axis, not a feature (set its type to use it)"
+    reason = _("the time column: the split axis, not a feature (set its type to use it)")
     choices = tuple(
         ColumnChoice(c.name, c.kind, "excluded", reason, c.distinct) if c.name == column else c
         for c in plan.choices
@@ -192,7 +197,9 @@ def _positive(y: pd.Series, task: str, chosen: str | None) -> tuple[str | None, 
     if task != "binary":
         if chosen is not None:
             raise InvalidInputError(
-                f"A positive class applies to binary targets only; '{y.name}' is {task}."
+                _("A positive class applies to binary targets only; '{name}' is {task}.").format(
+                    name=y.name, task=task_label(task)
+                )
             )
         return None, ""
     guess = guess_positive_class(y)
@@ -201,7 +208,9 @@ def _positive(y: pd.Series, task: str, chosen: str | None) -> tuple[str | None, 
     label = check_positive_class(str(chosen), sorted(set(y.dropna().astype(str))))
     return (
         label,
-        f"'{label}' is the positive class, as you chose (Studio guessed '{guess.label}').",
+        _("'{label}' is the positive class, as you chose (Studio guessed '{guess}').").format(
+            label=label, guess=guess.label
+        ),
     )
 
 
@@ -210,9 +219,23 @@ def unused_note(plan: RunPlan) -> str:
     unused = plan.unused
     if not unused:
         return ""
-    shown = "; ".join(f"'{c.name}' ({c.reason})" for c in unused[:8])
-    more = f"; and {len(unused) - 8} more" if len(unused) > 8 else ""
-    return f"Not used as features: {shown}{more}. Set a column's type to use it."
+    shown = "; ".join(
+        _("'{name}' ({reason})").format(name=c.name, reason=c.reason) for c in unused[:8]
+    )
+    if len(unused) > 8:
+        return _(
+            "Not used as features: {shown}; and {n} more. Set a column's type to use it."
+        ).format(shown=shown, n=format_number(len(unused) - 8))
+    return _("Not used as features: {shown}. Set a column's type to use it.").format(shown=shown)
+
+
+def _missing_note(missing: int, target: str) -> str:
+    """The note on rows without a target, which the run leaves out."""
+    return ngettext(
+        "{n} row with no '{target}' will be left out.",
+        "{n} rows with no '{target}' will be left out.",
+        missing,
+    ).format(n=format_number(missing), target=target)
 
 
 SMALL_HOLDOUT_ROWS = 50  # below this, holdout scores move by several points between seeds
@@ -224,13 +247,20 @@ def _small_holdout_notes(y: pd.Series, task: str, share: float) -> list[str]:
     rows = math.ceil(len(y) * share)
     if rows >= SMALL_HOLDOUT_ROWS:
         return []
-    smallest = ""
     if task != "regression" and len(y):
         fewest = int(math.ceil(y.astype(str).value_counts().min() * share))
-        smallest = f", about {fewest} of them in the rarest class"
+        return [
+            _(
+                "The holdout will have only {rows} rows, about {fewest} of them in the rarest "
+                "class: its scores are rough (a perfect score can be luck). Add rows, or raise "
+                "the holdout share, before trusting them."
+            ).format(rows=rows, fewest=fewest)
+        ]
     return [
-        f"The holdout will have only {rows} rows{smallest}: its scores are rough (a perfect "
-        "score can be luck). Add rows, or raise the holdout share, before trusting them."
+        _(
+            "The holdout will have only {rows} rows: its scores are rough (a perfect score can "
+            "be luck). Add rows, or raise the holdout share, before trusting them."
+        ).format(rows=rows)
     ]
 
 
@@ -239,7 +269,9 @@ def launch_run(studio: Studio, request: AutopilotRequest, *, actor: str) -> int:
     require(studio.settings, actor, "launch")
     plan = plan_run(studio, request)
     if not plan.columns.features:
-        raise InvalidInputError("No usable feature columns remain once excluded ones are dropped.")
+        raise InvalidInputError(
+            _("No usable feature columns remain once excluded ones are dropped.")
+        )
     study_name = f"studio-run-{uuid.uuid4().hex[:12]}"
     study = create_study(studio.settings.database_url, study_name, request.seed)
     families = [f for f in DEFAULT_FAMILIES if f in plan.families]
@@ -263,7 +295,8 @@ def launch_run(studio: Studio, request: AutopilotRequest, *, actor: str) -> int:
             session.add(run)
             session.flush()
             enqueue(session, kind="autopilot", run_id=run.id)
-            session.add(RunEvent(run_id=run.id, message=f"Queued by {actor}: {plan.task_reason}"))
+            queued = _("Queued by {actor}: {reason}").format(actor=actor, reason=plan.task_reason)
+            session.add(RunEvent(run_id=run.id, message=queued))
             if plan.positive_reason:
                 session.add(RunEvent(run_id=run.id, message=plan.positive_reason))
             if len(plan.target_transforms) > 1:
@@ -274,8 +307,11 @@ def launch_run(studio: Studio, request: AutopilotRequest, *, actor: str) -> int:
                     session.add(RunEvent(run_id=run.id, level="warning", message=note))
             record_event(
                 session, actor=actor, kind="run.launched", subject=f"run {run.id}",
-                message=f"Launched autopilot run {run.id} on {plan.dataset.ref} "
-                f"to predict {plan.target} ({plan.task}, {plan.metric}).",
+                message=_(
+                    "Launched autopilot run {run} on {dataset} to predict {target} ({task}, "
+                    "{metric})."
+                ).format(run=run.id, dataset=plan.dataset.ref, target=plan.target,
+                         task=task_label(plan.task), metric=plan.metric),
             )  # fmt: skip
             return int(run.id)
     except BaseException:
@@ -303,7 +339,9 @@ def _version_id(session: Session, version: DatasetVersionInfo) -> int:
 def _run_or_raise(session: Session, run_id: int) -> Run:
     run = session.get(Run, run_id)
     if run is None:
-        raise NotFoundError(f"There is no run {run_id}; 'studio runs list' shows them.")
+        raise NotFoundError(
+            _("There is no run {run}; 'studio runs list' shows them.").format(run=run_id)
+        )
     return run
 
 
@@ -315,18 +353,21 @@ def request_stop(studio: Studio, run_id: int, *, actor: str) -> str:
         run = _run_or_raise(session, run_id)
         if run.status not in ("queued", "running"):
             raise ConflictError(
-                f"Run {run_id} is {run.status}; only a queued or running run stops."
+                _("Run {run} is {status}; only a queued or running run stops.").format(
+                    run=run_id, status=status_label(run.status)
+                )
             )
         run.stop_requested = True
         if run.status == "queued":
             run.status = "stopped"
-            run.message = "Stopped before it started."
+            run.message = _("Stopped before it started.")
             queued = select(Job).where(Job.run_id == run_id, Job.status == "queued")
             for job in session.exec(queued).all():
                 job.status = "done"
         else:
             run.status = "stopping"
-        session.add(RunEvent(run_id=run_id, message=f"Stop requested by {actor}."))
+        message = _("Stop requested by {actor}.").format(actor=actor)
+        session.add(RunEvent(run_id=run_id, message=message))
         return run.status
 
 
@@ -337,8 +378,11 @@ def resume_run(studio: Studio, run_id: int, *, actor: str) -> None:
         run = _run_or_raise(session, run_id)
         if run.status not in ("stopped", "failed"):
             raise ConflictError(
-                f"Run {run_id} is {run.status}; only stopped or failed runs resume."
+                _("Run {run} is {status}; only stopped or failed runs resume.").format(
+                    run=run_id, status=status_label(run.status)
+                )
             )
         run.status, run.stop_requested, run.message = "queued", False, ""
         enqueue(session, kind="autopilot", run_id=run_id)
-        session.add(RunEvent(run_id=run_id, message=f"Resumed by {actor}."))
+        message = _("Resumed by {actor}.").format(actor=actor)
+        session.add(RunEvent(run_id=run_id, message=message))

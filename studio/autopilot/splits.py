@@ -19,6 +19,7 @@ from sklearn.model_selection import KFold, StratifiedKFold, TimeSeriesSplit, tra
 
 from studio.data.profile import DatasetProfile
 from studio.errors import InvalidInputError
+from studio.i18n import _, format_number, format_percent
 
 Folds = list[tuple[np.ndarray, np.ndarray]]
 
@@ -88,24 +89,34 @@ def check_time_column(frame: pd.DataFrame, column: str, target: str, folds: int)
     """The labelled rows' timestamps; ``InvalidInputError`` (one sentence) when ``column`` is
     not a column, is the target, has rows without a readable date, or has too few dates."""
     if column not in frame.columns:
-        raise InvalidInputError(f"There is no column '{column}' to order the rows by time.")
+        raise InvalidInputError(
+            _("There is no column '{column}' to order the rows by time.").format(column=column)
+        )
     if column == target:
-        raise InvalidInputError(f"'{column}' is the target; choose another time column.")
+        raise InvalidInputError(
+            _("'{column}' is the target; choose another time column.").format(column=column)
+        )
     times = as_times(frame.loc[frame[target].notna(), column])
     missing = int(times.isna().sum())
     if missing == len(times):
         raise InvalidInputError(
-            f"Column '{column}' holds no dates; choose a date column as the time column."
+            _("Column '{column}' holds no dates; choose a date column as the time column.").format(
+                column=column
+            )
         )
     if missing:
         raise InvalidInputError(
-            f"Column '{column}' has {missing:,} labelled rows without a readable date; fill them "
-            "or choose no time column."
+            _(
+                "Column '{column}' has {n} labelled rows without a readable date; fill them or "
+                "choose no time column."
+            ).format(column=column, n=format_number(missing))
         )
     if times.nunique() <= folds:
         raise InvalidInputError(
-            f"Column '{column}' has only {times.nunique()} distinct dates; a time-ordered split "
-            f"into {folds} folds needs more."
+            _(
+                "Column '{column}' has only {n} distinct dates; a time-ordered split into "
+                "{folds} folds needs more."
+            ).format(column=column, n=format_number(times.nunique()), folds=folds)
         )
     return times
 
@@ -120,27 +131,39 @@ def check_time_classes(labels: pd.Series, split: Split, column: str) -> None:
         missing = sorted(classes - set(ordered[train]))
         if missing:
             raise InvalidInputError(
-                f"Ordered by '{column}', time-ordered fold {k} trains on rows without the class "
-                f"'{missing[0]}'; choose fewer folds, or no time column."
+                _(
+                    "Ordered by '{column}', time-ordered fold {k} trains on rows without the "
+                    "class '{label}'; choose fewer folds, or no time column."
+                ).format(column=column, k=k, label=missing[0])
             )
         if len(set(ordered[valid])) < 2:
             raise InvalidInputError(
-                f"Ordered by '{column}', time-ordered fold {k} is scored on rows of one class "
-                "only; choose fewer folds, or no time column."
+                _(
+                    "Ordered by '{column}', time-ordered fold {k} is scored on rows of one class "
+                    "only; choose fewer folds, or no time column."
+                ).format(column=column, k=k)
             )
 
 
 def describe_split(config: dict) -> str:
     """One sentence saying how a run's holdout and folds were made, from its stored config,
     e.g. "Holdout: the latest 20% of rows by 'order_date' (from 2024-03-02); ..."."""
-    share = f"{float(config.get('holdout', 0.2)):.0%}"
+    share = format_percent(float(config.get("holdout", 0.2)))
     folds = int(config.get("folds", 5))
     split = config.get("split") or {}
     if split.get("kind") == "time":
         start = str(split.get("holdout_from", ""))[:10]
-        since = f" (from {start})" if start else ""
-        return (
-            f"Holdout: the latest {share} of rows by '{split['column']}'{since}; cross-validated "
-            f"on {folds} time-ordered folds (each trained on earlier rows only)."
-        )
-    return f"Holdout: a random {share} sample; cross-validated on {folds} shuffled folds."
+        values = {"share": share, "column": split["column"], "folds": folds, "start": start}
+        if start:
+            return _(
+                "Holdout: the latest {share} of rows by '{column}' (from {start}); "
+                "cross-validated on {folds} time-ordered folds (each trained on earlier rows "
+                "only)."
+            ).format(**values)
+        return _(
+            "Holdout: the latest {share} of rows by '{column}'; cross-validated on {folds} "
+            "time-ordered folds (each trained on earlier rows only)."
+        ).format(**values)
+    return _(
+        "Holdout: a random {share} sample; cross-validated on {folds} shuffled folds."
+    ).format(share=share, folds=folds)

@@ -9,6 +9,7 @@ import pandas as pd
 
 from studio.autopilot.metrics import TASKS
 from studio.errors import InvalidInputError
+from studio.i18n import _, format_number
 
 MAX_CLASSES = 50
 MAX_INTEGER_CLASSES = 10
@@ -27,60 +28,88 @@ def detect_task(y: pd.Series) -> TaskDecision:
     present = y.dropna()
     distinct = int(present.nunique())
     if distinct == 2:
-        return TaskDecision("binary", f"'{y.name}' has exactly two values.")
+        return TaskDecision("binary", _("'{name}' has exactly two values.").format(name=y.name))
     numeric = pd.api.types.is_numeric_dtype(present) and not pd.api.types.is_bool_dtype(present)
     if not numeric:
         return TaskDecision(
-            "multiclass", f"'{y.name}' holds {distinct} text labels, so each label is a class."
+            "multiclass",
+            _("'{name}' holds {n} text labels, so each label is a class.").format(
+                name=y.name, n=format_number(distinct)
+            ),
         )
     values = present.to_numpy(dtype=float)
     integral = bool(np.all(np.isfinite(values)) and np.all(values == np.round(values)))
     if integral and distinct <= MAX_INTEGER_CLASSES:
         return TaskDecision(
-            "multiclass", f"'{y.name}' holds {distinct} whole-number codes, treated as classes."
+            "multiclass",
+            _("'{name}' holds {n} whole-number codes, treated as classes.").format(
+                name=y.name, n=format_number(distinct)
+            ),
         )
-    return TaskDecision("regression", f"'{y.name}' is a number with {distinct:,} distinct values.")
+    return TaskDecision(
+        "regression",
+        _("'{name}' is a number with {n} distinct values.").format(
+            name=y.name, n=format_number(distinct)
+        ),
+    )
 
 
 def check_target(y: pd.Series, task: str, folds: int, holdout: float) -> None:
     """Refuse targets the task cannot learn from, with a sentence saying why."""
     if task not in TASKS:
-        raise InvalidInputError(f"'{task}' is not a task; choose one of {', '.join(TASKS)}.")
+        raise InvalidInputError(
+            _("'{task}' is not a task; choose one of {tasks}.").format(
+                task=task, tasks=", ".join(TASKS)
+            )
+        )
     present = y.dropna()
     if present.empty:
-        raise InvalidInputError(f"The target '{y.name}' is missing in every row.")
+        raise InvalidInputError(
+            _("The target '{name}' is missing in every row.").format(name=y.name)
+        )
     if task == "regression":
         if not pd.api.types.is_numeric_dtype(present) or pd.api.types.is_bool_dtype(present):
             raise InvalidInputError(
-                f"The target '{y.name}' is not numeric, so it cannot be a regression target; "
-                "choose binary or multiclass."
+                _(
+                    "The target '{name}' is not numeric, so it cannot be a regression target; "
+                    "choose binary or multiclass."
+                ).format(name=y.name)
             )
         if len(present) < 2 * folds:
             raise InvalidInputError(
-                f"Only {len(present)} rows have a target; {2 * folds} are needed "
-                f"for {folds} folds."
+                _("Only {rows} rows have a target; {needed} are needed for {folds} folds.").format(
+                    rows=format_number(len(present)), needed=format_number(2 * folds), folds=folds
+                )
             )
         return
     counts = present.value_counts()
     if len(counts) < 2:
         raise InvalidInputError(
-            f"The target '{y.name}' has a single class ('{counts.index[0]}'); a classifier "
-            "needs at least two."
+            _(
+                "The target '{name}' has a single class ('{label}'); a classifier needs at "
+                "least two."
+            ).format(name=y.name, label=counts.index[0])
         )
     if task == "binary" and len(counts) != 2:
         raise InvalidInputError(
-            f"The target '{y.name}' has {len(counts)} classes, not 2; choose multiclass."
+            _("The target '{name}' has {n} classes, not 2; choose multiclass.").format(
+                name=y.name, n=format_number(len(counts))
+            )
         )
     if len(counts) > MAX_CLASSES:
         raise InvalidInputError(
-            f"The target '{y.name}' has {len(counts)} classes (the limit is {MAX_CLASSES}); "
-            "choose regression or group the classes."
+            _(
+                "The target '{name}' has {n} classes (the limit is {limit}); choose regression "
+                "or group the classes."
+            ).format(name=y.name, n=format_number(len(counts)), limit=MAX_CLASSES)
         )
     needed = int(np.ceil(folds / (1 - holdout))) + 1
     if counts.min() < needed:
         raise InvalidInputError(
-            f"The smallest class '{counts.idxmin()}' has {counts.min()} rows; at least {needed} "
-            f"are needed for {folds}-fold cross-validation and a holdout."
+            _(
+                "The smallest class '{label}' has {rows} rows; at least {needed} are needed for "
+                "{folds}-fold cross-validation and a holdout."
+            ).format(label=counts.idxmin(), rows=counts.min(), needed=needed, folds=folds)
         )
 
 
