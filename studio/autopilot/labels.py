@@ -31,6 +31,10 @@ TREATMENT_NAMES = {
     "high_cardinality": N_("high cardinality"), "calendar_parts": N_("calendar parts"),
     "excluded": N_("excluded"),
 }  # fmt: skip
+TRIAL_STATES = {
+    "complete": N_("complete"), "pruned": N_("pruned"), "fail": N_("failed"),
+    "running": N_("running"), "waiting": N_("waiting"),
+}  # fmt: skip
 # Candidates whose family is not in the registry.
 OTHER_FAMILIES = {"ensemble": N_("Ensemble")}
 
@@ -67,3 +71,22 @@ def treatment_label(treatment: str) -> str:
     if treatment in TREATMENT_NAMES:
         return _(TREATMENT_NAMES[treatment])
     return treatment.replace("_", " ")
+
+
+def cv_note(name: str, family: str, params: dict) -> str:
+    """The sentence on which CV score an ensemble candidate carries ("" for a single model,
+    whose out-of-fold score is honest), as ``tracking.CandidateInfo.cv_note`` says it."""
+    if family != "ensemble":
+        return ""
+    if params.get("cv") == "nested":
+        return _("{name}'s CV score is cross-validated on folds its weights did not see.").format(
+            name=name
+        )
+    return _(
+        "{name}'s CV score is in-sample: its weights were chosen on the same out-of-fold outputs."
+    ).format(name=name)
+
+
+def trial_state_label(state: str) -> str:
+    """An Optuna trial's state as people read it ("complete", "pruned", "fail", ...)."""
+    return _(TRIAL_STATES[state]) if state in TRIAL_STATES else state

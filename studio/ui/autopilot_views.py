@@ -7,6 +7,7 @@ from dataclasses import replace
 import streamlit as st
 
 from studio.autopilot.families import FAMILIES
+from studio.autopilot.labels import family_label, metric_label, status_label, task_label
 from studio.autopilot.metrics import METRICS
 from studio.autopilot.service import (
     AutopilotRequest,
@@ -20,6 +21,7 @@ from studio.autopilot.tasks import suggest_target
 from studio.context import Studio
 from studio.data.versions import DatasetVersionInfo, list_datasets
 from studio.escaping import markdown_text as md
+from studio.i18n import N_, _, current_language, format_list, format_number
 from studio.jobs.launcher import ensure_local_worker
 from studio.tracking import list_run_ids
 from studio.ui.column_type_views import render_column_types, set_types
@@ -28,15 +30,16 @@ from studio.ui.run_views import render_run
 from studio.ui.shell import error_boundary
 
 TASK_CHOICES = ["auto", "binary", "multiclass", "regression"]
-NO_TIME_COLUMN = "(none: a random holdout)"
+NO_TIME_COLUMN = "(none: a random holdout)"  # the option's value; shown translated
+NO_TIME_COLUMN_TEXT = N_("(none: a random holdout)")
 
 
 def render_autopilot_page(studio: Studio) -> None:
     """Draw the page: a run (from ?run=) or the launch form, plus recent runs."""
-    st.title("Autopilot")
+    st.title(_("Autopilot"))
     run_param = st.query_params.get("run")
     if run_param and run_param.isdigit():
-        if st.button("← New run", key="auto_new"):
+        if st.button(_("← New run"), key="auto_new"):
             del st.query_params["run"]
             st.rerun()
         with error_boundary("autopilot.run"):
@@ -49,33 +52,38 @@ def render_autopilot_page(studio: Studio) -> None:
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _plan(_studio: Studio, key: str, request: AutopilotRequest) -> RunPlan:
+def _cached_plan(_studio: Studio, key: str, request: AutopilotRequest, lang: str) -> RunPlan:
+    """The plan of ``request`` (its sentences in ``lang``, part of the cache key)."""
     return plan_run(_studio, request)
+
+
+def _plan(studio: Studio, key: str, request: AutopilotRequest) -> RunPlan:
+    return _cached_plan(studio, key, request, current_language())
 
 
 def _render_form(studio: Studio) -> None:
     datasets = list_datasets(studio)
     if not datasets:
-        st.info("No datasets yet: add one on the Data page, or load the demo datasets on Home.")
+        st.info(_("No datasets yet: add one on the Data page, or load the demo datasets on Home."))
         return
     names = [d.name for d in datasets]
     left, right = st.columns(2)
-    name = left.selectbox("Dataset", names, key="auto_dataset")
+    name = left.selectbox(_("Dataset"), names, key="auto_dataset")
     latest = next(d.latest for d in datasets if d.name == name)
     columns = [c.name for c in latest.profile.column_profiles]
     target = right.selectbox(
-        "Target column (what to predict)", columns,
+        _("Target column (what to predict)"), columns,
         index=columns.index(suggest_target(columns)), key=f"auto_target_{name}",
     )  # fmt: skip
     scope = f"{latest.ref}|{target}"
-    with st.expander("Options", expanded=False):
+    with st.expander(_("Options"), expanded=False):
         request = replace(_options(latest, target), column_types=set_types(scope))
     plan = _plan(studio, f"{request}", request)
     if plan.task == "binary":
         request, plan = _positive_class(studio, request, plan, scope)
     _render_plan(plan)
     render_column_types(studio, plan, request, scope)
-    if st.button("Launch autopilot", type="primary", key="auto_launch"):
+    if st.button(_("Launch autopilot"), type="primary", key="auto_launch"):
         run_id = launch_run(studio, request, actor=current_user(studio.settings))
         ensure_local_worker(studio)
         st.query_params["run"] = str(run_id)
@@ -92,36 +100,47 @@ def _time_column(version: DatasetVersionInfo, target: str) -> str | None:
     suggested = suggest_time_column(version.profile, target)
     options = [NO_TIME_COLUMN, *dates]
     chosen = st.selectbox(
-        "Time column (hold out the latest rows)", options,
+        _("Time column (hold out the latest rows)"), options,
         key=f"auto_time_{version.ref}",
-        format_func=lambda c: f"{c} (suggested: the only date column)" if c == suggested else c,
-        help="The latest 20% of rows by this column become the holdout and the folds are "
-        "time-ordered, so the scores say how the model does on the future. It is then not a "
-        "feature (set its type to use it). None: a random holdout and shuffled folds.",
+        format_func=lambda c: _time_option(c, suggested),
+        help=_("The latest 20% of rows by this column become the holdout and the folds are "
+               "time-ordered, so the scores say how the model does on the future. It is then not "
+               "a feature (set its type to use it). None: a random holdout and shuffled folds."),
     )  # fmt: skip
     return None if chosen == NO_TIME_COLUMN else chosen
+
+
+def _time_option(column: str, suggested: str | None) -> str:
+    """A time column option as shown: the none option translated, the suggestion marked."""
+    if column == NO_TIME_COLUMN:
+        return _(NO_TIME_COLUMN_TEXT)
+    if column == suggested:
+        return _("{column} (suggested: the only date column)").format(column=column)
+    return column
 
 
 def _options(version: DatasetVersionInfo, target: str) -> AutopilotRequest:
     ref = version.ref
     c1, c2, c3 = st.columns(3)
-    task = c1.selectbox("Task", TASK_CHOICES, key="auto_task",
-                        help="auto: Studio decides from the target's values")  # fmt: skip
+    task = c1.selectbox(_("Task"), TASK_CHOICES, key="auto_task",
+                        format_func=lambda t: _("auto") if t == "auto" else task_label(t),
+                        help=_("auto: Studio decides from the target's values"))  # fmt: skip
     metrics = ["default"] + [m.name for m in METRICS.values() if task == "auto" or task in m.tasks]
     metric = c2.selectbox(
-        "Metric", metrics, key="auto_metric",
-        format_func=lambda m: "task default" if m == "default" else METRICS[m].label,
+        _("Metric"), metrics, key="auto_metric",
+        format_func=lambda m: _("task default") if m == "default" else metric_label(m),
     )  # fmt: skip
-    budget = c3.number_input("Time budget (seconds)", 5, 24 * 3600, 60, step=10, key="auto_budget")
+    budget = c3.number_input(_("Time budget (seconds)"), 5, 24 * 3600, 60, step=10,
+                             key="auto_budget")  # fmt: skip
     c4, c5, c6 = st.columns(3)
-    trials = c4.number_input("Maximum trials (0: no limit)", 0, 100_000, 0, key="auto_trials")
+    trials = c4.number_input(_("Maximum trials (0: no limit)"), 0, 100_000, 0, key="auto_trials")
     per_trial = c5.number_input(
-        "Time limit per trial (s; 0: half the budget)", 0, 24 * 3600, 0, key="auto_per_trial"
+        _("Time limit per trial (s; 0: half the budget)"), 0, 24 * 3600, 0, key="auto_per_trial"
     )
-    seed = c6.number_input("Seed", 0, 2**31 - 1, 0, key="auto_seed")
+    seed = c6.number_input(_("Seed"), 0, 2**31 - 1, 0, key="auto_seed")
     families = st.multiselect(
-        "Model families (empty: all that suit the data)", list(FAMILIES), key="auto_families",
-        format_func=lambda f: FAMILIES[f].label,
+        _("Model families (empty: all that suit the data)"), list(FAMILIES), key="auto_families",
+        format_func=family_label,
     )  # fmt: skip
     time_column = _time_column(version, target)
     return AutopilotRequest(
@@ -138,9 +157,9 @@ def _positive_class(
     """The positive class picker of a binary target, opened at Studio's guess; its reason."""
     classes = list(plan.classes)
     chosen = st.selectbox(
-        "Positive class (the outcome to detect)", classes, key=f"auto_positive_{scope}",
+        _("Positive class (the outcome to detect)"), classes, key=f"auto_positive_{scope}",
         index=classes.index(plan.positive_class),
-        help="F1, precision, recall, the ROC curve, gains and business value are about it.",
+        help=_("F1, precision, recall, the ROC curve, gains and business value are about it."),
     )  # fmt: skip
     if chosen != plan.positive_class:
         request = replace(request, positive_class=chosen)
@@ -150,17 +169,23 @@ def _positive_class(
 
 
 def _render_plan(plan: RunPlan) -> None:
-    metric = METRICS[plan.metric].label
     st.markdown(
-        f"**Task: {plan.task}** — {md(plan.task_reason)} Optimising **{metric}** "
-        f"over {plan.rows:,} rows with {', '.join(FAMILIES[f].label for f in plan.families)}."
-    )
+        _(
+            "**Task: {task}** — {reason} Optimising **{metric}** over {rows} rows with "
+            "{families}."
+        ).format(
+            task=task_label(plan.task), reason=md(plan.task_reason),
+            metric=md(metric_label(plan.metric)), rows=format_number(plan.rows),
+            families=md(format_list([family_label(f) for f in plan.families])),
+        )
+    )  # fmt: skip
     split = describe_split(plan_split_config(plan))
     if plan.suggested_time_column and not plan.time_column:
-        split += (
-            f" '{plan.suggested_time_column}' is the only date column: choose it as the time "
-            "column (Options) to hold out the latest rows and score the model on the future."
-        )
+        hint = _(
+            "'{column}' is the only date column: choose it as the time column (Options) to hold "
+            "out the latest rows and score the model on the future."
+        ).format(column=plan.suggested_time_column)
+        split = _("{split} {hint}").format(split=split, hint=hint)
     st.markdown(md(split))
     for note in plan.notes:
         st.warning(md(note))
@@ -172,13 +197,16 @@ def _render_recent(studio: Studio) -> None:
     ids = list_run_ids(studio, limit=10)
     if not ids:
         return
-    st.subheader("Recent runs")
+    st.subheader(_("Recent runs"))
     for run_id in ids:
         info = get_run(studio, run_id, events=0)
-        best = (
-            "" if info.best_score is None else f" · best {info.metric_label} {info.best_score:.4f}"
-        )
-        st.page_link(
-            "pages/2_Autopilot.py", query_params={"run": str(run_id)},
-            label=f"Run {run_id} · {info.dataset} → {info.target} · {info.status}{best}",
-        )  # fmt: skip
+        values = {"run": run_id, "dataset": info.dataset, "target": info.target,
+                  "status": status_label(info.status)}  # fmt: skip
+        if info.best_score is None:
+            label = _("Run {run} · {dataset} → {target} · {status}").format(**values)
+        else:
+            label = _("Run {run} · {dataset} → {target} · {status} · best {metric} {score}")
+            label = label.format(
+                **values, metric=metric_label(info.metric), score=f"{info.best_score:.4f}"
+            )
+        st.page_link("pages/2_Autopilot.py", query_params={"run": str(run_id)}, label=label)

@@ -14,11 +14,13 @@ import pandas as pd
 import streamlit as st
 
 from studio.autopilot.column_types import COLUMN_TYPES
+from studio.autopilot.labels import column_type_label, treatment_label
 from studio.autopilot.prepare import NUMBER_DTYPES, ColumnChoice
 from studio.autopilot.service import AutopilotRequest, RunPlan, plan_run
 from studio.context import Studio
 from studio.errors import InvalidInputError
 from studio.escaping import markdown_text as md
+from studio.i18n import _, format_number, ngettext
 
 STATE_KEY = "auto_column_types"
 MAX_BUTTONS = 6
@@ -41,13 +43,26 @@ def render_column_types(
         st.error(md(error))
     choices = plan.columns.choices
     mine = [c for c in choices if c.inferred]
-    title = f"Column types: {len(plan.columns.features)} used as features"
-    title += f", {len(plan.unused)} left out by Studio" if plan.unused else ""
-    title += f", {len(mine)} set by you" if mine else ""
-    with st.expander(md(title), expanded=bool(plan.unused or mine)):
+    with st.expander(md(_title(plan, len(mine))), expanded=bool(plan.unused or mine)):
         st.dataframe(column_table(plan), hide_index=True, width="stretch")
         _use_buttons(studio, plan, request, scope)
         _set_control(studio, plan, request, scope)
+
+
+def _title(plan: RunPlan, mine: int) -> str:
+    """The expander's title: how many columns are features, left out, set by you."""
+    counts = {"used": format_number(len(plan.columns.features)),
+              "left": format_number(len(plan.unused)), "mine": format_number(mine)}  # fmt: skip
+    if plan.unused and mine:
+        text = _("Column types: {used} used as features, {left} left out by Studio, {mine} set "
+                 "by you")  # fmt: skip
+    elif plan.unused:
+        text = _("Column types: {used} used as features, {left} left out by Studio")
+    elif mine:
+        text = _("Column types: {used} used as features, {mine} set by you")
+    else:
+        text = _("Column types: {used} used as features")
+    return text.format(**counts)
 
 
 def column_table(plan: RunPlan) -> pd.DataFrame:
@@ -56,16 +71,18 @@ def column_table(plan: RunPlan) -> pd.DataFrame:
     choices, profile = plan.columns.choices, plan.dataset.profile
     return pd.DataFrame(
         {
-            "Column": [c.name for c in choices],
-            "Type": [_type(c, profile.column(c.name).kind) for c in choices],
-            "Used as": [c.treatment.replace("_", " ") for c in choices],
-            "Why": [_why(c, profile.column(c.name).reason) for c in choices],
+            _("Column"): [c.name for c in choices],
+            _("Type"): [_type(c, profile.column(c.name).kind) for c in choices],
+            _("Used as"): [treatment_label(c.treatment) for c in choices],
+            _("Why"): [_why(c, profile.column(c.name).reason) for c in choices],
         }
     )
 
 
 def _type(choice: ColumnChoice, inferred: str) -> str:
-    return f"{choice.kind} (set by you)" if choice.inferred else inferred
+    if choice.inferred:
+        return _("{kind} (set by you)").format(kind=column_type_label(choice.kind))
+    return column_type_label(inferred)
 
 
 def _why(choice: ColumnChoice, seen: str) -> str:
@@ -93,26 +110,32 @@ def _use_buttons(studio: Studio, plan: RunPlan, request: AutopilotRequest, scope
     ]
     if not offers:
         return
-    st.caption("Left out or maybe mistyped: one click uses the column as shown.")
+    st.caption(_("Left out or maybe mistyped: one click uses the column as shown."))
     cols = st.columns(min(3, len(offers)))
     for i, (name, kind) in enumerate(offers[:MAX_BUTTONS]):
-        if cols[i % len(cols)].button(md(f"Use '{name}' as {kind}"), key=f"auto_use_{i}"):
+        label = _("Use '{name}' as {kind}").format(name=name, kind=column_type_label(kind))
+        if cols[i % len(cols)].button(md(label), key=f"auto_use_{i}"):
             _apply(studio, request, scope, {name: kind})
     if len(offers) > MAX_BUTTONS:
-        st.caption(f"{len(offers) - MAX_BUTTONS} more: set their type below.")
+        more = len(offers) - MAX_BUTTONS
+        st.caption(
+            ngettext("{n} more: set its type below.", "{n} more: set their type below.", more)
+            .format(n=format_number(more))
+        )  # fmt: skip
 
 
 def _set_control(studio: Studio, plan: RunPlan, request: AutopilotRequest, scope: str) -> None:
     names = [c.name for c in plan.columns.choices]
     left, middle, right = st.columns([3, 2, 2], vertical_alignment="bottom")
-    name = left.selectbox("Column", names, key="auto_type_column")
+    name = left.selectbox(_("Column"), names, key="auto_type_column")
     current = next(c.kind for c in plan.columns.choices if c.name == name)
     index = COLUMN_TYPES.index(current) if current in COLUMN_TYPES else 0
-    kind = middle.selectbox("Type", COLUMN_TYPES, index=index, key=f"auto_type_kind_{name}")
-    if right.button("Set type", key="auto_type_set"):
+    kind = middle.selectbox(_("Type"), COLUMN_TYPES, index=index, key=f"auto_type_kind_{name}",
+                            format_func=column_type_label)  # fmt: skip
+    if right.button(_("Set type"), key="auto_type_set"):
         _apply(studio, request, scope, {name: kind})
     if plan.column_types and st.button(
-        "Use Studio's types for every column", key="auto_type_reset"
+        _("Use Studio's types for every column"), key="auto_type_reset"
     ):
         _keep(scope, {})
         st.rerun()

@@ -8,12 +8,17 @@ import streamlit as st
 
 from studio.charts import diagnostics as charts
 from studio.escaping import markdown_text as md
+from studio.i18n import _, format_number
 
 
 def render_diagnostics(data: dict[str, Any], metric_label: str, key: str) -> None:
     """Curves and explanations of one candidate, two figures per row."""
     curves = data["curves"]
-    st.caption(f"Computed once on the {data['rows']:,} holdout rows the search never saw.")
+    st.caption(
+        _("Computed once on the {n} holdout rows the search never saw.").format(
+            n=format_number(data["rows"])
+        )
+    )
     figures = _regression(curves) if data["task"] == "regression" else _classification(curves)
     explain = data.get("explain", {})
     if explain.get("importance"):
@@ -30,8 +35,8 @@ def render_diagnostics(data: dict[str, Any], metric_label: str, key: str) -> Non
 def _classification(curves: dict[str, Any]) -> list:
     figures = []
     if "roc" in curves:
-        figures += [charts.roc_figure([("holdout", curves["roc"])]),
-                    charts.pr_figure([("holdout", curves["pr"])])]  # fmt: skip
+        figures += [charts.roc_figure([(_("holdout"), curves["roc"])]),
+                    charts.pr_figure([(_("holdout"), curves["pr"])])]  # fmt: skip
     elif curves.get("per_class"):
         classes = list(curves["per_class"])
         figures += [
@@ -39,9 +44,9 @@ def _classification(curves: dict[str, Any]) -> list:
             charts.pr_figure([(c, curves["per_class"][c]["pr"]) for c in classes]),
         ]
     figures.append(charts.confusion_figure(curves["confusion"], curves["labels"],
-                                           "Confusion matrix (holdout)"))  # fmt: skip
+                                           _("Confusion matrix (holdout)")))  # fmt: skip
     if "calibration" in curves:
-        figures.append(charts.calibration_figure([("holdout", curves["calibration"])]))
+        figures.append(charts.calibration_figure([(_("holdout"), curves["calibration"])]))
     if "thresholds" in curves:
         figures.append(charts.threshold_figure(curves["thresholds"], curves["positive_label"]))
     return figures
@@ -49,7 +54,7 @@ def _classification(curves: dict[str, Any]) -> list:
 
 def _regression(curves: dict[str, Any]) -> list:
     return [
-        charts.predicted_actual_figure([("holdout", curves)]),
-        charts.residual_figure([("holdout", curves)]),
+        charts.predicted_actual_figure([(_("holdout"), curves)]),
+        charts.residual_figure([(_("holdout"), curves)]),
         charts.residual_histogram_figure(curves),
     ]
