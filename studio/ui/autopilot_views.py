@@ -21,7 +21,7 @@ from studio.autopilot.tasks import suggest_target
 from studio.context import Studio
 from studio.data.versions import DatasetVersionInfo, list_datasets
 from studio.escaping import markdown_text as md
-from studio.i18n import N_, _, current_language, format_list, format_number
+from studio.i18n import N_, _, current_language, format_list, format_number, format_percent
 from studio.jobs.launcher import ensure_local_worker
 from studio.tracking import list_run_ids
 from studio.ui.column_type_views import render_column_types, set_types
@@ -103,9 +103,10 @@ def _time_column(version: DatasetVersionInfo, target: str) -> str | None:
         _("Time column (hold out the latest rows)"), options,
         key=f"auto_time_{version.ref}",
         format_func=lambda c: _time_option(c, suggested),
-        help=_("The latest 20% of rows by this column become the holdout and the folds are "
+        help=_("The latest {share} of rows by this column become the holdout and the folds are "
                "time-ordered, so the scores say how the model does on the future. It is then not "
-               "a feature (set its type to use it). None: a random holdout and shuffled folds."),
+               "a feature (set its type to use it). None: a random holdout and shuffled folds.")
+        .format(share=format_percent(0.2)),
     )  # fmt: skip
     return None if chosen == NO_TIME_COLUMN else chosen
 
