@@ -102,7 +102,7 @@ def _time_column(version: DatasetVersionInfo, target: str) -> str | None:
     chosen = st.selectbox(
         _("Time column (hold out the latest rows)"), options,
         key=f"auto_time_{version.ref}",
-        format_func=lambda c: _time_option(c, suggested),
+        format_func={c: _time_option(c, suggested) for c in options}.get,  # shown now
         help=_("The latest {share} of rows by this column become the holdout and the folds are "
                "time-ordered, so the scores say how the model does on the future. It is then not "
                "a feature (set its type to use it). None: a random holdout and shuffled folds.")
@@ -123,13 +123,14 @@ def _time_option(column: str, suggested: str | None) -> str:
 def _options(version: DatasetVersionInfo, target: str) -> AutopilotRequest:
     ref = version.ref
     c1, c2, c3 = st.columns(3)
-    task = c1.selectbox(_("Task"), TASK_CHOICES, key="auto_task",
-                        format_func=lambda t: _("auto") if t == "auto" else task_label(t),
+    tasks = {t: _("auto") if t == "auto" else task_label(t) for t in TASK_CHOICES}  # shown now
+    task = c1.selectbox(_("Task"), TASK_CHOICES, key="auto_task", format_func=tasks.get,
                         help=_("auto: Studio decides from the target's values"))  # fmt: skip
     metrics = ["default"] + [m.name for m in METRICS.values() if task == "auto" or task in m.tasks]
     metric = c2.selectbox(
         _("Metric"), metrics, key="auto_metric",
-        format_func=lambda m: _("task default") if m == "default" else metric_label(m),
+        format_func={m: _("task default") if m == "default" else metric_label(m)
+                     for m in metrics}.get,
     )  # fmt: skip
     budget = c3.number_input(_("Time budget (seconds)"), 5, 24 * 3600, 60, step=10,
                              key="auto_budget")  # fmt: skip
@@ -141,7 +142,7 @@ def _options(version: DatasetVersionInfo, target: str) -> AutopilotRequest:
     seed = c6.number_input(_("Seed"), 0, 2**31 - 1, 0, key="auto_seed")
     families = st.multiselect(
         _("Model families (empty: all that suit the data)"), list(FAMILIES), key="auto_families",
-        format_func=family_label,
+        format_func={f: family_label(f) for f in FAMILIES}.get,
     )  # fmt: skip
     time_column = _time_column(version, target)
     return AutopilotRequest(

@@ -130,8 +130,9 @@ def _set_control(studio: Studio, plan: RunPlan, request: AutopilotRequest, scope
     name = left.selectbox(_("Column"), names, key="auto_type_column")
     current = next(c.kind for c in plan.columns.choices if c.name == name)
     index = COLUMN_TYPES.index(current) if current in COLUMN_TYPES else 0
+    shown = {k: column_type_label(k) for k in COLUMN_TYPES}  # built now, in this run's language
     kind = middle.selectbox(_("Type"), COLUMN_TYPES, index=index, key=f"auto_type_kind_{name}",
-                            format_func=column_type_label)  # fmt: skip
+                            format_func=shown.get)  # fmt: skip
     if right.button(_("Set type"), key="auto_type_set"):
         _apply(studio, request, scope, {name: kind})
     if plan.column_types and st.button(

@@ -233,14 +233,15 @@ def _search_views(studio: Studio, detail: RunDetail) -> None:
     groups = ["all"] + sorted(k for k in views if k != "all")
     group = st.segmented_control(
         _("Trials"), groups, default="all", key="exp_view_group",
-        format_func=lambda g: _("All families") if g == "all" else family_label(g),
+        format_func={g: _("All families") if g == "all" else family_label(g) for g in groups}.get,
     )  # fmt: skip
     names = RUN_VIEWS if (group or "all") == "all" else FAMILY_VIEWS
     available = [v for v in names if v in views.get(group or "all", {})]
     if not available:
         st.info(_("Too few finished trials in this family for Optuna's views."))
         return
-    view = st.radio(_("View"), available, format_func=_view_name, horizontal=True,
+    shown = {v: _view_name(v) for v in available}  # built now, in this run's language
+    view = st.radio(_("View"), available, format_func=shown.get, horizontal=True,
                     key=f"exp_view_{group}")  # fmt: skip
     if view in SAMPLED_VIEWS and detail.run.trials_done > SAMPLED_VIEWS[view]:
         st.caption(_("A large search: this view draws a random sample of up to {n} trials.")
