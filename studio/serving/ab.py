@@ -30,7 +30,7 @@ from studio.business.value import PER, CostMatrix
 from studio.context import Studio
 from studio.errors import InvalidInputError
 from studio.experiments.bootstrap import bootstrap_metrics
-from studio.i18n import _, format_number
+from studio.i18n import _, format_number, format_percent
 from studio.monitor.batches import BatchInfo, labelled_outputs, list_batches, logged_rows
 from studio.monitor.performance import MIN_LABELLED, encode_labels
 from studio.registry.outputs import predicted
@@ -142,12 +142,12 @@ def _value_sentence(matrix: CostMatrix, champion: Arm, challenger: Arm) -> tuple
     money = matrix.money
     sentence = _(
         "Per 1,000 cases, v{challenger} is worth {value} against {champion_value} for "
-        "v{champion}: {difference} (95% interval {low} to {high})."
+        "v{champion}: {difference} ({level} interval {low} to {high})."
     ).format(
         challenger=challenger.version, value=money(challenger.value),
         champion_value=money(champion.value), champion=champion.version,
         difference=money(difference, signed=True), low=money(low, signed=True),
-        high=money(high, signed=True),
+        high=money(high, signed=True), level=format_percent(0.95),
     )  # fmt: skip
     return difference, (low, high), sentence
 
@@ -164,17 +164,18 @@ def _decide(metric_name: str, champion: Arm, challenger: Arm) -> tuple[Any, ...]
         "metric": metric_label(metric_name), "challenger": challenger.version,
         "new": f"{challenger.metric:.4f}", "champion": champion.version,
         "old": f"{champion.metric:.4f}", "low": f"{low:+.4f}", "high": f"{high:+.4f}",
+        "level": format_percent(0.95),
     }  # fmt: skip
     if sign * low > 0 and sign * high > 0:
         sentence = _(
             "Promote v{challenger}: {metric} {new} for v{challenger} against {old} for "
-            "v{champion}; the 95% interval of the difference is {low} to {high}."
+            "v{champion}; the {level} interval of the difference is {low} to {high}."
         ).format(**said)
         return difference, (low, high), "promote", sentence, 0
     if sign * low < 0 and sign * high < 0:
         sentence = _(
             "Keep v{champion}: {metric} {new} for v{challenger} against {old} for v{champion}; "
-            "the 95% interval of the difference is {low} to {high}."
+            "the {level} interval of the difference is {low} to {high}."
         ).format(**said)
         return difference, (low, high), "keep", sentence, 0
     labelled = champion.labelled + challenger.labelled
@@ -185,13 +186,13 @@ def _decide(metric_name: str, champion: Arm, challenger: Arm) -> tuple[Any, ...]
     if needed:
         sentence = _(
             "Not enough evidence yet: about {count} more labelled requests needed ({metric} "
-            "{new} for v{challenger} against {old} for v{champion}; the 95% interval of the "
+            "{new} for v{challenger} against {old} for v{champion}; the {level} interval of the "
             "difference is {low} to {high})."
         ).format(**said, count=format_number(needed))
     else:
         sentence = _(
             "Not enough evidence yet: no difference seen ({metric} {new} for v{challenger} "
-            "against {old} for v{champion}; the 95% interval of the difference is {low} to "
+            "against {old} for v{champion}; the {level} interval of the difference is {low} to "
             "{high})."
         ).format(**said)
     return difference, (low, high), "wait", sentence, needed

@@ -92,14 +92,16 @@ def _arm_row(arm: Any, metric: str, matrix: CostMatrix) -> dict[str, Any]:
             return ""
         return _("{low} to {high}").format(low=text(pair[0]), high=text(pair[1]))
 
+    level = format_percent(0.95)  # the intervals' confidence level
     return {
         _("Version"): f"v{arm.version}",
         _("Requests"): arm.traffic.requests if arm.traffic else 0,
         _("Labelled"): arm.labelled,
         metric_label(metric): None if arm.metric is None else round(arm.metric, 4),
-        _("95% interval"): interval(arm.interval, lambda v: f"{v:.4f}"),
+        _("{level} interval").format(level=level): interval(arm.interval, lambda v: f"{v:.4f}"),
         _("Value per 1,000"): "" if arm.value is None else matrix.money(arm.value),
-        _("Value 95% interval"): interval(arm.value_interval, matrix.money),
+        _("Value {level} interval").format(level=level):
+            interval(arm.value_interval, matrix.money),
     }  # fmt: skip
 
 
