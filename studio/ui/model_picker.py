@@ -45,11 +45,17 @@ def pick_version(studio: Studio, prefix: str, empty: str) -> tuple[str, VersionI
         options,
         index=options.index(asked.removeprefix("v")) if asked and name == wanted else 0,
         key=f"{prefix}_which_{name}",
-        format_func=lambda o: stage_name(o) if not o.isdigit() else f"v{o}",
+        format_func=_option_names(options).get,
     )
     keep_in_link({"model": name, "version": which})
     chosen = next(v for v in versions if v.stage == which or str(v.version) == which)
     return f"{name}@{which}", chosen
+
+
+def _option_names(options: list[str]) -> dict[str, str]:
+    """Each option's label: a stage by its name, a version as "v3" (a lookup table, not a
+    function of the language: AppTest reads labels back outside the run)."""
+    return {o: f"v{o}" if o.isdigit() else stage_name(o) for o in options}
 
 
 def _missing(name: str, asked: str) -> str:

@@ -228,9 +228,10 @@ def _selected(versions: list[VersionInfo]) -> VersionInfo:
         numbers,
         index=numbers.index(default),
         key=f"mdl_version_{production}",  # a new key when production moves: fresh labels
-        format_func=lambda n: (
-            _("v{version} (production)").format(version=n) if n == production else f"v{n}"
-        ),
+        format_func={
+            n: _("v{version} (production)").format(version=n) if n == production else f"v{n}"
+            for n in numbers
+        }.get,  # labels made in this run's language (AppTest reads them back outside it)
     )
     if str(chosen) != raw:
         st.query_params["version"] = str(chosen)
@@ -264,8 +265,9 @@ def _actions(studio: Studio, version: VersionInfo) -> None:
     with right.form(key=f"mdl_stage_{version.id}", border=True, clear_on_submit=True):
         st.markdown(_("**Stage**"))
         others = [s for s in ("staging", "production", "archived", "none") if s != version.stage]
+        names = {s: stage_name(s) for s in others}
         stage = st.selectbox(
-            _("Move to"), others, format_func=stage_name, key=f"mdl_stage_pick_{version.id}"
+            _("Move to"), others, format_func=names.get, key=f"mdl_stage_pick_{version.id}"
         )
         note = st.text_input(
             _("Comment (required for production)"), key=f"mdl_stage_comment_{version.id}"

@@ -122,9 +122,10 @@ def _traffic_form(
                 value=round(current.get(version, 0) * 100), key=f"mdl_share_{name}_{version}",
             )  # fmt: skip
         others = [v.version for v in versions if v.approval != "rejected"]
+        names = {None: _("none")} | {v: f"v{v}" for v in others}
         shadow = st.selectbox(
             _("Shadow version (scores the same requests, answers nobody)"), [None, *others],
-            format_func=lambda v: _("none") if v is None else f"v{v}", key=f"mdl_shadow_{name}",
+            format_func=names.get, key=f"mdl_shadow_{name}",
         )  # fmt: skip
         comment = st.text_input(_("Comment (required)"), key=f"mdl_traffic_comment_{name}")
         apply, clear = st.columns(2)

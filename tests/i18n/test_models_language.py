@@ -1,9 +1,7 @@
 """The Models and Predict pages, the Serving tab and the registry's sentences in Chinese.
 
 Stages and approvals show by their Chinese names (无 / 预发布 / 生产 / 已归档, 待审批 / 已批准 /
-已拒绝) while the store keeps the English codes. A selectbox whose options are translated by a
-``format_func`` is read back by AppTest in the test's own thread, so interactions on a Chinese
-page run inside ``use_language("zh_Hans")``.
+已拒绝) while the store keeps the English codes.
 """
 
 from __future__ import annotations
@@ -44,14 +42,7 @@ def _open(script: str, **query: str) -> AppTest:
     at.switch_page(script)
     for key, value in query.items():
         at.query_params[key] = value
-    with use_language("zh_Hans"):
-        return at.run()
-
-
-def _act(step: Callable[[], AppTest]) -> AppTest:
-    """An interaction on a Chinese page (its translated selectboxes are read in Chinese)."""
-    with use_language("zh_Hans"):
-        return step()
+    return at.run()
 
 
 def _data_names(studio: Studio, name: str) -> set[str]:
@@ -73,7 +64,7 @@ def test_the_models_page_speaks_chinese_and_stores_english(run_home: Studio) -> 
     assert at.title[0].value == "模型"
     assert any(i.value.startswith("还没有模型") for i in at.info)
     at.text_input(key="mdl_reg_name_1").set_value("churn-model")
-    at = _act(at.button(key="mdl_reg_go_1").click().run)
+    at = at.button(key="mdl_reg_go_1").click().run()
     assert not at.exception
     assert any("已注册 churn-model@1，等待审批。" in s.value for s in at.success)
     allowed = _data_names(run_home, "churn-model")
@@ -85,14 +76,14 @@ def test_the_models_page_speaks_chinese_and_stores_english(run_home: Studio) -> 
     assert any("**v1** 处于 **无** 阶段，审批状态为 **待审批**。" in m.value for m in at.markdown)
     assert english_left(at, allowed=allowed) == []
     at.text_input(key="mdl_decide_comment_1").set_value("")
-    at = _act(at.button(key="FormSubmitter:mdl_decide_1-批准").click().run)
+    at = at.button(key="FormSubmitter:mdl_decide_1-批准").click().run()
     assert [e.value for e in at.error] == ["请在备注中说明原因；它会保存在模型的历史中。"]
     at.text_input(key="mdl_decide_comment_1").set_value("留出集表现良好")
-    at = _act(at.button(key="FormSubmitter:mdl_decide_1-批准").click().run)
+    at = at.button(key="FormSubmitter:mdl_decide_1-批准").click().run()
     assert not at.exception and not at.error
     at.selectbox(key="mdl_stage_pick_1").set_value("production")
     at.text_input(key="mdl_stage_comment_1").set_value("首次发布")
-    at = _act(at.button(key="FormSubmitter:mdl_stage_1-移动").click().run)
+    at = at.button(key="FormSubmitter:mdl_stage_1-移动").click().run()
     assert not at.exception and not at.error
     assert any(
         "**v1** 处于 **生产** 阶段，审批状态为 **已批准**。" in m.value for m in at.markdown
@@ -122,8 +113,8 @@ def test_the_predict_page_speaks_chinese(run_home: Studio) -> None:
     at.file_uploader(key="pred_upload").set_value(
         ("week.csv", batch.to_csv(index=False).encode(), "text/csv")
     )
-    at = _act(at.run)
-    at = _act(at.button(key="pred_go").click().run)
+    at = at.run()
+    at = at.button(key="pred_go").click().run()
     assert not at.exception and not at.error
     assert [s.value for s in at.success] == ["已用 churn-model@1（生产）预测 40 行。"]
     assert any(i.value == "已忽略模型不使用的 1 列：note" for i in at.info)
@@ -139,7 +130,7 @@ def test_the_serving_tab_speaks_chinese(shipped_home: Studio) -> None:
     at.number_input(key="mdl_share_churn_1").set_value(70)
     at.number_input(key="mdl_share_churn_2").set_value(30)
     at.text_input(key="mdl_traffic_comment_churn").set_value("试用 v2")
-    at = _act(at.button(key="FormSubmitter:mdl_traffic_churn-应用流量分配").click().run)
+    at = at.button(key="FormSubmitter:mdl_traffic_churn-应用流量分配").click().run()
     assert not at.exception and not at.error
     assert any("**流量：** v1 70% · v2 30%" in m.value for m in at.markdown)
     assert any(i.value.startswith("证据尚不足：") for i in at.info)
