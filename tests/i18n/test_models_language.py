@@ -154,7 +154,7 @@ def test_registry_errors_are_raised_in_the_callers_language(run_home: Studio) ->
         get_version(run_home, "m@7")
     schema = get_version(run_home, "m@1").input_schema
     with use_language("zh_Hans"), pytest.raises(InvalidInputError) as lacking:
-        check_batch(churn_like(5).drop(columns=["tenure"]), schema)
+        check_batch(churn_like(30).drop(columns=["tenure"]), schema)
     assert str(lacking.value).startswith("文件缺少模型需要的 1 列：'tenure'")
 
 
