@@ -13,6 +13,7 @@ import skops.io as sio
 
 from studio.artifacts import ArtifactStore, sha256_file
 from studio.errors import RefusedModelError
+from studio.i18n import _
 
 if TYPE_CHECKING:
     from studio.registry.versions import VersionInfo
@@ -50,44 +51,59 @@ def load_model(
     artifacts: ArtifactStore,
     relative: str,
     sha256: str,
-    subject: str = "The model",
-    remedy: str = "save it again",
+    subject: str | None = None,
+    remedy: str | None = None,
 ) -> Any:
     """Load a saved model after checking its checksum and the types it contains.
 
-    ``subject`` names the model in the refusal ("Model churn v2") and ``remedy`` says what to
-    do ("re-register it from its run"). Raises ``RefusedModelError`` ("Model churn v2 was
+    ``subject`` names the model in the refusal ("Model churn v2"; None: "The model") and
+    ``remedy`` says what to do ("re-register it from its run"; None: "save it again"), both in
+    the caller's language. Raises ``RefusedModelError`` ("Model churn v2 was
     refused: its file does not match the checksum recorded when it was saved; re-register it
     from its run.") for a file that is missing, altered, not a skops file, holding untrusted
     types or unreadable; every front door shows that sentence (CLI exit 2, the page's error).
     """
+    named = (subject or _("The model"), remedy or _("save it again"))
     path = artifacts.path_of(relative)
     if not path.is_file():
-        _refuse(subject, relative, "its file is missing from the artifact folder", remedy)
+        _refuse(named, relative, _("its file is missing from the artifact folder"))
     if sha256_file(path) != sha256:
-        why = "its file does not match the checksum recorded when it was saved"
-        _refuse(subject, relative, why, remedy)
+        why = _("its file does not match the checksum recorded when it was saved")
+        _refuse(named, relative, why)
     try:
         untrusted = sio.get_untrusted_types(file=path)
     except Exception as exc:  # a zip without a skops schema, or no zip at all
-        _refuse(subject, relative, "its file is not a skops model file", remedy, exc)
+        _refuse(named, relative, _("its file is not a skops model file"), exc)
     refused = sorted(set(untrusted) - TRUSTED_TYPES)
     if refused:
-        shown = ", ".join(refused[:5]) + (" and more" if len(refused) > 5 else "")
-        _refuse(subject, relative, f"its file holds types Studio does not trust ({shown})", remedy)
+        shown = ", ".join(refused[:5])
+        why = (
+            _("its file holds types Studio does not trust ({types} and more)")
+            if len(refused) > 5
+            else _("its file holds types Studio does not trust ({types})")
+        ).format(types=shown)
+        _refuse(named, relative, why)
     try:
         return sio.load(path, trusted=list(untrusted))
     except Exception as exc:  # e.g. a class this installation's libraries no longer have
-        why = f"its file could not be read by this installation ({type(exc).__name__})"
-        _refuse(subject, relative, why, remedy, exc)
+        why = _("its file could not be read by this installation ({error})").format(
+            error=type(exc).__name__
+        )
+        _refuse(named, relative, why, exc)
 
 
 def _refuse(
-    subject: str, relative: str, why: str, remedy: str, cause: BaseException | None = None
+    named: tuple[str, str], relative: str, why: str, cause: BaseException | None = None
 ) -> NoReturn:
-    """Log the refusal (with the cause's traceback) and raise it as one sentence."""
+    """Log the refusal (with the cause's traceback) and raise it as one sentence: ``named`` is
+    (the model's subject, the remedy); ``why`` a clause of the caller's language."""
     logger.warning("refused model file %s: %s", relative, why, exc_info=cause)
-    raise RefusedModelError(f"{subject} was refused: {why}; {remedy}.") from cause
+    subject, remedy = named
+    raise RefusedModelError(
+        _("{subject} was refused: {why}; {remedy}.").format(
+            subject=subject, why=why, remedy=remedy
+        )
+    ) from cause
 
 
 def load_version_model(artifacts: ArtifactStore, version: VersionInfo) -> Any:
@@ -97,8 +113,8 @@ def load_version_model(artifacts: ArtifactStore, version: VersionInfo) -> Any:
         artifacts,
         version.artifact,
         version.artifact_sha256,
-        subject=f"Model {version.name} v{version.version}",
-        remedy="re-register it from its run",
+        subject=_("Model {name} v{version}").format(name=version.name, version=version.version),
+        remedy=_("re-register it from its run"),
     )
 
 
@@ -107,6 +123,7 @@ def load_candidate_model(artifacts: ArtifactStore, run_id: int, name: str, relat
     """A run's candidate model; ``RefusedModelError`` names it ("Candidate ensemble of run 3
     was refused: ...; run the autopilot again for a new one.")."""
     return load_model(
-        artifacts, relative, sha256, subject=f"Candidate {name} of run {run_id}",
-        remedy="run the autopilot again for a new one",
+        artifacts, relative, sha256,
+        subject=_("Candidate {name} of run {run}").format(name=name, run=run_id),
+        remedy=_("run the autopilot again for a new one"),
     )  # fmt: skip

@@ -22,17 +22,30 @@ from studio.context import Studio
 from studio.db import session_scope
 from studio.db.models import ModelEvent, ModelTraffic, ModelVersion, RegisteredModel
 from studio.errors import ConflictError, InvalidInputError, NotFoundError
+from studio.i18n import N_, _, format_list, format_number
+from studio.registry.labels import approval_name, stage_name, stored_value_text, task_name
 from studio.registry.versions import STAGES, VersionInfo, find_version, to_info
 
 MAX_COMMENT = 2_000
+MAX_CARD_FIELD = 20_000
+# A model card's fields and how a sentence names them.
+CARD_FIELDS = {
+    "description": N_("description"),
+    "intended_use": N_("intended use"),
+    "limitations": N_("limitations"),
+}
 
 
 def _comment(text: str, required: bool) -> str:
     text = (text or "").strip()
     if required and not text:
-        raise InvalidInputError("Say why in a comment; it is kept in the model's history.")
+        raise InvalidInputError(_("Say why in a comment; it is kept in the model's history."))
     if len(text) > MAX_COMMENT:
-        raise InvalidInputError(f"A comment is limited to {MAX_COMMENT:,} characters.")
+        raise InvalidInputError(
+            _("A comment is limited to {count} characters.").format(
+                count=format_number(MAX_COMMENT)
+            )
+        )
     return text
 
 
@@ -41,13 +54,16 @@ def _lock(session: Session, name: str) -> None:
         select(RegisteredModel.id).where(RegisteredModel.name == name).with_for_update()
     ).first()
     if found is None:
-        raise NotFoundError(f"There is no model '{name}'; 'studio models list' shows them.")
+        raise NotFoundError(
+            _("There is no model '{name}'; 'studio models list' shows them.").format(name=name)
+        )
 
 
 def _event(
     session: Session, row: ModelVersion, actor: str, change: tuple[str, str, str], comment: str
 ) -> None:
-    """Record ``change`` = (action, from, to) in the model's history and the activity log."""
+    """Record ``change`` = (action, from, to) in the model's history and the activity log
+    (the history keeps the stored codes; the activity's sentence is in the actor's words)."""
     action, old, new = change
     session.add(
         ModelEvent(
@@ -65,8 +81,13 @@ def _event(
         actor=actor,
         kind=f"model.{action}",
         subject=f"{row.model_name}@{row.version}",
-        message=f"{row.model_name} v{row.version}: {old} → {new}. {comment}".strip(),
-    )
+        message=_("{name} v{version}: {old} → {new}. {comment}")
+        .format(
+            name=row.model_name, version=row.version, old=stored_value_text(action, old),
+            new=stored_value_text(action, new), comment=comment,
+        )
+        .strip(),
+    )  # fmt: skip
 
 
 def _transaction(studio: Studio, name: str, version: int | str, change) -> VersionInfo:  # noqa: ANN001
@@ -84,8 +105,9 @@ def _transaction(studio: Studio, name: str, version: int | str, change) -> Versi
             or ("database is locked" in str(exc))
         ):
             raise ConflictError(
-                f"Another change to '{name}' happened at the same moment; reload and retry."
-            ) from exc
+                _("Another change to '{name}' happened at the same moment; reload and retry.")
+                .format(name=name)
+            ) from exc  # fmt: skip
         raise
 
 
@@ -104,22 +126,32 @@ def decide(
     wanted = "approved" if approve else "rejected"
 
     def change(session: Session, row: ModelVersion) -> None:
+        which = {"name": row.model_name, "version": row.version}
         if row.approval == wanted:
-            raise ConflictError(f"{row.model_name} v{row.version} is already {wanted}.")
+            raise ConflictError(
+                _("{name} v{version} is already {approval}.").format(
+                    **which, approval=approval_name(wanted)
+                )
+            )
         if not approve and row.stage == "production":
             raise ConflictError(
-                f"{row.model_name} v{row.version} is in production; promote another version "
-                "or archive it before rejecting it."
+                _(
+                    "{name} v{version} is in production; promote another version or archive "
+                    "it before rejecting it."
+                ).format(**which)
             )
         if not approve and _takes_traffic(session, row):
             raise ConflictError(
-                f"{row.model_name} v{row.version} takes live traffic; change the split first "
-                "(studio models traffic) and then reject it."
+                _(
+                    "{name} v{version} takes live traffic; change the split first (studio "
+                    "models traffic) and then reject it."
+                ).format(**which)
             )
         _event(session, row, actor, ("approval", row.approval, wanted), text)
         row.approval = wanted
         if not approve and row.stage == "staging":  # a rejected version is not a candidate
-            _event(session, row, actor, ("stage", "staging", "archived"), f"rejected. {text}")
+            why = _("rejected. {comment}").format(comment=text)
+            _event(session, row, actor, ("stage", "staging", "archived"), why)
             row.stage = "archived"
         session.add(row)
 
@@ -132,24 +164,37 @@ def promote(
     """Move a version to ``stage``; production needs an approved version and an approver, and
     archives the version it replaces."""
     if stage not in STAGES:
-        raise InvalidInputError(f"'{stage}' is not a stage; choose one of {', '.join(STAGES)}.")
+        raise InvalidInputError(
+            _("'{stage}' is not a stage; choose one of {stages}.").format(
+                stage=stage, stages=", ".join(STAGES)
+            )
+        )
     require(studio.settings, actor, "production" if stage == "production" else "stage")
     text = _comment(comment, required=stage == "production")
 
     def change(session: Session, row: ModelVersion) -> None:
+        which = {"name": row.model_name, "version": row.version}
         if row.stage == stage:
-            raise ConflictError(f"{row.model_name} v{row.version} is already in {stage}.")
+            raise ConflictError(
+                _("{name} v{version} is already in {stage}.").format(
+                    **which, stage=stage_name(stage)
+                )
+            )
         if row.stage == "production":  # the model would be left without production
             require(studio.settings, actor, "leave_production")
         if stage == "production" and row.approval != "approved":
             raise ConflictError(
-                f"{row.model_name} v{row.version} is {row.approval}; only an approved version "
-                "can go to production."
+                _(
+                    "{name} v{version} is {approval}; only an approved version can go to "
+                    "production."
+                ).format(**which, approval=approval_name(row.approval))
             )
         if stage == "staging" and row.approval == "rejected":
             raise ConflictError(
-                f"{row.model_name} v{row.version} was rejected; an approver must approve it "
-                "before it goes back to staging."
+                _(
+                    "{name} v{version} was rejected; an approver must approve it before it "
+                    "goes back to staging."
+                ).format(**which)
             )
         if stage == "production":
             current = session.exec(
@@ -158,7 +203,11 @@ def promote(
                 )  # fmt: skip
             ).first()
             if current is not None:
-                replaced = f"replaced by v{row.version}. {text}".strip()
+                replaced = (
+                    _("replaced by v{version}. {comment}")
+                    .format(version=row.version, comment=text)
+                    .strip()
+                )
                 _event(session, current, actor, ("stage", "production", "archived"), replaced)
                 current.stage = "archived"
                 session.add(current)
@@ -175,12 +224,19 @@ def edit_card(
 ) -> VersionInfo:
     """Update a version's card (description, intended use, limitations)."""
     require(studio.settings, actor, "edit_card")
-    allowed = {"description", "intended_use", "limitations"}
-    unknown = set(fields) - allowed
+    unknown = set(fields) - set(CARD_FIELDS)
     if unknown:
-        raise InvalidInputError(f"A model card has {', '.join(sorted(allowed))}; not {unknown}.")
-    if any(len(v) > 20_000 for v in fields.values()):
-        raise InvalidInputError("A model card field is limited to 20,000 characters.")
+        raise InvalidInputError(
+            _("A model card has {fields}; not {unknown}.").format(
+                fields=", ".join(sorted(CARD_FIELDS)), unknown=unknown
+            )
+        )
+    if any(len(v) > MAX_CARD_FIELD for v in fields.values()):
+        raise InvalidInputError(
+            _("A model card field is limited to {count} characters.").format(
+                count=format_number(MAX_CARD_FIELD)
+            )
+        )
 
     def change(session: Session, row: ModelVersion) -> None:
         card = dict(row.card or {})
@@ -190,8 +246,11 @@ def edit_card(
         card.update(fields)
         row.card = card
         session.add(row)
+        said = _("edited {fields}").format(
+            fields=format_list([_(CARD_FIELDS[k]) for k in changed])
+        )
         session.add(ModelEvent(model_name=row.model_name, version=row.version, actor=actor,
-                               action="card", comment="edited " + ", ".join(changed)))  # fmt: skip
+                               action="card", comment=said))  # fmt: skip
 
     return _transaction(studio, name, version, change)
 
@@ -206,17 +265,24 @@ def set_threshold(
     require(studio.settings, actor, "threshold")
     text = _comment(comment, required=True)
     if not (isinstance(value, int | float) and 0.0 < float(value) < 1.0):
-        raise InvalidInputError(f"A decision threshold is a number between 0 and 1; got {value}.")
+        raise InvalidInputError(
+            _("A decision threshold is a number between 0 and 1; got {value}.").format(value=value)
+        )
     value = round(float(value), 4)
 
     def change(session: Session, row: ModelVersion) -> None:
+        which = {"name": row.model_name, "version": row.version}
         if row.task != "binary":
             raise InvalidInputError(
-                f"{row.model_name} v{row.version} is a {row.task} model; a decision threshold "
-                "applies to binary models only."
+                _(
+                    "{name} v{version} is a {task} model; a decision threshold applies to "
+                    "binary models only."
+                ).format(**which, task=task_name(row.task))
             )
         if row.decision_threshold == value:
-            raise ConflictError(f"{row.model_name} v{row.version} already cuts at {value:g}.")
+            raise ConflictError(
+                _("{name} v{version} already cuts at {value}.").format(**which, value=f"{value:g}")
+            )
         old = "0.5 (default)" if row.decision_threshold is None else f"{row.decision_threshold:g}"
         _event(session, row, actor, ("threshold", old, f"{value:g}"), text)
         row.decision_threshold = value

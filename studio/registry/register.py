@@ -27,7 +27,9 @@ from studio.data.versions import get_version as get_dataset_version
 from studio.db import session_scope
 from studio.db.models import Candidate, ModelEvent, ModelVersion, RegisteredModel, Run
 from studio.errors import ConflictError, NotFoundError
+from studio.i18n import _
 from studio.modelio import load_candidate_model, load_model
+from studio.registry.labels import task_name
 from studio.registry.outputs import frame_summary, output_frame
 from studio.registry.schema import build_schema
 from studio.registry.training import all_rows, training_record
@@ -53,15 +55,19 @@ def _source(studio: Studio, run_id: int, candidate: str | None) -> _Source:
     with session_scope(studio.engine) as session:
         run = session.get(Run, run_id)
         if run is None:
-            raise NotFoundError(f"There is no run {run_id}; 'studio runs list' shows them.")
+            raise NotFoundError(
+                _("There is no run {run}; 'studio runs list' shows them.").format(run=run_id)
+            )
         query = leaderboard_query(run_id, run.metric)
         query = query.where(Candidate.name == candidate) if candidate else query
         row = session.exec(query).first()
         if row is None:
-            what = f"no candidate '{candidate}'" if candidate else "no candidates yet"
-            raise NotFoundError(
-                f"Run {run_id} has {what}; 'studio runs show {run_id}' lists them."
+            missing = (
+                _("Run {run} has no candidate '{candidate}'; 'studio runs show {run}' lists them.")
+                if candidate
+                else _("Run {run} has no candidates yet; 'studio runs show {run}' lists them.")
             )
+            raise NotFoundError(missing.format(run=run_id, candidate=candidate))
         session.expunge(row)
         return _Source(run.id, run.dataset_version_id, dict(run.config), run.task, run.target,
                        run.metric, row)  # fmt: skip
@@ -149,9 +155,9 @@ def _version_model(
         fitted = refit_all_rows_of(model, data)
         stored = studio.artifacts.write(f"{folder}/model.skops", lambda p: sio.dump(fitted, p))
     try:
-        subject = f"The refit of {c.name}"
+        subject = _("The refit of {candidate}").format(candidate=c.name)
         loaded = load_model(
-            studio.artifacts, stored.path, stored.sha256, subject, "register again"
+            studio.artifacts, stored.path, stored.sha256, subject, _("register again")
         )
     except BaseException:
         studio.artifacts.delete(stored.path)
@@ -182,14 +188,18 @@ def _insert(studio: Studio, row: ModelVersion, actor: str) -> VersionInfo:
         row.version = (latest or 0) + 1
         session.add(row)
         session.flush()
-        text = f"from run {row.run_id}, candidate {row.candidate_name}"
-        if (row.training or {}).get("scope") == "all_rows":
-            text += ", refit on all rows"
+        text = (
+            _("from run {run}, candidate {candidate}, refit on all rows")
+            if (row.training or {}).get("scope") == "all_rows"
+            else _("from run {run}, candidate {candidate}")
+        ).format(run=row.run_id, candidate=row.candidate_name)
         session.add(ModelEvent(model_name=row.model_name, version=row.version, actor=actor,
                                action="registered", to_value="none", comment=text))  # fmt: skip
+        message = _("registered {name} v{version} {origin}").format(
+            name=row.model_name, version=row.version, origin=text
+        )
         record_event(session, actor=actor, kind="model.registered",
-                     subject=f"{row.model_name}@{row.version}",
-                     message=f"registered {row.model_name} v{row.version} {text}")  # fmt: skip
+                     subject=f"{row.model_name}@{row.version}", message=message)  # fmt: skip
         return to_info(session, row)
 
 
@@ -199,6 +209,11 @@ def _check_same_target(session: object, row: ModelVersion) -> None:
     ).first()
     if first is not None and (first.target, first.task) != (row.target, row.task):
         raise ConflictError(
-            f"Model '{row.model_name}' predicts '{first.target}' ({first.task}); this candidate "
-            f"predicts '{row.target}' ({row.task}). Register it under another name."
-        )
+            _(
+                "Model '{name}' predicts '{target}' ({task}); this candidate predicts "
+                "'{new_target}' ({new_task}). Register it under another name."
+            ).format(
+                name=row.model_name, target=first.target, task=task_name(first.task),
+                new_target=row.target, new_task=task_name(row.task),
+            )
+        )  # fmt: skip

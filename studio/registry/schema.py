@@ -17,6 +17,7 @@ import pandas as pd
 
 from studio.autopilot.prepare import ColumnPlan, category_text
 from studio.errors import InvalidInputError
+from studio.i18n import _, format_number
 
 MAX_CATEGORIES = 1_000
 NUMERIC_TREATMENTS = ("numeric",)
@@ -71,11 +72,18 @@ def _numeric(name: str, column: pd.Series) -> pd.Series:
     bad = column[parsed.isna() & column.notna()]
     if len(bad):
         raise InvalidInputError(
-            f"Column '{name}' should hold numbers but has {len(bad):,} value(s) that are not, "
-            f"such as {str(bad.iloc[0])[:40]!r}; fix or blank them and retry.",
+            _(
+                "Column '{name}' should hold numbers but has {count} value(s) that are not, "
+                "such as {example}; fix or blank them and retry."
+            ).format(name=name, count=format_number(len(bad)), example=_example(bad)),
             column=name,
         )
     return parsed.astype("float64")
+
+
+def _example(bad: pd.Series) -> str:
+    """The first value that could not be read, quoted as Python does (at most 40 characters)."""
+    return repr(str(bad.iloc[0])[:40])
 
 
 def read_hints(schema: dict[str, Any]) -> dict[str, dict[str, str]]:
@@ -97,8 +105,10 @@ def _booleans(name: str, column: pd.Series) -> pd.Series:
     bad = column[parsed.isna() & column.notna() & (text != "")]
     if len(bad):
         raise InvalidInputError(
-            f"Column '{name}' should hold true/false values but has {len(bad):,} value(s) "
-            f"that are not, such as {str(bad.iloc[0])[:40]!r}; fix or blank them and retry.",
+            _(
+                "Column '{name}' should hold true/false values but has {count} value(s) that "
+                "are not, such as {example}; fix or blank them and retry."
+            ).format(name=name, count=format_number(len(bad)), example=_example(bad)),
             column=name,
         )
     return parsed.astype("boolean")
@@ -114,8 +124,10 @@ def _dates(name: str, column: pd.Series) -> pd.Series:
     bad = column[parsed.isna() & column.notna()]
     if len(bad):
         raise InvalidInputError(
-            f"Column '{name}' should hold dates but has {len(bad):,} value(s) that are not, "
-            f"such as {str(bad.iloc[0])[:40]!r}; use ISO dates like 2026-01-31.",
+            _(
+                "Column '{name}' should hold dates but has {count} value(s) that are not, "
+                "such as {example}; use ISO dates like 2026-01-31."
+            ).format(name=name, count=format_number(len(bad)), example=_example(bad)),
             column=name,
         )
     return parsed
@@ -159,36 +171,41 @@ def check_batch(frame: pd.DataFrame, schema: dict[str, Any], source: str = "file
 
 
 def missing_notice(source: str, missing: list[str]) -> str:
-    """The sentence refusing a batch that lacks the model's columns ``missing``."""
+    """The sentence refusing a batch that lacks the model's columns ``missing`` (``source``:
+    "request" for the endpoint's body, else a file)."""
     shown = ", ".join(f"'{m}'" for m in missing[:10]) + (" …" if len(missing) > 10 else "")
-    return (
-        f"The {source} lacks {len(missing)} column(s) the model needs: {shown}; add them "
-        "(values may be empty) and retry."
-    )
+    sentence = (
+        _("The request lacks {count} column(s) the model needs: {columns}; add them (values may "
+          "be empty) and retry.")
+        if source == "request"
+        else _("The file lacks {count} column(s) the model needs: {columns}; add them (values "
+               "may be empty) and retry.")
+    )  # fmt: skip
+    return sentence.format(count=len(missing), columns=shown)
 
 
 def extra_notice(extra: list[str]) -> str:
     """The notice for columns a batch holds that the model does not use."""
-    return (
-        f"{len(extra)} column(s) the model does not use were ignored: "
-        + ", ".join(extra[:8]) + (" …" if len(extra) > 8 else "")
-    )  # fmt: skip
+    shown = ", ".join(map(str, extra[:8])) + (" …" if len(extra) > 8 else "")
+    return _("{count} column(s) the model does not use were ignored: {columns}").format(
+        count=len(extra), columns=shown
+    )
 
 
 def unseen_notice(name: str, count: int) -> str:
     """The notice for ``count`` rows of column ``name`` holding categories never trained on."""
-    return (
-        f"{count:,} row(s) of '{name}' hold categories not seen in training; the model treats "
+    return _(
+        "{count} row(s) of '{name}' hold categories not seen in training; the model treats "
         "them as unknown."
-    )
+    ).format(count=format_number(count), name=name)
 
 
 def target_notice(target: str) -> str:
     """The notice for a batch that holds the target column."""
-    return (
-        f"The file holds the target column '{target}'; it was not used for the predictions, "
+    return _(
+        "The file holds the target column '{target}'; it was not used for the predictions, "
         "which are made from the other columns."
-    )
+    ).format(target=target)
 
 
 def counted_categories(spec: dict[str, Any]) -> set[str] | None:

@@ -22,6 +22,7 @@ from studio.db import session_scope
 from studio.db.models import ScoredBatch
 from studio.errors import InvalidInputError
 from studio.escaping import to_safe_csv
+from studio.i18n import _, format_number
 from studio.modelio import load_version_model
 from studio.registry.outputs import frame_summary, output_frame
 from studio.registry.schema import check_batch, read_hints
@@ -44,7 +45,9 @@ class ScoreResult:
     def to_bytes(self, fmt: str) -> bytes:
         """The output as CSV (spreadsheet-safe) or Parquet."""
         if fmt not in FORMATS:
-            raise InvalidInputError(f"'{fmt}' is not an output format; use csv or parquet.")
+            raise InvalidInputError(
+                _("'{format}' is not an output format; use csv or parquet.").format(format=fmt)
+            )
         if fmt == "csv":
             return to_safe_csv(self.output)
         buffer = io.BytesIO()
@@ -85,8 +88,10 @@ def score_frame(
     notices = list(checked.notices) + ([version.cut_sentence] if version.cut_sentence else [])
     if len(kept.columns):
         notices.append(
-            f"Kept {', '.join(map(str, kept.columns))} with the logged rows (batch #{batch_id}), "
-            "so labels that arrive later can be joined to these rows (Monitor page, Labels)."
+            _(
+                "Kept {columns} with the logged rows (batch #{batch}), so labels that arrive "
+                "later can be joined to these rows (Monitor page, Labels)."
+            ).format(columns=", ".join(map(str, kept.columns)), batch=batch_id)
         )
     return ScoreResult(version, result, notices, batch_id)
 
@@ -143,7 +148,9 @@ def log_batch(
                 artifact_sha256=stored.sha256, summary=summary,
             )  # fmt: skip
             session.add(batch)
-            text = f"scored {rows:,} rows of {source_name} with {version.ref}"
+            text = _("scored {rows} rows of {source} with {ref}").format(
+                rows=format_number(rows), source=source_name, ref=version.ref
+            )
             record_event(
                 session, actor=actor, kind="model.scored", subject=version.ref, message=text
             )

@@ -25,6 +25,8 @@ from studio.context import Studio
 from studio.db import session_scope
 from studio.db.models import ModelEvent, ModelTraffic, utcnow
 from studio.errors import ConflictError, InvalidInputError
+from studio.i18n import _, format_percent, gettext
+from studio.registry.labels import approval_name
 from studio.registry.lifecycle import _comment, _lock
 from studio.registry.versions import find_version
 
@@ -41,12 +43,13 @@ class Traffic:
     updated_at: datetime | None = None
     updated_by: str = ""
 
-    def summary(self) -> str:
-        """'v1 90% · v2 10% · shadow v3', or 'production only'."""
-        parts = [f"v{v} {share:.0%}" for v, share in sorted(self.split.items())]
+    def summary(self, lang: str | None = None) -> str:
+        """'v1 90% · v2 10% · shadow v3', or 'production only', in ``lang`` (else the
+        context's language; the model's history stores the English one)."""
+        parts = [f"v{v} {format_percent(share, lang)}" for v, share in sorted(self.split.items())]
         if self.shadow is not None:
-            parts.append(f"shadow v{self.shadow}")
-        return " · ".join(parts) or "production only"
+            parts.append(gettext("shadow v{version}", lang).format(version=self.shadow))
+        return " · ".join(parts) or gettext("production only", lang)
 
     def to_json(self) -> dict[str, Any]:
         """``{"model", "split": {"1": 0.9, ...}, "shadow", "updated_at", "updated_by"}``."""
@@ -62,21 +65,27 @@ def parse_split(text: str) -> dict[int, float]:
     Raises ``InvalidInputError`` naming the part that is wrong."""
     weights: dict[int, float] = {}
     for part in [p.strip() for p in text.split(",") if p.strip()]:
-        version, _, weight = part.partition("=")
+        version, _sep, weight = part.partition("=")
         version = version.strip().lower().removeprefix("v")
         try:
             number, value = int(version), float(weight)
         except ValueError:
             raise InvalidInputError(
-                f"'{part}' is not VERSION=WEIGHT; write the split as 1=90,2=10."
+                _("'{part}' is not VERSION=WEIGHT; write the split as 1=90,2=10.").format(
+                    part=part
+                )
             ) from None
         if number in weights or not value > 0 or value == float("inf"):
-            raise InvalidInputError(f"'{part}': each version once, with a weight above 0.")
+            raise InvalidInputError(
+                _("'{part}': each version once, with a weight above 0.").format(part=part)
+            )
         weights[number] = value
     if not weights:
-        raise InvalidInputError("The split is empty; write it as 1=90,2=10.")
+        raise InvalidInputError(_("The split is empty; write it as 1=90,2=10."))
     if len(weights) > MAX_VARIANTS:
-        raise InvalidInputError(f"A split takes at most {MAX_VARIANTS} versions.")
+        raise InvalidInputError(
+            _("A split takes at most {count} versions.").format(count=MAX_VARIANTS)
+        )
     total = sum(weights.values())
     return {version: weight / total for version, weight in weights.items()}
 
@@ -100,13 +109,23 @@ def _check_versions(session: Session, name: str, split: dict[int, float], shadow
         row = find_version(session, name, version)
         if row.approval != "approved":
             raise ConflictError(
-                f"{name} v{version} is {row.approval}; only an approved version takes traffic."
+                _(
+                    "{name} v{version} is {approval}; only an approved version takes traffic."
+                ).format(name=name, version=version, approval=approval_name(row.approval))
             )
     if shadow is not None:
         if shadow in split:
-            raise InvalidInputError(f"v{shadow} already takes traffic; a shadow is another one.")
+            raise InvalidInputError(
+                _("v{version} already takes traffic; a shadow is another one.").format(
+                    version=shadow
+                )
+            )
         if find_version(session, name, shadow).approval == "rejected":
-            raise ConflictError(f"{name} v{shadow} was rejected; it cannot shadow traffic.")
+            raise ConflictError(
+                _("{name} v{version} was rejected; it cannot shadow traffic.").format(
+                    name=name, version=shadow
+                )
+            )
 
 
 def set_traffic(
@@ -138,14 +157,20 @@ def set_traffic(
             row.shadow, row.updated_at, row.updated_by = shadow, utcnow(), actor
             session.add(row)
             after = _traffic(row, name)
-        old, new = (t.summary() if t else "production only" for t in (before, after))
+        # the history's from/to keep the English summary (shown translated, labels.py); the
+        # sentences are in the actor's words
+        old, new = (t.summary("en") if t else "production only" for t in (before, after))
+        said_old, said_new = (t.summary() if t else _("production only") for t in (before, after))
         event = ModelEvent(
             model_name=name, version=None, actor=actor, action="traffic",
-            from_value=old[:30], to_value=new[:30], comment=f"{new}. {text}",
+            from_value=old[:30], to_value=new[:30],
+            comment=_("{traffic}. {comment}").format(traffic=said_new, comment=text),
         )  # fmt: skip
         session.add(event)
-        record_event(session, actor=actor, kind="model.traffic", subject=name,
-                     message=f"{name} traffic: {old} → {new}. {text}")  # fmt: skip
+        message = _("{name} traffic: {old} → {new}. {comment}").format(
+            name=name, old=said_old, new=said_new, comment=text
+        )
+        record_event(session, actor=actor, kind="model.traffic", subject=name, message=message)
         return after
 
 

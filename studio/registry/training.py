@@ -23,6 +23,7 @@ from studio.autopilot.ensemble import voting_model
 from studio.autopilot.evaluation import TrainingData, fit_threads
 from studio.autopilot.metrics import metric_label
 from studio.autopilot.splits import describe_split
+from studio.i18n import _, format_number
 
 
 def rows_checksum(rows: np.ndarray) -> str:
@@ -69,17 +70,25 @@ def training_note(training: dict, metrics: dict, metric: str) -> str:
     means ("" for a version registered before this was recorded)."""
     if not training:
         return ""
-    holdout = training["holdout_rows"]
+    counts = {"rows": format_number(training["rows"]),
+              "holdout": format_number(training["holdout_rows"])}  # fmt: skip
     score = (metrics.get("holdout") or {}).get(metric)
-    shown = f"the holdout {metric_label(metric)} {score:.3f}" if score is not None else (
-        "the holdout score"
-    )  # fmt: skip
     if training["scope"] == "all_rows":
-        return (
-            f"Trained on all {training['rows']:,} rows; {shown} was measured before the refit, "
-            f"on the {holdout:,} holdout rows it now includes."
-        )
-    return (
-        f"Trained on the run's {training['rows']:,} training rows; {shown} was measured on "
-        f"{holdout:,} holdout rows it never saw."
-    )
+        if score is None:
+            return _(
+                "Trained on all {rows} rows; the holdout score was measured before the refit, "
+                "on the {holdout} holdout rows it now includes."
+            ).format(**counts)
+        return _(
+            "Trained on all {rows} rows; the holdout {metric} {score} was measured before the "
+            "refit, on the {holdout} holdout rows it now includes."
+        ).format(**counts, metric=metric_label(metric), score=f"{score:.3f}")
+    if score is None:
+        return _(
+            "Trained on the run's {rows} training rows; the holdout score was measured on "
+            "{holdout} holdout rows it never saw."
+        ).format(**counts)
+    return _(
+        "Trained on the run's {rows} training rows; the holdout {metric} {score} was measured "
+        "on {holdout} holdout rows it never saw."
+    ).format(**counts, metric=metric_label(metric), score=f"{score:.3f}")

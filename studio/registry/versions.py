@@ -14,6 +14,7 @@ from studio.context import Studio
 from studio.db import session_scope
 from studio.db.models import Dataset, DatasetVersion, ModelEvent, ModelVersion, RegisteredModel
 from studio.errors import InvalidInputError, NotFoundError
+from studio.i18n import _
 from studio.registry.training import training_note
 
 STAGES = ("none", "staging", "production", "archived")
@@ -83,13 +84,15 @@ class VersionInfo:
         if self.positive_class is None:
             return ""
         if self.decision_threshold is None:
-            return (
-                f"'{self.positive_class}' is predicted where its probability is above 0.5 "
-                "(no decision threshold saved)."
-            )
-        return (
-            f"'{self.positive_class}' is predicted where its probability is at least "
-            f"{self.decision_threshold:.2f} (the decision threshold saved on {self.ref})."
+            return _(
+                "'{positive}' is predicted where its probability is above 0.5 (no decision "
+                "threshold saved)."
+            ).format(positive=self.positive_class)
+        return _(
+            "'{positive}' is predicted where its probability is at least {threshold} (the "
+            "decision threshold saved on {ref})."
+        ).format(
+            positive=self.positive_class, threshold=f"{self.decision_threshold:.2f}", ref=self.ref
         )
 
     @property
@@ -163,8 +166,10 @@ def check_name(name: str) -> str:
     name = name.strip()
     if not NAME.match(name):
         raise InvalidInputError(
-            f"'{name}' is not a valid model name: use up to 100 letters, digits, '.', '_' or "
-            "'-', starting with a letter or digit."
+            _(
+                "'{name}' is not a valid model name: use up to 100 letters, digits, '.', '_' "
+                "or '-', starting with a letter or digit."
+            ).format(name=name)
         )
     return name
 
@@ -188,7 +193,9 @@ def to_info(session: Session, row: ModelVersion) -> VersionInfo:
 def _model_or_raise(session: Session, name: str) -> RegisteredModel:
     model = session.exec(select(RegisteredModel).where(RegisteredModel.name == name)).first()
     if model is None:
-        raise NotFoundError(f"There is no model '{name}'; 'studio models list' shows them.")
+        raise NotFoundError(
+            _("There is no model '{name}'; 'studio models list' shows them.").format(name=name)
+        )
     return model
 
 
@@ -202,15 +209,24 @@ def find_version(session: Session, name: str, which: str | int | None) -> ModelV
         staged = query.where(ModelVersion.stage == which, ModelVersion.approval != "rejected")
         row = session.exec(staged.order_by(col(ModelVersion.version).desc())).first()
         if row is None:
-            raise NotFoundError(f"Model '{name}' has no {which} version; name a version number.")
+            missing = {
+                "production": _("Model '{name}' has no production version; name a version "
+                                "number."),
+                "staging": _("Model '{name}' has no staging version; name a version number."),
+            }[which]  # fmt: skip
+            raise NotFoundError(missing.format(name=name))
         return row
     if not which.isdigit():
         raise InvalidInputError(
-            f"'{which}' is not a version: use a number, production or staging."
+            _("'{which}' is not a version: use a number, production or staging.").format(
+                which=which
+            )
         )
     row = session.exec(query.where(ModelVersion.version == int(which))).first()
     if row is None:
-        raise NotFoundError(f"Model '{name}' has no version {which}.")
+        raise NotFoundError(
+            _("Model '{name}' has no version {version}.").format(name=name, version=which)
+        )
     return row
 
 
@@ -219,7 +235,10 @@ def parse_ref(ref: str) -> tuple[str, str | None]:
     match = REF.match(ref.strip())
     if not match:
         raise InvalidInputError(
-            f"'{ref}' is not a model reference: use NAME, NAME@production, NAME@staging or NAME@3."
+            _(
+                "'{ref}' is not a model reference: use NAME, NAME@production, NAME@staging or "
+                "NAME@3."
+            ).format(ref=ref)
         )
     return match.group("name"), match.group("which")
 

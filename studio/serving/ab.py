@@ -25,11 +25,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from studio.autopilot.metrics import METRICS, score
+from studio.autopilot.metrics import METRICS, metric_label, score
 from studio.business.value import PER, CostMatrix
 from studio.context import Studio
 from studio.errors import InvalidInputError
 from studio.experiments.bootstrap import bootstrap_metrics
+from studio.i18n import _, format_number, format_percent
 from studio.monitor.batches import BatchInfo, labelled_outputs, list_batches, logged_rows
 from studio.monitor.performance import MIN_LABELLED, encode_labels
 from studio.registry.outputs import predicted
@@ -139,11 +140,15 @@ def _value_sentence(matrix: CostMatrix, champion: Arm, challenger: Arm) -> tuple
     se = float(np.hypot(challenger.value_se, champion.value_se))
     low, high = difference - Z95 * se, difference + Z95 * se
     money = matrix.money
-    sentence = (
-        f" Per 1,000 cases, v{challenger.version} is worth {money(challenger.value)} against "
-        f"{money(champion.value)} for v{champion.version}: {money(difference, signed=True)} "
-        f"(95% interval {money(low, signed=True)} to {money(high, signed=True)})."
-    )
+    sentence = _(
+        "Per 1,000 cases, v{challenger} is worth {value} against {champion_value} for "
+        "v{champion}: {difference} ({level} interval {low} to {high})."
+    ).format(
+        challenger=challenger.version, value=money(challenger.value),
+        champion_value=money(champion.value), champion=champion.version,
+        difference=money(difference, signed=True), low=money(low, signed=True),
+        high=money(high, signed=True), level=format_percent(0.95),
+    )  # fmt: skip
     return difference, (low, high), sentence
 
 
@@ -155,22 +160,42 @@ def _decide(metric_name: str, champion: Arm, challenger: Arm) -> tuple[Any, ...]
     low, high = (float(v) for v in np.percentile(diffs, [2.5, 97.5]))
     difference = float(challenger.metric - champion.metric)
     sign = 1 if metric.greater_is_better else -1  # > 0 below: the challenger is better
-    said = (
-        f"{metric.label} {challenger.metric:.4f} for v{challenger.version} against "
-        f"{champion.metric:.4f} for v{champion.version}; the 95% interval of the difference is "
-        f"{low:+.4f} to {high:+.4f}"
-    )
+    said = {
+        "metric": metric_label(metric_name), "challenger": challenger.version,
+        "new": f"{challenger.metric:.4f}", "champion": champion.version,
+        "old": f"{champion.metric:.4f}", "low": f"{low:+.4f}", "high": f"{high:+.4f}",
+        "level": format_percent(0.95),
+    }  # fmt: skip
     if sign * low > 0 and sign * high > 0:
-        return difference, (low, high), "promote", f"Promote v{challenger.version}: {said}.", 0
+        sentence = _(
+            "Promote v{challenger}: {metric} {new} for v{challenger} against {old} for "
+            "v{champion}; the {level} interval of the difference is {low} to {high}."
+        ).format(**said)
+        return difference, (low, high), "promote", sentence, 0
     if sign * low < 0 and sign * high < 0:
-        return difference, (low, high), "keep", f"Keep v{champion.version}: {said}.", 0
+        sentence = _(
+            "Keep v{champion}: {metric} {new} for v{challenger} against {old} for v{champion}; "
+            "the {level} interval of the difference is {low} to {high}."
+        ).format(**said)
+        return difference, (low, high), "keep", sentence, 0
     labelled = champion.labelled + challenger.labelled
     error = float(np.std(diffs))
     needed = None
     if difference != 0:
         needed = max(1, round(labelled * (Z95 * error / abs(difference)) ** 2) - labelled)
-    more = f"about {needed:,} more labelled requests needed" if needed else "no difference seen"
-    return difference, (low, high), "wait", f"Not enough evidence yet: {more} ({said}).", needed
+    if needed:
+        sentence = _(
+            "Not enough evidence yet: about {count} more labelled requests needed ({metric} "
+            "{new} for v{challenger} against {old} for v{champion}; the {level} interval of the "
+            "difference is {low} to {high})."
+        ).format(**said, count=format_number(needed))
+    else:
+        sentence = _(
+            "Not enough evidence yet: no difference seen ({metric} {new} for v{challenger} "
+            "against {old} for v{champion}; the {level} interval of the difference is {low} to "
+            "{high})."
+        ).format(**said)
+    return difference, (low, high), "wait", sentence, needed
 
 
 def _shadow_agreement(studio: Studio, batches: list[BatchInfo], shadow: int) -> float | None:
@@ -199,8 +224,10 @@ def ab_verdict(studio: Studio, name: str, matrix: CostMatrix | None = None) -> V
     champion_info = get_version(studio, name)
     if traffic is None or not traffic.split and traffic.shadow is None:
         raise InvalidInputError(
-            f"'{name}' has no traffic split; set one with studio models traffic {name} --split "
-            "1=90,2=10 (approvers)."
+            _(
+                "'{name}' has no traffic split; set one with studio models traffic {name} "
+                "--split 1=90,2=10 (approvers)."
+            ).format(name=name)
         )
     others = sorted((v for v in traffic.split if v != champion_info.version),
                     key=lambda v: -traffic.split[v])  # fmt: skip
@@ -217,17 +244,17 @@ def ab_verdict(studio: Studio, name: str, matrix: CostMatrix | None = None) -> V
         shared = _shadow_agreement(studio, batches, traffic.shadow)
         agreement = {} if shared is None else {traffic.shadow: shared}
     if challenger is None:
-        sentence = "There is no challenger in the split; only the shadow is compared."
+        sentence = _("There is no challenger in the split; only the shadow is compared.")
         return Verdict(name, champion_info.metric, champion, None, None, None, "wait", sentence,
                        None, agreement)  # fmt: skip
     if champion.metric is None or challenger.metric is None:
         short = [a for a in (champion, challenger) if a.metric is None]
         need = sum(max(0, MIN_LABELLED - a.labelled) for a in short)
-        sentence = (
-            f"Not enough evidence yet: join labels to the live batches (studio monitor labels "
-            f"... --id-column request_id); at least {need:,} more labelled requests are needed "
-            f"before the versions can be compared."
-        )
+        sentence = _(
+            "Not enough evidence yet: join labels to the live batches (studio monitor labels "
+            "... --id-column request_id); at least {count} more labelled requests are needed "
+            "before the versions can be compared."
+        ).format(count=format_number(need))
         return Verdict(name, champion_info.metric, champion, challenger, None, None, "wait",
                        sentence, need, agreement)  # fmt: skip
     difference, interval, decision, sentence, needed = _decide(
@@ -236,6 +263,7 @@ def ab_verdict(studio: Studio, name: str, matrix: CostMatrix | None = None) -> V
     worth: tuple[Any, ...] = (None, None)
     if champion.value is not None and challenger.value is not None:
         *worth, said = _value_sentence(matrix, champion, challenger)
-        sentence += said
+        # Translators: two sentences of the verdict, the decision then the value
+        sentence = _("{decision} {value}").format(decision=sentence, value=said)
     return Verdict(name, champion_info.metric, champion, challenger, difference, interval,
                    decision, sentence, needed, agreement, *worth)  # fmt: skip

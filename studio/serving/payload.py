@@ -7,7 +7,8 @@ Two shapes are accepted, the ones applications already send to model servers:
   pandas ``DataFrame.to_dict(orient="split")``).
 
 Anything else is an ``InvalidInputError`` whose sentence says what was wrong and shows the
-shape to send; the endpoint answers it with 422.
+shape to send; the endpoint answers it with 422. These sentences stay English in every
+language: only the endpoint raises them, and API clients read and match its ``error`` texts.
 """
 
 from __future__ import annotations
@@ -35,11 +36,13 @@ def read_payload(body: bytes) -> pd.DataFrame:
 def parse_body(body: bytes) -> Any:
     """The JSON document of ``body``; ``InvalidInputError`` when it is empty or not JSON."""
     if not body.strip():
-        raise InvalidInputError(f"The request has no body; send JSON such as {SHAPE}.")
+        raise InvalidInputError(  # i18n: keep (API error)
+            f"The request has no body; send JSON such as {SHAPE}."
+        )
     try:
         return json.loads(body)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InvalidInputError(
+        raise InvalidInputError(  # i18n: keep (API error)
             f"The request body is not JSON ({_reason(exc)}); send JSON such as {SHAPE}."
         ) from None
 
@@ -57,7 +60,7 @@ def rows_frame(document: Any) -> pd.DataFrame:
         return _instances(document["instances"])
     if isinstance(document, dict) and "dataframe_split" in document:
         return _split(document["dataframe_split"])
-    raise InvalidInputError(
+    raise InvalidInputError(  # i18n: keep (API error)
         f"The request body has neither 'instances' nor 'dataframe_split'; send {SHAPE} or "
         f"{SPLIT_SHAPE}."
     )
@@ -71,12 +74,12 @@ def _reason(exc: Exception) -> str:
 
 def _instances(rows: Any) -> pd.DataFrame:
     if not isinstance(rows, list) or not rows:
-        raise InvalidInputError(
+        raise InvalidInputError(  # i18n: keep (API error)
             f"'instances' must be a non-empty list of rows, one object per row: {SHAPE}."
         )
     for number, row in enumerate(rows):
         if not isinstance(row, dict):
-            raise InvalidInputError(
+            raise InvalidInputError(  # i18n: keep (API error)
                 f"Row {number} of 'instances' is not an object of column names to values; "
                 f"send {SHAPE}."
             )
@@ -85,21 +88,21 @@ def _instances(rows: Any) -> pd.DataFrame:
 
 def _split(split: Any) -> pd.DataFrame:
     if not isinstance(split, dict) or not isinstance(split.get("columns"), list):
-        raise InvalidInputError(
+        raise InvalidInputError(  # i18n: keep (API error)
             f"'dataframe_split' must hold 'columns' and 'data': {SPLIT_SHAPE}."
         )
     columns, data = split["columns"], split.get("data")
     if not isinstance(data, list) or not data:
-        raise InvalidInputError(
+        raise InvalidInputError(  # i18n: keep (API error)
             f"'dataframe_split' has no rows: 'data' must be a non-empty list of lists "
             f"({SPLIT_SHAPE})."
         )
     for number, row in enumerate(data):
         if not isinstance(row, list) or len(row) != len(columns):
-            raise InvalidInputError(
+            raise InvalidInputError(  # i18n: keep (API error)
                 f"Row {number} of 'dataframe_split.data' does not hold one value per column "
                 f"({len(columns)} columns)."
             )
     if len(set(map(str, columns))) != len(columns):
-        raise InvalidInputError("'dataframe_split.columns' names a column twice.")
+        raise InvalidInputError("'dataframe_split.columns' names a column twice.")  # i18n: keep
     return pd.DataFrame(data, columns=[str(c) for c in columns])

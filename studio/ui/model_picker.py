@@ -11,6 +11,8 @@ import streamlit as st
 
 from studio.context import Studio
 from studio.errors import NotFoundError
+from studio.i18n import _
+from studio.registry.labels import stage_name
 from studio.registry.versions import VersionInfo, list_models, list_versions
 from studio.ui.links import keep_in_link
 
@@ -24,31 +26,41 @@ def pick_version(studio: Studio, prefix: str, empty: str) -> tuple[str, VersionI
     names = [m.name for m in list_models(studio) if m.versions]
     wanted, asked = st.query_params.get("model"), st.query_params.get("version")
     if wanted and wanted not in names:
-        raise NotFoundError(f"There is no model '{wanted}' with a version to show.")
+        raise NotFoundError(
+            _("There is no model '{name}' with a version to show.").format(name=wanted)
+        )
     if not names:
         st.info(empty)
         return None
     left, right = st.columns([2, 1])
     index = names.index(wanted) if wanted else 0
-    name = left.selectbox("Model", names, key=f"{prefix}_model", index=index)
+    name = left.selectbox(_("Model"), names, key=f"{prefix}_model", index=index)
     versions = list_versions(studio, name)
     options = [s for s in ("production", "staging") if any(v.stage == s for v in versions)]
     options += [str(v.version) for v in versions]
     if asked and name == wanted and asked.removeprefix("v") not in options:
-        raise NotFoundError(f"Model {name} has no {_which(asked)}.")
+        raise NotFoundError(_missing(name, asked))
     which = right.selectbox(
-        "Stage or version",
+        _("Stage or version"),
         options,
         index=options.index(asked.removeprefix("v")) if asked and name == wanted else 0,
         key=f"{prefix}_which_{name}",
-        format_func=lambda o: o if not o.isdigit() else f"v{o}",
+        format_func=_option_names(options).get,
     )
     keep_in_link({"model": name, "version": which})
     chosen = next(v for v in versions if v.stage == which or str(v.version) == which)
     return f"{name}@{which}", chosen
 
 
-def _which(asked: str) -> str:
-    """How a sentence names a stage or a version."""
+def _option_names(options: list[str]) -> dict[str, str]:
+    """Each option's label: a stage by its name, a version as "v3" (a lookup table, not a
+    function of the language: AppTest reads labels back outside the run)."""
+    return {o: f"v{o}" if o.isdigit() else stage_name(o) for o in options}
+
+
+def _missing(name: str, asked: str) -> str:
+    """The sentence for a link to a stage or version the model does not have."""
     number = asked.removeprefix("v")
-    return f"version {number}" if number.isdigit() else f"{asked} version"
+    if number.isdigit():
+        return _("Model {name} has no version {version}.").format(name=name, version=number)
+    return _("Model {name} has no {stage} version.").format(name=name, stage=stage_name(asked))

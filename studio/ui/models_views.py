@@ -10,6 +10,14 @@ from studio.context import Studio
 from studio.errors import NotFoundError
 from studio.escaping import markdown_text as md
 from studio.experiments.runs import RunFilter, list_runs
+from studio.i18n import _, format_number, ngettext
+from studio.registry.labels import (
+    action_name,
+    approval_name,
+    stage_name,
+    stored_value_text,
+    task_name,
+)
 from studio.registry.lifecycle import decide, promote
 from studio.registry.register import register_candidate
 from studio.registry.versions import VersionInfo, history, list_models, list_versions
@@ -22,10 +30,10 @@ from studio.ui.shell import error_boundary
 
 def render_models_page(studio: Studio) -> None:
     """The list, or the model named by ``?model=``."""
-    st.title("Models")
+    st.title(_("Models"))
     name = st.query_params.get("model")
     if name:
-        if st.button("← All models", key="mdl_back"):
+        if st.button(_("← All models"), key="mdl_back"):
             for key in ("model", "version"):
                 st.query_params.pop(key, None)
             st.rerun()
@@ -42,25 +50,27 @@ def _render_list(studio: Studio) -> None:
     models = list_models(studio)
     if not models:
         st.info(
-            "No models yet: register a candidate of a finished run below, or from a run "
-            "on the Experiments page."
+            _(
+                "No models yet: register a candidate of a finished run below, or from a run "
+                "on the Experiments page."
+            )
         )
         return
     table = pd.DataFrame(
         [
             {
-                "Model": m.name,
-                "Versions": m.versions,
-                "Production": f"v{m.production}" if m.production else "—",
-                "Staging": ", ".join(f"v{v}" for v in m.staging) or "—",
-                "Task": m.task,
-                "Target": m.target,
-                "Last change": m.updated_at.replace(tzinfo=None),
+                _("Model"): m.name,
+                _("Versions"): m.versions,
+                _("Production"): f"v{m.production}" if m.production else "—",
+                _("Staging"): ", ".join(f"v{v}" for v in m.staging) or "—",
+                _("Task"): task_name(m.task),
+                _("Target"): m.target,
+                _("Last change"): m.updated_at.replace(tzinfo=None),
             }
             for m in models
         ]
     )
-    st.caption("Select a row to open the model.")
+    st.caption(_("Select a row to open the model."))
     picked = st.dataframe(
         table,
         hide_index=True,
@@ -76,7 +86,7 @@ def _render_list(studio: Studio) -> None:
 
 def render_register_form(studio: Studio, run_id: int | None = None) -> None:
     """Register a finished run's candidate as a new model version."""
-    with st.expander("Register a candidate as a model version"):
+    with st.expander(_("Register a candidate as a model version")):
         if run_id is None:
             runs = [
                 r
@@ -85,36 +95,46 @@ def render_register_form(studio: Studio, run_id: int | None = None) -> None:
                 ).rows
             ]
             if not runs:
-                st.caption("No finished run yet.")
+                st.caption(_("No finished run yet."))
                 return
-            labels = {r.id: f"run {r.id} · {r.dataset} → {r.target}" for r in runs}
-            run_id = st.selectbox("Run", list(labels), format_func=labels.get, key="mdl_reg_run")
+            labels = {
+                r.id: _("run {run} · {dataset} → {target}").format(
+                    run=r.id, dataset=r.dataset, target=r.target
+                )
+                for r in runs
+            }
+            run_id = st.selectbox(
+                _("Run"), list(labels), format_func=labels.get, key="mdl_reg_run"
+            )
         board = get_run(studio, run_id).leaderboard
         if not board:
-            st.caption("This run has no candidates.")
+            st.caption(_("This run has no candidates."))
             return
         names = [c.name for c in board]
         candidate = st.selectbox(
-            "Candidate",
+            _("Candidate"),
             names,
             key=f"mdl_reg_cand_{run_id}",
-            help="The run's best candidate comes first.",
+            help=_("The run's best candidate comes first."),
         )
         name = st.text_input(
-            "Model name",
+            _("Model name"),
             key=f"mdl_reg_name_{run_id}",
-            placeholder="e.g. churn-model (created on first use)",
+            placeholder=_("e.g. churn-model (created on first use)"),
         )
-        description = st.text_input("Description (optional)", key=f"mdl_reg_desc_{run_id}")
+        description = st.text_input(_("Description (optional)"), key=f"mdl_reg_desc_{run_id}")
         fitted = next(c.fitted_on_all_rows for c in board if c.name == candidate)
         refit = st.checkbox(
-            "Refit on all rows", value=fitted, key=f"mdl_reg_refit_{run_id}_{candidate}",
-            help="Use the candidate fitted on every row, the holdout too: more data for the "
-            "model (it helps most on small tables). The run fitted its best candidate on all "
-            "rows already (ticked by default); another one is fitted now. The holdout score "
-            "stays its estimate, measured before that fit; the candidate itself is not changed.",
+            _("Refit on all rows"), value=fitted, key=f"mdl_reg_refit_{run_id}_{candidate}",
+            help=_(
+                "Use the candidate fitted on every row, the holdout too: more data for the "
+                "model (it helps most on small tables). The run fitted its best candidate on "
+                "all rows already (ticked by default); another one is fitted now. The holdout "
+                "score stays its estimate, measured before that fit; the candidate itself is "
+                "not changed."
+            ),
         )  # fmt: skip
-        if st.button("Register", key=f"mdl_reg_go_{run_id}", type="primary"):
+        if st.button(_("Register"), key=f"mdl_reg_go_{run_id}", type="primary"):
             _register(studio, run_id, candidate, name, description, refit)
 
 
@@ -124,16 +144,20 @@ def _register(  # noqa: PLR0913
     user = current_user(studio.settings)
     with (
         error_boundary("models.register"),
-        st.spinner("Registering: copying the model and computing its baseline…"),
+        st.spinner(_("Registering: copying the model and computing its baseline…")),
     ):
         info = register_candidate(
             studio, run_id, name, user, candidate=candidate, description=description,
             refit_all_rows=refit,
         )  # fmt: skip
-        st.success(f"Registered {md(info.ref)}; it awaits approval. {md(info.training_note)}")
+        st.success(
+            _("Registered {ref}; it awaits approval. {note}")
+            .format(ref=md(info.ref), note=md(info.training_note))
+            .strip()
+        )
         st.page_link(
             "pages/4_Models.py",
-            label=f"Open {info.name}",
+            label=_("Open {name}").format(name=info.name),
             query_params={"model": info.name, "version": str(info.version)},
         )
 
@@ -142,15 +166,22 @@ def render_model(studio: Studio, name: str) -> None:
     """One model: versions, the selected version's actions, card, history and comparison."""
     versions = list_versions(studio, name)
     st.subheader(md(name))
-    st.caption(
-        f"predicts '{md(versions[0].target)}' ({versions[0].task}) · {len(versions)} version(s)"
-        if versions
-        else ""
-    )
+    if versions:
+        st.caption(
+            ngettext(
+                "predicts '{target}' ({task}) · {count} version",
+                "predicts '{target}' ({task}) · {count} versions",
+                len(versions),
+            ).format(
+                target=md(versions[0].target),
+                task=task_name(versions[0].task),
+                count=format_number(len(versions)),
+            )
+        )
     _versions_table(versions)
     selected = _selected(versions)
     _actions(studio, selected)
-    tabs = st.tabs(["Model card", "History", "Compare versions", "Serving"])
+    tabs = st.tabs([_("Model card"), _("History"), _("Compare versions"), _("Serving")])
     with tabs[0]:
         render_card(studio, selected)
     with tabs[1]:
@@ -164,16 +195,18 @@ def render_model(studio: Studio, name: str) -> None:
 def _versions_table(versions: list[VersionInfo]) -> None:
     rows = [
         {
-            "Version": v.version,
-            "Stage": v.stage,
-            "Approval": v.approval,
-            "Candidate": v.candidate_name,
-            "Family": v.family,
-            f"Holdout {v.metric_label}": v.metrics.get("holdout", {}).get(v.metric),
-            "Dataset": v.dataset,
-            "Run": v.run_id,
-            "Registered": v.created_at.replace(tzinfo=None),
-            "By": v.created_by,
+            _("Version"): v.version,
+            _("Stage"): stage_name(v.stage),
+            _("Approval"): approval_name(v.approval),
+            _("Candidate"): v.candidate_name,
+            _("Family"): v.family,
+            _("Holdout {metric}").format(metric=v.metric_label): v.metrics.get("holdout", {}).get(
+                v.metric
+            ),
+            _("Dataset"): v.dataset,
+            _("Run"): v.run_id,
+            _("Registered"): v.created_at.replace(tzinfo=None),
+            _("By"): v.created_by,
         }
         for v in versions
     ]
@@ -186,14 +219,19 @@ def _selected(versions: list[VersionInfo]) -> VersionInfo:
     production = next((v.version for v in versions if v.stage == "production"), None)
     raw = st.query_params.get("version", "")
     if raw and not (raw.isdigit() and int(raw) in numbers):  # a link to what is not there
-        raise NotFoundError(f"Model {versions[0].name} has no version {raw}.")
+        raise NotFoundError(
+            _("Model {name} has no version {version}.").format(name=versions[0].name, version=raw)
+        )
     default = int(raw) if raw else (production or numbers[0])
     chosen = st.selectbox(
-        "Version",
+        _("Version"),
         numbers,
         index=numbers.index(default),
         key=f"mdl_version_{production}",  # a new key when production moves: fresh labels
-        format_func=lambda n: f"v{n}" + (" (production)" if n == production else ""),
+        format_func={
+            n: _("v{version} (production)").format(version=n) if n == production else f"v{n}"
+            for n in numbers
+        }.get,  # labels made in this run's language (AppTest reads them back outside it)
     )
     if str(chosen) != raw:
         st.query_params["version"] = str(chosen)
@@ -201,45 +239,55 @@ def _selected(versions: list[VersionInfo]) -> VersionInfo:
 
 
 def _actions(studio: Studio, version: VersionInfo) -> None:
-    st.markdown(f"**v{version.version}** is in **{version.stage}** and **{version.approval}**.")
+    st.markdown(
+        _("**v{version}** is in **{stage}** and **{approval}**.").format(
+            version=version.version,
+            stage=stage_name(version.stage),
+            approval=approval_name(version.approval),
+        )
+    )
     user = current_user(studio.settings)
     left, right = st.columns(2, gap="large")
     with left.form(key=f"mdl_decide_{version.id}", border=True, clear_on_submit=True):
-        st.markdown("**Approval**")
-        comment = st.text_input("Comment (required)", key=f"mdl_decide_comment_{version.id}")
+        st.markdown(_("**Approval**"))
+        comment = st.text_input(_("Comment (required)"), key=f"mdl_decide_comment_{version.id}")
         approve_col, reject_col = st.columns(2)
         approve = approve_col.form_submit_button(
-            "Approve", type="primary", disabled=version.approval == "approved"
+            _("Approve"), type="primary", disabled=version.approval == "approved"
         )
-        reject = reject_col.form_submit_button("Reject", disabled=version.approval == "rejected")
+        reject = reject_col.form_submit_button(
+            _("Reject"), disabled=version.approval == "rejected"
+        )
         if approve or reject:
             with error_boundary("models.decide"):
                 decide(studio, version.name, version.version, approve, comment, user)
                 st.rerun()
     with right.form(key=f"mdl_stage_{version.id}", border=True, clear_on_submit=True):
-        st.markdown("**Stage**")
+        st.markdown(_("**Stage**"))
         others = [s for s in ("staging", "production", "archived", "none") if s != version.stage]
-        stage = st.selectbox("Move to", others, key=f"mdl_stage_pick_{version.id}")
-        note = st.text_input(
-            "Comment (required for production)", key=f"mdl_stage_comment_{version.id}"
+        names = {s: stage_name(s) for s in others}
+        stage = st.selectbox(
+            _("Move to"), others, format_func=names.get, key=f"mdl_stage_pick_{version.id}"
         )
-        if st.form_submit_button("Move"):
+        note = st.text_input(
+            _("Comment (required for production)"), key=f"mdl_stage_comment_{version.id}"
+        )
+        if st.form_submit_button(_("Move")):
             with error_boundary("models.promote"):
                 promote(studio, version.name, version.version, stage, note, user)
                 st.rerun()
 
 
 def _history(studio: Studio, name: str) -> None:
-    events = history(studio, name)
-    for e in events:
-        change = f"{e.from_value} → {e.to_value}" if e.from_value and e.to_value else ""
-        label = {
-            "approval": "approval",
-            "stage": "stage",
-            "registered": "registered",
-            "card": "card edited",
-            "traffic": "traffic",
-        }.get(e.action, e.action)
+    """Each entry: when, who, which version, what changed (stored codes shown by their names)
+    and the comment, which is in the words its author used."""
+    for e in history(studio, name):
+        change = ""
+        if e.from_value and e.to_value:
+            old, new = (stored_value_text(e.action, v) for v in (e.from_value, e.to_value))
+            change = f"{old} → {new}"
         which = f" · v{e.version}" if e.version is not None else ""
-        line = f"**{e.at:%Y-%m-%d %H:%M}** · {md(e.actor)}{which} · {label} {change}"
+        line = (
+            f"**{e.at:%Y-%m-%d %H:%M}** · {md(e.actor)}{which} · {action_name(e.action)} {change}"
+        )
         st.markdown(line + (f"  \n> {md(e.comment)}" if e.comment else ""))

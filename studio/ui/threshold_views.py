@@ -8,6 +8,7 @@ from studio.access import can
 from studio.business.summary import BusinessView
 from studio.context import Studio
 from studio.escaping import markdown_text as md
+from studio.i18n import _
 from studio.registry.lifecycle import set_threshold
 from studio.registry.versions import get_version
 from studio.ui.identity import current_user
@@ -26,15 +27,16 @@ def offer_threshold(studio: Studio, view: BusinessView, ref: str) -> None:
         curve.best_threshold, 4
     ):
         return
-    label = (
-        f"Use this threshold ({curve.best_threshold:.2f}) for {version.name} v{version.version}"
+    label = _("Use this threshold ({threshold}) for {name} v{version}").format(
+        threshold=f"{curve.best_threshold:.2f}", name=version.name, version=version.version
     )
     comment = st.text_input(
-        "Why this threshold (kept in the model's history)", key=f"biz_cut_comment_{version.id}",
-        placeholder="e.g. values agreed with finance on 2 December",
-    )  # fmt: skip
+        _("Why this threshold (kept in the model's history)"),
+        key=f"biz_cut_comment_{version.id}",
+        placeholder=_("e.g. values agreed with finance on 2 December"),
+    )
     if st.button(label, key=f"biz_cut_{version.id}"):
         saved = set_threshold(
             studio, version.name, version.version, curve.best_threshold, comment, user
         )
-        st.success(md(f"Saved. {saved.cut_sentence}"))
+        st.success(md(_("Saved. {sentence}").format(sentence=saved.cut_sentence)))
