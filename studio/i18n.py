@@ -132,6 +132,12 @@ def ngettext(singular: str, plural: str, n: int, lang: str | None = None) -> str
     return translator(lang or current_language()).ngettext(singular, plural, n)
 
 
+def pgettext(context: str, message: str, lang: str | None = None) -> str:
+    """``message`` looked up under ``context`` (gettext's msgctxt), so a one-word msgid such as
+    "production" can read differently as a stage and elsewhere."""
+    return translator(lang or current_language()).pgettext(context, message)
+
+
 _ = gettext
 
 

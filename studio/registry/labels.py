@@ -13,12 +13,7 @@ does not know is shown as it is. The words are looked up with a message context 
 
 from __future__ import annotations
 
-from studio.i18n import _, current_language, translator
-
-
-def pgettext(context: str, message: str) -> str:
-    """``message`` in the context's language, looked up under ``context`` (gettext's msgctxt)."""
-    return translator(current_language()).pgettext(context, message)
+from studio.i18n import _, pgettext
 
 
 def stage_name(stage: str) -> str:

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
+
+APP = Path(__file__).resolve().parents[2] / "app.py"
 
 CJK = re.compile(r"[\u3400-\u9fff]")
 _WORD = re.compile(r"[A-Za-z]{2,}")
@@ -70,3 +73,14 @@ def english_left(at: AppTest, allowed: Iterable[str] = ()) -> list[str]:
     """The texts of ``at`` that are still English (see :func:`is_english`)."""
     allowed = sorted(set(allowed), key=len, reverse=True)  # longest names first
     return [t for t in shown_texts(at) if is_english(t, allowed)]
+
+
+def open_in_chinese(script: str, **query: str) -> AppTest:
+    """Run page ``script`` as a Chinese browser (``zh-CN``) asks for it, with ``query`` as URL
+    parameters (the store is already set up by the test's fixture)."""
+    at = AppTest.from_file(str(APP), default_timeout=90)
+    at.context = {"locale": "zh-CN"}
+    at.switch_page(script)
+    for key, value in query.items():
+        at.query_params[key] = value
+    return at.run()

@@ -4,11 +4,9 @@ sentences in Simplified Chinese; English as before."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pandas as pd
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from studio.autopilot.column_types import check_column_types
 from studio.autopilot.labels import (
@@ -28,25 +26,14 @@ from studio.escaping import markdown_text as md
 from studio.experiments.detail import run_detail, trial_table
 from studio.i18n import use_language
 from studio.tracking import get_run
-from tests.i18n.page_texts import english_left
+from tests.i18n.page_texts import english_left, open_in_chinese
 from tests.pages.conftest import run_home
 from tests.pages.test_autopilot import churn_home
 from tests.pages.test_experiments import store
 
 __all__ = ["churn_home", "run_home", "store"]  # the fixtures, used here too
 
-ROOT = Path(__file__).resolve().parents[2]
 CJK = re.compile(r"[\u3400-\u9fff]")
-
-
-def _open(script: str, **query: str) -> AppTest:
-    """Run a page in a Chinese browser with query parameters (the store is set up)."""
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
-    at.context = {"locale": "zh-CN"}
-    at.switch_page(script)
-    for key, value in query.items():
-        at.query_params[key] = value
-    return at.run()
 
 
 def _run_data(studio: Studio, run_id: int) -> set[str]:
@@ -63,7 +50,7 @@ def _run_data(studio: Studio, run_id: int) -> set[str]:
 
 def test_the_launch_form_speaks_chinese(churn_home: Studio) -> None:
     """Labels, options, the plan, its notes, the column table and its buttons are Chinese."""
-    at = _open("pages/2_Autopilot.py")
+    at = open_in_chinese("pages/2_Autopilot.py")
     at.selectbox(key="auto_target_churn").set_value("churn").run()
     assert not at.exception
     assert at.title[0].value == "自动建模"
@@ -80,7 +67,7 @@ def test_the_launch_form_speaks_chinese(churn_home: Studio) -> None:
 
 def test_a_core_refusal_reaches_the_form_in_chinese(churn_home: Studio) -> None:
     """A type that does not fit is refused by the core in the session's language."""
-    at = _open("pages/2_Autopilot.py")
+    at = open_in_chinese("pages/2_Autopilot.py")
     at.selectbox(key="auto_target_churn").set_value("churn").run()
     at.selectbox(key="auto_type_column").set_value("plan").run()
     at.selectbox(key="auto_type_kind_plan").set_value("numeric").run()
@@ -95,7 +82,7 @@ def test_a_core_refusal_reaches_the_form_in_chinese(churn_home: Studio) -> None:
 
 def test_a_finished_run_speaks_chinese(run_home: Studio) -> None:
     """The run view: cards, status, leaderboard headers, families, notes and the export."""
-    at = _open("pages/2_Autopilot.py", run="1")
+    at = open_in_chinese("pages/2_Autopilot.py", run="1")
     assert not at.exception
     assert [m.label for m in at.metric][:2] == ["状态", "试验"]
     assert at.metric[0].value == "已完成"
@@ -109,7 +96,7 @@ def test_a_finished_run_speaks_chinese(run_home: Studio) -> None:
 def test_a_run_on_the_experiments_page_speaks_chinese(store: Studio) -> None:
     """The run's tabs, leaderboard, Optuna views, diagnostics and trials are Chinese (the
     trials' parameter names are the estimators' own)."""
-    at = _open("pages/3_Experiments.py", run="1")
+    at = open_in_chinese("pages/3_Experiments.py", run="1")
     assert not at.exception
     assert [t.label for t in at.tabs][:5] == ["排行榜", "搜索（Optuna）", "诊断", "试验", "配置"]
     assert at.radio(key="exp_view_all").options == ["优化历史", "时间线", "中间值（剪枝）"]

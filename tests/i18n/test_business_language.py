@@ -5,13 +5,11 @@ from __future__ import annotations
 import inspect
 import re
 from collections.abc import Callable
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
-from streamlit.testing.v1 import AppTest
 
 import studio.charts.autopilot
 import studio.charts.business
@@ -30,12 +28,11 @@ from studio.data.profile import profile_frame
 from studio.experiments.diagnostics import classification, regression
 from studio.i18n import format_number, use_language
 from tests.business.test_summary import _binary_pair
-from tests.i18n.page_texts import english_left
+from tests.i18n.page_texts import english_left, open_in_chinese
 from tests.pages.conftest import run_home
 
 __all__ = ["run_home"]  # the fixture, used here too
 
-ROOT = Path(__file__).resolve().parents[2]
 CJK = re.compile(r"[\u3400-\u9fff]")
 MODULES = (
     studio.charts.autopilot, studio.charts.business, studio.charts.diagnostics,
@@ -44,16 +41,6 @@ MODULES = (
 )  # fmt: skip
 # Builders whose words all come from their caller or the stored figure.
 NOT_WORDED = {"optuna_figure"}
-
-
-def _open(script: str, **query: str) -> AppTest:
-    """Run a page in a Chinese browser with query parameters (the store is set up)."""
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
-    at.context = {"locale": "zh-CN"}
-    at.switch_page(script)
-    for key, value in query.items():
-        at.query_params[key] = value
-    return at.run()
 
 
 def _data_names(studio: Studio, ids: list[int]) -> set[str]:
@@ -71,7 +58,7 @@ def test_the_business_page_speaks_chinese(run_home: Studio) -> None:
     button are Chinese; presentation mode too."""
     ids = [cid for cid, _ in candidate_choices(run_home, 1)][:2]
     allowed = _data_names(run_home, ids)
-    at = _open("pages/7_Business.py")
+    at = open_in_chinese("pages/7_Business.py")
     assert not at.exception
     assert at.title[0].value == "业务视图"
     assert [t.label for t in at.tabs] == ["收益曲线", "累积增益", "提升度"]
@@ -81,7 +68,7 @@ def test_the_business_page_speaks_chinese(run_home: Studio) -> None:
     assert english_left(at, allowed=allowed) == []
     assert "下载对比报告" in at.get("download_button")[0].proto.label
 
-    present = _open("pages/7_Business.py", present="true")
+    present = open_in_chinese("pages/7_Business.py", present="true")
     assert not present.exception
     assert "技术细节" in [e.label for e in present.expander]
     # presentation mode's markup: the projector CSS and the heading of data (target · dataset)

@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from studio.autopilot.metrics import metric_label
 from studio.context import Studio
@@ -25,24 +23,13 @@ from studio.registry.traffic import parse_split
 from studio.registry.versions import get_version, history, list_versions
 from studio.serving.payload import read_payload
 from tests.autopilot.conftest import churn_like
-from tests.i18n.page_texts import english_left
+from tests.i18n.page_texts import english_left, open_in_chinese
 from tests.pages.conftest import run_home
 from tests.pages.test_serving import shipped_home
 
 __all__ = ["run_home", "shipped_home"]  # the fixtures, used here too
 
-ROOT = Path(__file__).resolve().parents[2]
 CJK = re.compile(r"[\u3400-\u9fff]")
-
-
-def _open(script: str, **query: str) -> AppTest:
-    """Run a page in a Chinese browser with query parameters (the store is set up)."""
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
-    at.context = {"locale": "zh-CN"}
-    at.switch_page(script)
-    for key, value in query.items():
-        at.query_params[key] = value
-    return at.run()
 
 
 def _data_names(studio: Studio, name: str) -> set[str]:
@@ -59,7 +46,7 @@ def _data_names(studio: Studio, name: str) -> set[str]:
 def test_the_models_page_speaks_chinese_and_stores_english(run_home: Studio) -> None:
     """Register, approve and promote on the Chinese page: every label and sentence is Chinese,
     the stage and approval read 生产 / 已批准, and the store keeps production / approved."""
-    at = _open("pages/4_Models.py")
+    at = open_in_chinese("pages/4_Models.py")
     assert not at.exception
     assert at.title[0].value == "模型"
     assert any(i.value.startswith("还没有模型") for i in at.info)
@@ -70,7 +57,7 @@ def test_the_models_page_speaks_chinese_and_stores_english(run_home: Studio) -> 
     allowed = _data_names(run_home, "churn-model")
     assert english_left(at, allowed=allowed) == []
 
-    at = _open("pages/4_Models.py", model="churn-model")
+    at = open_in_chinese("pages/4_Models.py", model="churn-model")
     assert not at.exception
     assert [t.label for t in at.tabs] == ["模型卡片", "历史", "版本对比", "在线服务"]
     assert any("**v1** 处于 **无** 阶段，审批状态为 **待审批**。" in m.value for m in at.markdown)
@@ -106,7 +93,7 @@ def test_the_predict_page_speaks_chinese(run_home: Studio) -> None:
         register_candidate(run_home, 1, "churn-model", "tester")
     decide(run_home, "churn-model", 1, True, "ok", "tester")
     promote(run_home, "churn-model", 1, "production", "ship", "tester")
-    at = _open("pages/5_Predict.py")
+    at = open_in_chinese("pages/5_Predict.py")
     assert not at.exception
     assert at.title[0].value == "预测"
     batch = churn_like(40, seed=9).drop(columns=["churn"]).assign(note="x")
@@ -124,7 +111,7 @@ def test_the_predict_page_speaks_chinese(run_home: Studio) -> None:
 
 def test_the_serving_tab_speaks_chinese(shipped_home: Studio) -> None:
     """The call, the split form, the traffic line and the verdict are Chinese."""
-    at = _open("pages/4_Models.py", model="churn")
+    at = open_in_chinese("pages/4_Models.py", model="churn")
     assert not at.exception
     assert any("**流量：** 仅生产版本" in m.value for m in at.markdown)
     at.number_input(key="mdl_share_churn_1").set_value(70)
