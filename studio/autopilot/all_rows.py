@@ -15,6 +15,7 @@ same model whether the run made it or registration did.
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from dataclasses import dataclass
@@ -33,6 +34,9 @@ from studio.registry.training import all_rows
 # The fit on all rows takes about rows_all / rows_training of the refit's time; this margin
 # covers the save and the child's start.
 TIME_MARGIN = 1.3
+# A fit beside the refits runs at a lower priority: on a loaded machine the refits, which every
+# candidate needs, get the cores first and are not pushed past the run's end by this extra fit.
+BESIDE_NICENESS = 10
 
 
 @dataclass(frozen=True)
@@ -65,11 +69,13 @@ class AllRowsFit:
     worker (the child does the work), so it can run beside the other refits."""
 
     def __init__(self, data: TrainingData, leader: Leader, path: Path, deadline: float,
-                 threads: int) -> None:  # fmt: skip
+                 threads: int, beside: bool = False) -> None:  # fmt: skip
         self.leader, self.path = leader, path
         self.outcome: Outcome | None = None
 
         def work(_send: Send) -> None:
+            if beside:  # the refits come first: this fit is the extra, not the candidates
+                os.nice(BESIDE_NICENESS)
             fit_leader(data, leader, path, threads)
 
         def wait() -> None:
@@ -113,4 +119,4 @@ def start(data: TrainingData, leader: Leader, path: Path, hard_end: float,
     thread; else the cores the data's size gives it)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     threads = 1 if beside else fit_threads(len(data.X) + len(data.X_holdout))
-    return AllRowsFit(data, leader, path, hard_end, threads)
+    return AllRowsFit(data, leader, path, hard_end, threads, beside)

@@ -104,12 +104,17 @@ def run_isolated(
 
     The child is killed whenever this returns or raises (for example when a signal interrupts
     the worker)."""
-    receive, send = _CTX.Pipe(duplex=False)
-    process = _CTX.Process(target=_child, args=(target, send, receive, os.getpid()), daemon=True)
-    try:
-        with FORK_LOCK:
+    # The pipe is made, the child forked and the parent's sending end closed under one lock: a
+    # child forked by another thread meanwhile would inherit that end and hide this child's death.
+    with FORK_LOCK:
+        receive, send = _CTX.Pipe(duplex=False)
+        process = _CTX.Process(target=_child, args=(target, send, receive, os.getpid()),
+                               daemon=True)  # fmt: skip
+        try:
             process.start()
-        send.close()
+        finally:
+            send.close()
+    try:
         return _receive(process, receive, deadline, on_message, keep_going)
     finally:
         if process.is_alive():
