@@ -12,8 +12,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from studio.data.numbers import INFINITY_TOKENS
+from studio.data.phrases import RENAMED, RENAMED_ONE, english
 from studio.data.reading import Hint, read_column
 from studio.errors import InvalidInputError
+from studio.i18n import _, format_number
 
 
 def read_header(sample: str, delimiter: str) -> tuple[int, list[str]]:
@@ -24,8 +26,10 @@ def read_header(sample: str, delimiter: str) -> tuple[int, list[str]]:
             if any(cell.strip() for cell in row):
                 return reader.line_num, [cell.strip() for cell in row]
     except csv.Error as exc:
-        raise InvalidInputError(f"The header row could not be read: {exc}.") from exc
-    raise InvalidInputError("The file contains only blank lines; it has no header or rows.")
+        raise InvalidInputError(
+            _("The header row could not be read: {error}.").format(error=exc)
+        ) from exc
+    raise InvalidInputError(_("The file contains only blank lines; it has no header or rows."))
 
 
 _LEADING_ZERO = re.compile(r"0\d+")
@@ -62,11 +66,11 @@ def unique_names(names: list[str], notes: list[str]) -> list[str]:
             counter += 1
             name = f"{base}_{counter}"
         if name != str(raw).strip():
-            renamed.append(f"'{raw}' (column {position}) → '{name}'")
+            renamed.append(english(RENAMED_ONE, raw=raw, position=position, name=name))
         seen.add(name)
         result.append(name)
     if renamed:
-        notes.append("Renamed blank or duplicate column names: " + "; ".join(renamed) + ".")
+        notes.append(english(RENAMED, renamed="; ".join(renamed)))
     return result
 
 
@@ -105,6 +109,14 @@ def literal_infinities_only(raw: pa.ChunkedArray, parsed: pa.ChunkedArray) -> bo
     return all(str(token).strip().lower() in INFINITY_TOKENS for token in tokens)
 
 
+def too_many_columns(found: int, limit: int) -> str:
+    """The refusal of a file with more columns than ``limit``, in the caller's language."""
+    return _(
+        "The file has {found} columns, over the limit of {limit}; drop columns or raise "
+        "STUDIO_MAX_COLUMNS."
+    ).format(found=format_number(found), limit=format_number(limit))
+
+
 def arrow_to_frame(table: pa.Table) -> pd.DataFrame:
     """A pandas frame from an Arrow table, dates as datetime64."""
     return table.to_pandas(date_as_object=False, split_blocks=True, self_destruct=True)
@@ -123,12 +135,9 @@ def normalise(
     Returns the frame and, per column read in a way scoring must repeat, its hint.
     """
     if len(frame.columns) > max_columns:
-        raise InvalidInputError(
-            f"The file has {len(frame.columns):,} columns, over the limit of {max_columns:,}; "
-            "drop columns or raise STUDIO_MAX_COLUMNS."
-        )
+        raise InvalidInputError(too_many_columns(len(frame.columns), max_columns))
     if len(frame.columns) == 0:
-        raise InvalidInputError("The file has no columns; add a header row.")
+        raise InvalidInputError(_("The file has no columns; add a header row."))
     names = [str(c) for c in frame.columns]
     cleaned = (
         unique_names(names, notes)

@@ -18,7 +18,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from studio.data import frames
+from studio.data import frames, phrases
 from studio.data.reading import NUMBER_MISSING_MARKERS, Hint
 from studio.data.sniff import (
     SAMPLE_BYTES,
@@ -30,6 +30,7 @@ from studio.data.sniff import (
     sniff_encoding,
 )
 from studio.errors import InvalidInputError
+from studio.i18n import _, format_number
 
 _NON_BLANK = re.compile(rb"\S")
 
@@ -94,11 +95,16 @@ def read_table(
     """
     label = display_name(filename)
     if len(content) == 0:
-        raise InvalidInputError("The file is empty; upload a file with a header and data rows.")
+        raise InvalidInputError(_("The file is empty; upload a file with a header and data rows."))
     if len(content) > max_bytes:
         raise InvalidInputError(
-            f"The file is {len(content) / 2**20:,.0f} MB, over the {max_bytes / 2**20:,.0f} MB "
-            "limit; split it or raise STUDIO_MAX_UPLOAD_MB."
+            _(
+                "The file is {size} MB, over the {limit} MB limit; split it or raise "
+                "STUDIO_MAX_UPLOAD_MB."
+            ).format(
+                size=format_number(round(len(content) / 2**20)),
+                limit=format_number(round(max_bytes / 2**20)),
+            )
         )
     fmt = detect_format(content, label)
     notes = _Notes()
@@ -113,7 +119,7 @@ def read_table(
         hints=hints,
     )  # fmt: skip
     if len(frame) == 0:
-        raise InvalidInputError("The file has a header but no data rows; add rows and retry.")
+        raise InvalidInputError(_("The file has a header but no data rows; add rows and retry."))
     return IngestedFrame(frame, replace(report, notices=tuple(notes.items), reads=reads))
 
 
@@ -122,7 +128,7 @@ def _read_delimited(  # noqa: PLR0913
 ) -> tuple[pd.DataFrame, IngestReport]:
     check_text(content)
     if not _NON_BLANK.search(content):
-        raise InvalidInputError("The file contains only blank lines; it has no header or rows.")
+        raise InvalidInputError(_("The file contains only blank lines; it has no header or rows."))
     encoding = sniff_encoding(content[:SAMPLE_BYTES])
     try:
         return _parse_text(content, encoding, label, fmt, max_columns, notes, hints)
@@ -150,10 +156,7 @@ def _parse_text(  # noqa: PLR0913
     layout = detect_layout(sample, encoding, fmt)
     header_line, names = frames.read_header(sample, layout.delimiter)
     if len(names) > max_columns:
-        raise InvalidInputError(
-            f"The file has {len(names):,} columns, over the limit of {max_columns:,}; drop "
-            "columns or raise STUDIO_MAX_COLUMNS."
-        )
+        raise InvalidInputError(frames.too_many_columns(len(names), max_columns))
     names = frames.unique_names(names, notes.items)
     as_text = tuple(n for n in names if hints.get(n, {}).get("as") in ("number", "text"))
     as_text += tuple(
@@ -189,7 +192,7 @@ def _keep_overflowing_numbers(table: pa.Table, csv: _CsvLayout, notes: _Notes) -
             continue
         index = table.column_names.index(name)
         table = table.set_column(index, pa.field(name, pa.string()), raw.column(name))
-        notes.add(f"Column '{name}' holds numbers too large for a float; it was kept as text.")
+        notes.add(phrases.english(phrases.OVERFLOW, name=name))
     return table
 
 
@@ -215,10 +218,14 @@ def _parse_csv(csv: _CsvLayout, text_column: str | None = None) -> pa.Table:
         if bad is not None:
             line, found = bad
             raise InvalidInputError(
-                f"Line {line} has {found} fields but the header has {len(csv.names)}; fix or "
-                "remove that line and upload again."
+                _(
+                    "Line {line} has {found} fields but the header has {expected}; fix or "
+                    "remove that line and upload again."
+                ).format(line=line, found=found, expected=len(csv.names))
             ) from exc
-        raise InvalidInputError(f"The file could not be read as a table: {exc}") from exc
+        raise InvalidInputError(
+            _("The file could not be read as a table: {error}").format(error=exc)
+        ) from exc
     if any(pa.types.is_binary(t) or pa.types.is_large_binary(t) for t in table.schema.types):
         raise NotUtf8Error("a column holds bytes that are not UTF-8")  # pyarrow infers binary
     return table
@@ -228,7 +235,9 @@ def _read_parquet(content: bytes, notes: _Notes) -> pd.DataFrame:
     try:
         return pd.read_parquet(io.BytesIO(content))
     except Exception as exc:  # pyarrow raises several unrelated types for corrupt files
-        raise InvalidInputError(f"The Parquet file could not be read: {exc}") from exc
+        raise InvalidInputError(
+            _("The Parquet file could not be read: {error}").format(error=exc)
+        ) from exc
 
 
 def _read_excel(content: bytes, notes: _Notes) -> pd.DataFrame:
@@ -237,23 +246,28 @@ def _read_excel(content: bytes, notes: _Notes) -> pd.DataFrame:
         sheets = book.sheet_names
         frame = pd.read_excel(book, sheet_name=sheets[0], dtype=object)
     except Exception as exc:  # openpyxl raises zip, XML and key errors for broken workbooks
-        raise InvalidInputError(f"The Excel workbook could not be read: {exc}") from exc
+        raise InvalidInputError(
+            _("The Excel workbook could not be read: {error}").format(error=exc)
+        ) from exc
     if len(sheets) > 1:
-        notes.add(f"Read the first sheet '{sheets[0]}'; the other {len(sheets) - 1} were ignored.")
+        notes.add(phrases.english(phrases.OTHER_SHEETS, sheet=sheets[0], count=len(sheets) - 1))
     if frame.empty and len(frame.columns) == 0:
-        raise InvalidInputError("The first sheet of the workbook is empty.")
+        raise InvalidInputError(_("The first sheet of the workbook is empty."))
     return frame
 
 
 def _read_jsonl(content: bytes, notes: _Notes) -> pd.DataFrame:
     check_text(content)
     if not content.strip():
-        raise InvalidInputError("The file contains only blank lines; it has no records.")
+        raise InvalidInputError(_("The file contains only blank lines; it has no records."))
     try:
         return pd.read_json(io.BytesIO(content), lines=True, dtype=False, encoding="utf-8")
     except (ValueError, UnicodeDecodeError) as exc:
         raise InvalidInputError(
-            f"The JSON Lines file could not be read (one JSON object per line expected): {exc}"
+            _(
+                "The JSON Lines file could not be read (one JSON object per line expected): "
+                "{error}"
+            ).format(error=exc)
         ) from exc
 
 

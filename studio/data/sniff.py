@@ -12,6 +12,7 @@ from pathlib import PurePosixPath
 from charset_normalizer import from_bytes
 
 from studio.errors import InvalidInputError
+from studio.i18n import _
 
 FORMATS_BY_EXTENSION = {
     ".csv": "csv",
@@ -56,26 +57,34 @@ def detect_format(content: bytes, filename: str) -> str:
     suffix = PurePosixPath(display_name(filename).lower()).suffix
     fmt = FORMATS_BY_EXTENSION.get(suffix)
     if fmt is None:
+        ending = suffix or _("(no extension)")
         raise InvalidInputError(
-            f"Files ending in '{suffix or '(no extension)'}' are not supported; upload one of "
-            f"{', '.join(SUPPORTED_EXTENSIONS)}."
+            _("Files ending in '{ending}' are not supported; upload one of {extensions}.").format(
+                ending=ending, extensions=", ".join(SUPPORTED_EXTENSIONS)
+            )
         )
     head = content[:4]
     if fmt == "xlsx":
         if head != _ZIP_MAGIC:
-            raise InvalidInputError("This file is not a valid Excel workbook; save it as .xlsx.")
+            raise InvalidInputError(
+                _("This file is not a valid Excel workbook; save it as .xlsx.")
+            )
         return fmt
     if fmt == "parquet":
         if head != _PARQUET_MAGIC or content[-4:] != _PARQUET_MAGIC:
-            raise InvalidInputError("This file is not a valid Parquet file.")
+            raise InvalidInputError(_("This file is not a valid Parquet file."))
         return fmt
     if head == _ZIP_MAGIC:
         raise InvalidInputError(
-            f"This file is a ZIP archive or Excel workbook, not {fmt.upper()} text; unzip it or "
-            "upload the workbook with the .xlsx extension."
+            _(
+                "This file is a ZIP archive or Excel workbook, not {format} text; unzip it or "
+                "upload the workbook with the .xlsx extension."
+            ).format(format=fmt.upper())
         )
     if head[:2] == _GZIP_MAGIC:
-        raise InvalidInputError("This file is gzip-compressed; decompress it and upload it again.")
+        raise InvalidInputError(
+            _("This file is gzip-compressed; decompress it and upload it again.")
+        )
     return fmt
 
 
@@ -85,13 +94,17 @@ def check_text(content: bytes) -> None:
     control = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
     if control > max(8, len(sample) // 100):
         raise InvalidInputError(
-            "This file does not look like a text table (it holds binary data); upload a CSV, "
-            "TSV, Parquet, Excel or JSON Lines file."
+            _(
+                "This file does not look like a text table (it holds binary data); upload a "
+                "CSV, TSV, Parquet, Excel or JSON Lines file."
+            )
         )
     if b"\x00" in content:
         raise InvalidInputError(
-            "This file contains NUL bytes (binary data or UTF-16 text); save it as UTF-8 and "
-            "upload it again."
+            _(
+                "This file contains NUL bytes (binary data or UTF-16 text); save it as UTF-8 "
+                "and upload it again."
+            )
         )
 
 

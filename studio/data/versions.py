@@ -31,6 +31,7 @@ from studio.data.warnings import ProfileWarning, rank_warnings
 from studio.db import session_scope
 from studio.db.models import Dataset, DatasetVersion, ModelVersion, Run
 from studio.errors import ConflictError, InvalidInputError, NotFoundError
+from studio.i18n import _, ngettext
 
 log = logging.getLogger(__name__)
 
@@ -107,8 +108,10 @@ def dataset_name_for(filename: str, name: str | None) -> str:
         candidate = name.strip()
         if not NAME_PATTERN.match(candidate):
             raise InvalidInputError(
-                f"'{candidate}' is not a valid dataset name; use up to 100 letters, digits, "
-                "spaces, '.', '_' or '-', starting with a letter or digit."
+                _(
+                    "'{name}' is not a valid dataset name; use up to 100 letters, digits, "
+                    "spaces, '.', '_' or '-', starting with a letter or digit."
+                ).format(name=candidate)
             )
         return candidate
     stem = PurePosixPath(display_name(filename)).stem
@@ -118,12 +121,12 @@ def dataset_name_for(filename: str, name: str | None) -> str:
 
 def parse_ref(ref: str) -> tuple[str, int | None]:
     """Split ``name[@version]``; a missing version or ``@latest`` means the newest."""
-    name, _, version = ref.strip().partition("@")
+    name, _at, version = ref.strip().partition("@")
     if not version or version == "latest":
         return name, None
     if not version.isdigit():
         raise InvalidInputError(
-            f"'{ref}' is not NAME or NAME@VERSION with a whole version number."
+            _("'{ref}' is not NAME or NAME@VERSION with a whole version number.").format(ref=ref)
         )
     return name, int(version)
 
@@ -202,7 +205,9 @@ def _insert_version(  # noqa: PLR0913
             if existing is not None:
                 return AddResult(existing, created=False)
     raise ConflictError(
-        f"Could not add a version to '{name}' because of concurrent uploads; retry."
+        _("Could not add a version to '{name}' because of concurrent uploads; retry.").format(
+            name=name
+        )
     )
 
 
@@ -230,7 +235,11 @@ def _find_row(session: Session, ref: str) -> tuple[Dataset, DatasetVersion]:
     name, number = parse_ref(ref)
     dataset = session.exec(select(Dataset).where(Dataset.name == name)).first()
     if dataset is None:
-        raise NotFoundError(f"There is no dataset named '{name}'; 'studio data list' shows them.")
+        raise NotFoundError(
+            _("There is no dataset named '{name}'; 'studio data list' shows them.").format(
+                name=name
+            )
+        )
     query = select(DatasetVersion).where(DatasetVersion.dataset_id == dataset.id)
     if number is None:
         query = query.order_by(col(DatasetVersion.version).desc())
@@ -238,7 +247,9 @@ def _find_row(session: Session, ref: str) -> tuple[Dataset, DatasetVersion]:
         query = query.where(DatasetVersion.version == number)
     row = session.exec(query).first()
     if row is None:
-        raise NotFoundError(f"Dataset '{name}' has no version {number}.")
+        raise NotFoundError(
+            _("Dataset '{name}' has no version {version}.").format(name=name, version=number)
+        )
     return dataset, row
 
 
@@ -252,7 +263,7 @@ def get_version(studio: Studio, ref: str) -> DatasetVersionInfo:
 def list_versions(studio: Studio, name: str) -> list[DatasetVersionInfo]:
     """Every version of a dataset, newest first."""
     with session_scope(studio.engine) as session:
-        dataset, _ = _find_row(session, name)
+        dataset, _row = _find_row(session, name)
         rows = session.exec(
             select(DatasetVersion)
             .where(DatasetVersion.dataset_id == dataset.id)
@@ -302,21 +313,37 @@ def warnings_for_target(
 ) -> tuple[ProfileWarning, ...]:
     """The version's warnings plus suspected leakage into ``target``, ranked by severity."""
     if target not in {c.name for c in version.profile.column_profiles}:
-        raise NotFoundError(f"'{target}' is not a column of {version.ref}.")
+        raise NotFoundError(
+            _("'{column}' is not a column of {ref}.").format(column=target, ref=version.ref)
+        )
     leaks = leakage_warnings(load_frame(studio, version), target)
     kept = [w for w in version.profile.warnings if w.column != target or w.kind == "all_empty"]
     return rank_warnings([*leaks, *kept])
 
 
 def version_users(session: Session, version_id: int) -> list[str]:
-    """Plain-words list of the runs and model versions that use a dataset version."""
+    """Plain-words list of the runs and model versions that use a dataset version (in the
+    caller's language)."""
     runs = session.exec(select(Run.id).where(Run.dataset_version_id == version_id)).all()
     models = session.exec(
         select(ModelVersion.model_name, ModelVersion.version).where(
             ModelVersion.dataset_version_id == version_id
         )
     ).all()
-    return [f"run {r}" for r in runs] + [f"model {n} v{v}" for n, v in models]
+    return [_("run {id}").format(id=r) for r in runs] + [
+        _("model {name} v{version}").format(name=n, version=v) for n, v in models
+    ]
+
+
+def _users_list(users: list[str], shown: int = 5) -> str:
+    """The first ``shown`` users, then how many more: "run 1, run 2 and 3 more"."""
+    listed = _(", ").join(users[:shown])
+    if len(users) <= shown:
+        return listed
+    more = len(users) - shown
+    return ngettext("{users} and {count} more", "{users} and {count} more", more).format(
+        users=listed, count=more
+    )
 
 
 def delete_version(studio: Studio, ref: str, *, actor: str) -> DatasetVersionInfo:
@@ -326,11 +353,10 @@ def delete_version(studio: Studio, ref: str, *, actor: str) -> DatasetVersionInf
         info = _to_info(dataset.name, row)
         users = version_users(session, row.id)
         if users:
-            shown = ", ".join(users[:5]) + (
-                f" and {len(users) - 5} more" if len(users) > 5 else ""
-            )
             raise ConflictError(
-                f"{info.ref} cannot be deleted while {shown} use it; delete those first."
+                _("{ref} cannot be deleted while {users} use it; delete those first.").format(
+                    ref=info.ref, users=_users_list(users)
+                )
             )
         session.delete(row)
         session.flush()

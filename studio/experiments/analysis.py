@@ -31,7 +31,9 @@ from studio.db.models import Candidate, CandidateDiagnostics, Run, RunAnalysis, 
 from studio.errors import InvalidInputError, NotFoundError
 from studio.experiments.diagnostics import holdout_diagnostics
 from studio.experiments.explain import explain
+from studio.experiments.runs import no_run, status_name
 from studio.experiments.views import build_views, trials_frame
+from studio.i18n import _
 from studio.jobs.queue import enqueue
 from studio.modelio import load_model
 
@@ -63,7 +65,7 @@ def _target(studio: Studio, run_id: int) -> _Target:
     with session_scope(studio.engine) as session:
         run = session.get(Run, run_id)
         if run is None:
-            raise NotFoundError(f"There is no run {run_id}; 'studio runs list' shows them.")
+            raise NotFoundError(no_run(run_id))
         rows = session.exec(select(Candidate).where(Candidate.run_id == run_id)).all()
         if session.get(RunAnalysis, run_id) is None:
             session.add(RunAnalysis(run_id=run_id))
@@ -199,10 +201,12 @@ def request_analysis(studio: Studio, run_id: int) -> None:
     with session_scope(studio.engine) as session:
         run = session.get(Run, run_id)
         if run is None:
-            raise NotFoundError(f"There is no run {run_id}; 'studio runs list' shows them.")
+            raise NotFoundError(no_run(run_id))
         if run.status not in ("finished", "stopped"):
             raise InvalidInputError(
-                f"Run {run_id} is {run.status}; only a finished or stopped run can be analysed."
+                _("Run {id} is {status}; only a finished or stopped run can be analysed.").format(
+                    id=run_id, status=status_name(run.status)
+                )
             )
         row = session.get(RunAnalysis, run_id)
         if row is None:

@@ -12,10 +12,13 @@ from studio.context import Studio
 from studio.db import session_scope
 from studio.db.models import Candidate, Note, Run, Tag, utcnow
 from studio.errors import InvalidInputError, NotFoundError
+from studio.i18n import N_, _, format_number
 
 SUBJECTS = {"run": Run, "candidate": Candidate}
 TAG_PATTERN = re.compile(r"^[\w][\w .:/+-]{0,49}$")
 MAX_NOTE_CHARS = 20_000
+# What a note is on, as a refusal names it ("There is no run 7.").
+NO_SUBJECT = {"run": N_("There is no run {id}."), "candidate": N_("There is no candidate {id}.")}
 
 
 def clean_tags(tags: Iterable[str]) -> list[str]:
@@ -27,7 +30,9 @@ def clean_tags(tags: Iterable[str]) -> list[str]:
             continue
         if not TAG_PATTERN.match(tag):
             raise InvalidInputError(
-                f"'{raw}' is not a valid tag: use up to 50 letters, digits, spaces or . : / + -"
+                _(
+                    "'{tag}' is not a valid tag: use up to 50 letters, digits, spaces or . : / + -"
+                ).format(tag=raw)
             )
         if tag not in out:
             out.append(tag)
@@ -36,16 +41,22 @@ def clean_tags(tags: Iterable[str]) -> list[str]:
 
 def _check_subject(session: Session, subject: str, subject_id: int) -> None:
     if subject not in SUBJECTS:
-        raise InvalidInputError(f"Notes go on a run or a candidate, not on '{subject}'.")
+        raise InvalidInputError(
+            _("Notes go on a run or a candidate, not on '{subject}'.").format(subject=subject)
+        )
     if session.get(SUBJECTS[subject], subject_id) is None:
-        raise NotFoundError(f"There is no {subject} {subject_id}.")
+        raise NotFoundError(_(NO_SUBJECT[subject]).format(id=subject_id))
 
 
 def set_note(studio: Studio, subject: str, subject_id: int, body: str, actor: str) -> None:
     """Replace the Markdown note of a run or candidate (an empty body removes it)."""
     require(studio.settings, actor, "annotate")
     if len(body) > MAX_NOTE_CHARS:
-        raise InvalidInputError(f"A note is limited to {MAX_NOTE_CHARS:,} characters.")
+        raise InvalidInputError(
+            _("A note is limited to {count} characters.").format(
+                count=format_number(MAX_NOTE_CHARS)
+            )
+        )
     with session_scope(studio.engine) as session:
         _check_subject(session, subject, subject_id)
         note = session.exec(

@@ -21,6 +21,8 @@ from studio.db import session_scope
 from studio.db.models import Candidate, Dataset, DatasetVersion, Run
 from studio.errors import InvalidInputError, NotFoundError
 from studio.experiments.detail import diagnostics_for
+from studio.experiments.runs import no_run, task_name
+from studio.i18n import _
 
 REF = re.compile(r"^(?:(\d+)|(\d+):([\w.-]+))$")
 MAX_COMPARED = 8
@@ -122,7 +124,9 @@ def _parse(ref: str | int) -> tuple[int | None, int | None, str | None]:
     match = REF.match(str(ref).strip())
     if not match:
         raise InvalidInputError(
-            f"'{ref}' is not a candidate: use its id (e.g. 12) or RUN:NAME (e.g. 3:hgb-t0)."
+            _(
+                "'{ref}' is not a candidate: use its id (e.g. 12) or RUN:NAME (e.g. 3:hgb-t0)."
+            ).format(ref=ref)
         )
     if match.group(1):
         return int(match.group(1)), None, None
@@ -138,7 +142,9 @@ def _lookup(session: Any, ref: str | int) -> Candidate:
             select(Candidate).where(Candidate.run_id == run_id, Candidate.name == name)
         ).first()
     if row is None:
-        raise NotFoundError(f"There is no candidate {ref}; 'studio runs show RUN' lists them.")
+        raise NotFoundError(
+            _("There is no candidate {ref}; 'studio runs show RUN' lists them.").format(ref=ref)
+        )
     return row
 
 
@@ -187,28 +193,48 @@ def _with_diagnostics(entry: Entry, diagnostics: dict | None) -> Entry:
 def check_comparable(entries: list[Entry]) -> None:
     """Refuse fewer than two, more than eight, or candidates of different data or task."""
     if len(entries) < 2:
-        raise InvalidInputError("Pick at least two different candidates to compare.")
+        raise InvalidInputError(_("Pick at least two different candidates to compare."))
     if len(entries) > MAX_COMPARED:
-        raise InvalidInputError(f"Compare at most {MAX_COMPARED} candidates at a time.")
+        raise InvalidInputError(
+            _("Compare at most {count} candidates at a time.").format(count=MAX_COMPARED)
+        )
     first = entries[0]
     for other in entries[1:]:
         if (other.dataset, other.target) != (first.dataset, first.target):
             raise InvalidInputError(
-                f"{other.ref} predicts '{other.target}' of {other.dataset} but {first.ref} "
-                f"predicts '{first.target}' of {first.dataset}; compare candidates of the same "
-                "dataset and target."
+                _(
+                    "{other} predicts '{other_target}' of {other_dataset} but {first} predicts "
+                    "'{first_target}' of {first_dataset}; compare candidates of the same "
+                    "dataset and target."
+                ).format(
+                    other=other.ref,
+                    other_target=other.target,
+                    other_dataset=other.dataset,
+                    first=first.ref,
+                    first_target=first.target,
+                    first_dataset=first.dataset,
+                )  # fmt: skip
             )
         if other.task != first.task:
             raise InvalidInputError(
-                f"{other.ref} is a {other.task} model and {first.ref} a {first.task} model; "
-                "only candidates of the same task can be compared."
+                _(
+                    "{other} is a {other_task} model and {first} a {first_task} model; only "
+                    "candidates of the same task can be compared."
+                ).format(
+                    other=other.ref,
+                    other_task=task_name(other.task),
+                    first=first.ref,
+                    first_task=task_name(first.task),
+                )  # fmt: skip
             )
         ours, theirs = _positive_label(first), _positive_label(other)
         if ours and theirs and ours != theirs:
             raise InvalidInputError(
-                f"{other.ref} detects '{theirs}' and {first.ref} detects '{ours}' (their "
-                "positive classes differ), so their F1, recall and value are about different "
-                "outcomes; compare candidates with the same positive class."
+                _(
+                    "{other} detects '{theirs}' and {first} detects '{ours}' (their positive "
+                    "classes differ), so their F1, recall and value are about different "
+                    "outcomes; compare candidates with the same positive class."
+                ).format(other=other.ref, theirs=theirs, first=first.ref, ours=ours)
             )
 
 
@@ -289,7 +315,7 @@ def comparable_candidates(studio: Studio, run_id: int) -> list[tuple[int, str]]:
     with session_scope(studio.engine) as session:
         run = session.get(Run, run_id)
         if run is None:
-            raise NotFoundError(f"There is no run {run_id}; 'studio runs list' shows them.")
+            raise NotFoundError(no_run(run_id))
         version = session.get(DatasetVersion, run.dataset_version_id)
         rows = session.exec(
             select(Candidate.id, Candidate.name, Run.id)
@@ -302,4 +328,4 @@ def comparable_candidates(studio: Studio, run_id: int) -> list[tuple[int, str]]:
             )
             .order_by(col(Run.id).desc(), col(Candidate.round), col(Candidate.rank))
         ).all()
-        return [(cid, f"run {rid} · {name}") for cid, name, rid in rows]
+        return [(cid, _("run {id} · {name}").format(id=rid, name=name)) for cid, name, rid in rows]

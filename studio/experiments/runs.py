@@ -16,15 +16,25 @@ from studio.db import session_scope
 from studio.db.models import Dataset, DatasetVersion, Note, Run, Tag
 from studio.errors import InvalidInputError
 from studio.experiments.annotations import tags_of
+from studio.i18n import N_, _
 
+# Sort orders: key (typed in URLs and the CLI) -> how people read it (a msgid).
 SORTS = {
-    "newest": "newest first",
-    "oldest": "oldest first",
-    "best": "best score first",
-    "trials": "most trials first",
-    "duration": "longest first",
+    "newest": N_("newest first"),
+    "oldest": N_("oldest first"),
+    "best": N_("best score first"),
+    "trials": N_("most trials first"),
+    "duration": N_("longest first"),
 }
 STATUSES = ("queued", "running", "stopping", "finalizing", "finished", "stopped", "failed")
+# Run statuses and tasks as people read them (the stored values stay English).
+STATUS_NAMES = {
+    "queued": N_("queued"), "running": N_("running"), "stopping": N_("stopping"),
+    "finalizing": N_("finalizing"), "finished": N_("finished"), "stopped": N_("stopped"),
+    "failed": N_("failed"),
+}  # fmt: skip
+TASK_NAMES = {"binary": N_("binary"), "multiclass": N_("multiclass"),
+              "regression": N_("regression")}  # fmt: skip
 LOWER_IS_BETTER = tuple(name for name, m in METRICS.items() if not m.greater_is_better)
 
 
@@ -89,6 +99,26 @@ class RunPage:
     filter: RunFilter = field(default_factory=RunFilter)
 
 
+def status_name(status: str) -> str:
+    """A run status in the current language (an unknown one as stored)."""
+    return _(STATUS_NAMES[status]) if status in STATUS_NAMES else status
+
+
+def task_name(task: str) -> str:
+    """A task (binary, multiclass, regression) in the current language."""
+    return _(TASK_NAMES[task]) if task in TASK_NAMES else task
+
+
+def sort_name(sort: str) -> str:
+    """A sort order as people read it, in the current language."""
+    return _(SORTS[sort]) if sort in SORTS else sort
+
+
+def no_run(run_id: object) -> str:
+    """The refusal of a run id that names no run, in the caller's language."""
+    return _("There is no run {id}; 'studio runs list' shows them.").format(id=run_id)
+
+
 def _conditions(f: RunFilter) -> list[Any]:
     where: list[Any] = []
     if f.datasets:
@@ -136,7 +166,11 @@ def _text_condition(text: str) -> Any:
 
 def _order(sort: str) -> list[Any]:
     if sort not in SORTS:
-        raise InvalidInputError(f"'{sort}' is not a sort order; choose one of {', '.join(SORTS)}.")
+        raise InvalidInputError(
+            _("'{sort}' is not a sort order; choose one of {sorts}.").format(
+                sort=sort, sorts=", ".join(SORTS)
+            )
+        )
     better = case(
         (col(Run.metric).in_(LOWER_IS_BETTER), -col(Run.best_score)), else_=col(Run.best_score)
     )
@@ -152,7 +186,7 @@ def _order(sort: str) -> list[Any]:
 def list_runs(studio: Studio, f: RunFilter = RunFilter()) -> RunPage:
     """One page of the runs that match ``f`` (the query reads runs only, never trials)."""
     if f.page_size < 1 or f.page < 1:
-        raise InvalidInputError("Pages start at 1 and hold at least one run.")
+        raise InvalidInputError(_("Pages start at 1 and hold at least one run."))
     order = _order(f.sort)
     where = _conditions(f)
     joined = (

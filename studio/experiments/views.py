@@ -21,19 +21,21 @@ from optuna.trial import FrozenTrial, TrialState
 
 from studio.autopilot.metrics import Metric
 from studio.charts import WHITE
+from studio.i18n import N_
 
 log = logging.getLogger(__name__)
 
+# View key -> its name (a msgid: shown through ``_()`` where it is drawn).
 RUN_VIEWS = {
-    "history": "Optimisation history",
-    "timeline": "Timeline",
-    "intermediate": "Intermediate values (pruning)",
+    "history": N_("Optimisation history"),
+    "timeline": N_("Timeline"),
+    "intermediate": N_("Intermediate values (pruning)"),
 }
 FAMILY_VIEWS = {
-    "importance": "Hyper-parameter importances",
-    "parallel": "Parallel coordinates",
-    "slice": "Slice",
-    "contour": "Contour",
+    "importance": N_("Hyper-parameter importances"),
+    "parallel": N_("Parallel coordinates"),
+    "slice": N_("Slice"),
+    "contour": N_("Contour"),
 }
 VIEW_LABELS = RUN_VIEWS | FAMILY_VIEWS
 # Views that draw one mark per trial are built on a seeded random sample of large searches, so

@@ -11,7 +11,20 @@ from studio.context import Studio
 from studio.errors import InvalidInputError
 from studio.escaping import markdown_text as md
 from studio.experiments.compare import Comparison, MetricRow, compare
+from studio.experiments.runs import task_name
+from studio.i18n import N_, _, format_percent
 from studio.ui.run_detail_views import back_to_list, parse_id
+
+# A verdict (``MetricRow.verdict``, stored English in the CLI's JSON) as a whole sentence.
+VERDICTS = {
+    "better": N_("- **{candidate}** vs {reference}: better on {metric} (difference {delta}, "
+                 "{level} interval {low} to {high}, {pairing})."),
+    "worse": N_("- **{candidate}** vs {reference}: worse on {metric} (difference {delta}, "
+                "{level} interval {low} to {high}, {pairing})."),
+    "no clear difference": N_("- **{candidate}** vs {reference}: no clear difference on "
+                              "{metric} (difference {delta}, {level} interval {low} to {high}, "
+                              "{pairing})."),
+}  # fmt: skip
 
 
 def render_compare(studio: Studio, raw: str) -> None:
@@ -19,19 +32,23 @@ def render_compare(studio: Studio, raw: str) -> None:
     _back()
     refs = [part for part in raw.split(",") if part.strip()]
     if not refs:
-        raise InvalidInputError("No candidates were selected; pick at least two to compare.")
+        raise InvalidInputError(_("No candidates were selected; pick at least two to compare."))
     result = compare(studio, [parse_id(r, "candidate") for r in refs])
     first = result.entries[0]
     st.subheader(
-        f"Comparing {len(result.entries)} candidates: {md(result.data_label)} → {md(first.target)}"
+        _("Comparing {count} candidates: {data} → {target}").format(
+            count=len(result.entries), data=md(result.data_label), target=md(first.target)
+        )
     )
     st.caption(
-        f"{result.task} · holdout scores; the first candidate ({first.ref}) is the reference "
-        "for deltas. Intervals are 95% bootstrap intervals over the holdout rows."
+        _(
+            "{task} · holdout scores; the first candidate ({reference}) is the reference for "
+            "deltas. Intervals are 95% bootstrap intervals over the holdout rows."
+        ).format(task=task_name(result.task), reference=first.ref)
     )
     st.page_link(
         "pages/7_Business.py",
-        label="Business view of these candidates (value, summary, presentation, report)",
+        label=_("Business view of these candidates (value, summary, presentation, report)"),
         query_params={
             "run": str(first.run_id),
             "candidates": ",".join(str(e.id) for e in result.entries),
@@ -58,10 +75,11 @@ def _metrics_table(result: Comparison) -> None:
     table = pd.DataFrame(
         {e.ref + f" · {e.family}": [_cell(m, i) for m in result.metrics]
          for i, e in enumerate(result.entries)},
-        index=[m.label + ("" if m.greater_is_better else " (lower is better)")
+        index=[_(m.label) if m.greater_is_better
+               else _("{metric} (lower is better)").format(metric=_(m.label))
                for m in result.metrics],
     )  # fmt: skip
-    st.markdown("**Holdout metrics** (★ best; in brackets the difference from the reference)")
+    st.markdown(_("**Holdout metrics** (★ best; in brackets the difference from the reference)"))
     st.dataframe(table, width="stretch")
 
 
@@ -72,38 +90,49 @@ def _verdicts(result: Comparison) -> None:
     for i, entry in enumerate(result.entries[1:], start=1):
         interval = main.delta_intervals[i]
         if interval is None:
-            lines.append(f"- **{entry.ref}**: no diagnostics stored, so no interval is known.")
+            lines.append(
+                _("- **{candidate}**: no diagnostics stored, so no interval is known.").format(
+                    candidate=entry.ref
+                )
+            )
             continue
-        kind = "paired" if main.paired[i] else "unpaired (different holdout rows)"
+        kind = _("paired") if main.paired[i] else _("unpaired (different holdout rows)")
         lines.append(
-            f"- **{entry.ref}** vs {ref.ref}: {main.verdict(i)} on {main.label} "
-            f"(difference {main.deltas[i]:+.4f}, 95% interval {interval[0]:+.4f} to "
-            f"{interval[1]:+.4f}, {kind})."
+            _(VERDICTS[main.verdict(i)]).format(
+                candidate=entry.ref,
+                reference=ref.ref,
+                metric=_(main.label),
+                delta=f"{main.deltas[i]:+.4f}",
+                level=format_percent(0.95),
+                low=f"{interval[0]:+.4f}",
+                high=f"{interval[1]:+.4f}",
+                pairing=kind,
+            )  # fmt: skip
         )
     st.markdown("\n".join(lines))
 
 
 def _metric_bars(result: Comparison) -> None:
-    labels = {m.metric: m.label for m in result.metrics}
-    chosen = st.selectbox("Metric", list(labels), format_func=labels.get, key="cmp_metric")
+    labels = {m.metric: _(m.label) for m in result.metrics}
+    chosen = st.selectbox(_("Metric"), list(labels), format_func=labels.get, key="cmp_metric")
     row = next(m for m in result.metrics if m.metric == chosen)
     figure = metric_interval_figure([e.ref for e in result.entries], row.values, row.intervals,
-                                    row.label)  # fmt: skip
+                                    labels[chosen])  # fmt: skip
     st.plotly_chart(figure, width="stretch", key="cmp_bars")
 
 
 def _params(result: Comparison) -> None:
-    only_diff = st.toggle("Show only parameters that differ", value=True, key="cmp_only_diff")
+    only_diff = st.toggle(_("Show only parameters that differ"), value=True, key="cmp_only_diff")
     rows = [(n, v) for n, v, differs in result.params if differs or not only_diff]
     if not rows:
-        st.caption("Every parameter is the same.")
+        st.caption(_("Every parameter is the same."))
         return
     table = pd.DataFrame(
         {e.ref: [format_param(v[i]) for _n, v in rows]
          for i, e in enumerate(result.entries)},
         index=[n for n, _v in rows],
     )  # fmt: skip
-    st.markdown("**Parameters**")
+    st.markdown(_("**Parameters**"))
     st.dataframe(table, width="stretch")
 
 
@@ -122,7 +151,7 @@ def _back() -> None:
     run = st.query_params.get("run")
     if run is None:
         back_to_list()
-    elif st.button(f"← Run {md(run)}", key="cmp_back_run"):
+    elif st.button(_("← Run {id}").format(id=md(run)), key="cmp_back_run"):
         del st.query_params["compare"]
         st.rerun()
 
@@ -130,7 +159,7 @@ def _back() -> None:
 def _curves(result: Comparison) -> None:
     ready = [(e.ref, e.diagnostics["curves"]) for e in result.entries if e.diagnostics]
     if len(ready) < len(result.entries):
-        st.info("Some candidates have no stored diagnostics; their curves are not shown.")
+        st.info(_("Some candidates have no stored diagnostics; their curves are not shown."))
     if not ready:
         return
     if result.task == "regression":
@@ -152,7 +181,7 @@ def _classification_figures(ready: list) -> list:
         classes = list(ready[0][1].get("per_class", {}))
         if not classes:
             return []
-        cls = st.selectbox("Class (one against the rest)", classes, key="cmp_class")
+        cls = st.selectbox(_("Class (one against the rest)"), classes, key="cmp_class")
         having = [(n, c["per_class"][cls]) for n, c in ready if cls in c["per_class"]]
         figures = [
             charts.roc_figure([(n, c["roc"]) for n, c in having]),
@@ -167,7 +196,7 @@ def _classification_figures(ready: list) -> list:
 def _confusions(ready: list) -> None:
     if "confusion" not in ready[0][1]:
         return
-    st.markdown("**Confusion matrices** (holdout)")
+    st.markdown(_("**Confusion matrices** (holdout)"))
     cols = st.columns(min(len(ready), 4))
     for i, (name, curves) in enumerate(ready):
         cols[i % len(cols)].plotly_chart(
