@@ -22,6 +22,7 @@ from studio.cli import (
     runs_commands,
     serve_command,
 )
+from studio.cli.argparse_words import ArgumentParser, argparse_language
 from studio.config import load_settings
 from studio.context import Studio
 from studio.errors import StudioError, UserError
@@ -31,7 +32,7 @@ from studio.logs import configure_logging, log_failure
 
 def build_parser() -> argparse.ArgumentParser:
     """The full argument parser (``studio --help``), in the context's language."""
-    parser = argparse.ArgumentParser(prog="studio", description=_("Local-first MLOps studio."))
+    parser = ArgumentParser(prog="studio", description=_("Local-first MLOps studio."))
     nouns = parser.add_subparsers(dest="noun", required=True)
     data_commands.register(nouns)
     runs_commands.register(autopilot_commands.register(nouns))
@@ -52,7 +53,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(argv: Sequence[str] | None) -> int:
-    args = build_parser().parse_args(argv)
+    with argparse_language():
+        args = build_parser().parse_args(argv)
     settings = load_settings()
     try:
         configure_logging(settings.home)
@@ -65,7 +67,8 @@ def _run(argv: Sequence[str] | None) -> int:
         return 0
     except StudioError as exc:
         ref = log_failure(exc, f"studio {args.noun}")
-        print(f"error: {exc} (ref {ref})", file=sys.stderr)
+        sentence = _("{error} (ref {ref})").format(error=exc, ref=ref)
+        print(f"error: {sentence}", file=sys.stderr)
         return 1
     except Exception as exc:  # the one boundary that turns a crash into exit 1
         ref = log_failure(exc, f"studio {args.noun}")

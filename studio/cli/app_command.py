@@ -10,6 +10,7 @@ from pathlib import Path
 from studio.cli.output import command
 from studio.context import Studio
 from studio.errors import UserError
+from studio.i18n import _
 from studio.identity import setup_problem
 
 PACKAGE = Path(__file__).resolve().parents[1]
@@ -25,9 +26,11 @@ def find_app() -> Path:
         if script.is_file() and (script.parent / "pages").is_dir():
             return script
     raise UserError(
-        f"Studio's app files are missing: neither {INSTALLED_APP} (an installed package) nor "
-        f"{CHECKOUT_APP} with pages/ beside it (a checkout) exists; reinstall Studio with "
-        "`pip install .`."
+        _(
+            "Studio's app files are missing: neither {installed} (an installed package) nor "
+            "{checkout} with pages/ beside it (a checkout) exists; reinstall Studio with "
+            "`pip install .`."
+        ).format(installed=INSTALLED_APP, checkout=CHECKOUT_APP)
     )
 
 
@@ -48,10 +51,10 @@ def _app(studio: Studio, args: argparse.Namespace) -> int:
 
 def register(nouns: argparse._SubParsersAction) -> None:
     """Declare ``studio app``."""
-    app = command(nouns, "app", _app, "start the Streamlit app")
+    app = command(nouns, "app", _app, _("start the Streamlit app"))
     app.add_argument("--port", type=int, default=8501)
     app.add_argument(
         "--host", default="127.0.0.1",
-        help="address to listen on (default 127.0.0.1: this machine only; 0.0.0.0 opens it to "
-        "the network, so set up roles and a proxy first)",
+        help=_("address to listen on (default 127.0.0.1: this machine only; 0.0.0.0 opens it "
+               "to the network, so set up roles and a proxy first)"),
     )  # fmt: skip

@@ -8,8 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from studio.cli.output import command, emit
+from studio.cli.output import command, emit, pad, table
+from studio.cli.words import status_name
 from studio.context import Studio
+from studio.i18n import _, format_number, ngettext
 
 
 def _autopilot_run(studio: Studio, args: argparse.Namespace) -> int:
@@ -34,9 +36,11 @@ def _autopilot_run(studio: Studio, args: argparse.Namespace) -> int:
         if level == "warning":
             print(f"warning: {text}", file=sys.stderr)
     if reason := launched.config.get("positive_reason"):
-        print(f"note: {reason} (--positive-class LABEL chooses another.)", file=sys.stderr)
+        said = _("{reason} (--positive-class LABEL chooses another.)").format(reason=reason)
+        print(f"note: {said}", file=sys.stderr)
     if not (args.wait or args.wait_analysis):
-        emit(args, {"run_id": run_id, "status": "queued"}, f"Queued run {run_id}.")
+        text = _("Queued run {run}.").format(run=run_id)
+        emit(args, {"run_id": run_id, "status": "queued"}, text)
         return 0
     return _wait_for(studio, run_id, args)
 
@@ -59,18 +63,23 @@ def _wait_for(studio: Studio, run_id: int, args: argparse.Namespace) -> int:
         best = "—" if info.best_score is None else f"{info.best_score:.4f}"
         budget = info.config.get("budget_seconds")
         of = f" / {budget:.0f}" if budget else ""
-        print(
-            f"\rrun {run_id} {info.status:<10} {info.elapsed_seconds():6.1f}{of} s  "
-            f"trials {info.trials_done:<4} best {info.metric_label} {best}",
-            end="", file=sys.stderr, flush=True,
+        progress = _("run {run} {status} {elapsed}{of} s  trials {trials} best {metric} {best}")
+        progress = progress.format(
+            run=run_id, status=pad(status_name(info.status), 10),
+            elapsed=f"{info.elapsed_seconds():6.1f}", of=of, trials=pad(str(info.trials_done), 4),
+            metric=info.metric_label, best=best,
         )  # fmt: skip
+        print(f"\r{progress}", end="", file=sys.stderr, flush=True)
         if not info.is_active:
             break
         if worker is not None and info.status == "queued" and worker.poll() is not None:
             if worker.returncode != 0:  # it died before taking the run: say so, never hang
                 log = studio.settings.home / "logs" / "worker.log"
-                print(f"\nerror: the local worker ended (exit {worker.returncode}) before it "
-                      f"took run {run_id}; its log is {log}.", file=sys.stderr)  # fmt: skip
+                said = _(
+                    "the local worker ended (exit {code}) before it took run {run}; its log is "
+                    "{log}."
+                ).format(code=worker.returncode, run=run_id, log=log)
+                print(f"\nerror: {said}", file=sys.stderr)
                 return 1
             worker = one_job_worker()  # it ran a job queued before this one, then ended
         time.sleep(1.0)
@@ -83,7 +92,8 @@ def _wait_for(studio: Studio, run_id: int, args: argparse.Namespace) -> int:
     emit(args, info.to_json(), _leaderboard_text(info))
     sys.stdout.flush()
     if info.status == "failed":
-        print(f"error: run {run_id} failed: {info.message}", file=sys.stderr)
+        said = _("run {run} failed: {message}").format(run=run_id, message=info.message)
+        print(f"error: {said}", file=sys.stderr)
         return 1
     return 0
 
@@ -95,11 +105,12 @@ def _wait_for_analysis(studio: Studio, run_id: int) -> None:
     from studio.experiments.analysis import ANALYSIS_SECONDS
     from studio.experiments.detail import run_detail
 
-    print(f"run {run_id}: waiting for its analysis", file=sys.stderr)
+    print(_("run {run}: waiting for its analysis").format(run=run_id), file=sys.stderr)
     deadline = time.monotonic() + ANALYSIS_SECONDS + 30
     while run_detail(studio, run_id).analysis.status == "pending":
         if time.monotonic() > deadline:
-            print("warning: the worker is still analysing the run.", file=sys.stderr)
+            said = _("the worker is still analysing the run.")
+            print(f"warning: {said}", file=sys.stderr)
             return
         time.sleep(1.0)
 
@@ -107,30 +118,37 @@ def _wait_for_analysis(studio: Studio, run_id: int) -> None:
 def _leaderboard_text(info) -> str:  # noqa: ANN001 (a RunInfo)
     from studio.autopilot.splits import describe_split
 
-    lines = [f"Run {info.id}: {info.status}. {info.message}".strip()]
+    said = _("Run {id}: {status}. {message}").format(
+        id=info.id, status=status_name(info.status), message=info.message
+    )
+    lines = [said.strip()]
     if info.positive_class is not None:
-        lines.append(f"Positive class: '{info.positive_class}'.")
+        lines.append(_("Positive class: '{label}'.").format(label=info.positive_class))
     if info.leaderboard:
-        metrics = list(info.leaderboard[0].holdout)
-        rounds = info.rounds > 1  # a resumed run: say which round made each candidate
-        lines.append(
-            f"{'RANK':>4} "
-            + ("ROUND " if rounds else "")
-            + f"{'CANDIDATE':<22} {'CV':>14} "
-            + " ".join(f"{m.upper():>9}" for m in metrics)
-            + f" {'FIT S':>7} {'MS/1K':>7}"
-        )
-        for c in info.leaderboard:
-            lines.append(
-                f"{c.rank:>4} "
-                + (f"{c.round:>5} " if rounds else "")
-                + f"{c.name + (' (baseline)' if c.is_baseline else ''):<22} "
-                f"{c.cv_score:>7.4f}±{c.cv_std:<6.4f} "
-                + " ".join(f"{c.holdout[m]:>9.4f}" for m in metrics)
-                + f" {c.fit_seconds:>7.2f} {c.predict_ms_per_1k:>7.1f}"
-            )
-        lines += [f"{c.name}'s CV score is {c.cv_note}." for c in info.leaderboard if c.cv_note]
+        lines.append(_leaderboard_table(info))
+        noted = _("{name}'s CV score is {note}.")
+        lines += [noted.format(name=c.name, note=c.cv_note) for c in info.leaderboard if c.cv_note]
     return "\n".join([*lines, describe_split(info.config)])
+
+
+def _leaderboard_table(info) -> str:  # noqa: ANN001 (a RunInfo)
+    """The candidates by rank: CV score with its spread, holdout metrics, fit and predict
+    times; a resumed run also says which round made each one."""
+    metrics = list(info.leaderboard[0].holdout)
+    rounds = info.rounds > 1
+    headers = [_("RANK"), *([_("ROUND")] if rounds else []), _("CANDIDATE"), "CV",
+               *(m.upper() for m in metrics), _("FIT S"), "MS/1K"]  # fmt: skip
+    baseline = _("{name} (baseline)")
+    rows = [
+        [str(c.rank), *([str(c.round)] if rounds else []),
+         baseline.format(name=c.name) if c.is_baseline else c.name,
+         f"{c.cv_score:>7.4f}±{c.cv_std:<6.4f}", *(f"{c.holdout[m]:.4f}" for m in metrics),
+         f"{c.fit_seconds:.2f}", f"{c.predict_ms_per_1k:.1f}"]
+        for c in info.leaderboard
+    ]  # fmt: skip
+    widths = (4, *((5,) if rounds else ()), 22, 14, *(9 for _m in metrics), 7, 7)
+    aligns = ">" + (">" if rounds else "") + "<>" + ">" * len(metrics) + ">>"
+    return table(headers, rows, widths, aligns)
 
 
 def _autopilot_status(studio: Studio, args: argparse.Namespace) -> int:
@@ -145,7 +163,8 @@ def _autopilot_stop(studio: Studio, args: argparse.Namespace) -> int:
     from studio.autopilot.service import request_stop
 
     status = request_stop(studio, args.run, actor=studio.settings.user)
-    emit(args, {"run_id": args.run, "status": status}, f"Run {args.run}: {status}.")
+    text = _("Run {id}: {status}.").format(id=args.run, status=status_name(status))
+    emit(args, {"run_id": args.run, "status": status}, text)
     return 0
 
 
@@ -155,7 +174,8 @@ def _autopilot_resume(studio: Studio, args: argparse.Namespace) -> int:
     resume_run(studio, args.run, actor=studio.settings.user)
     if args.wait:
         return _wait_for(studio, args.run, args)
-    emit(args, {"run_id": args.run, "status": "queued"}, f"Run {args.run} queued again.")
+    text = _("Run {id} queued again.").format(id=args.run)
+    emit(args, {"run_id": args.run, "status": "queued"}, text)
     return 0
 
 
@@ -164,7 +184,7 @@ def _runs_export_code(studio: Studio, args: argparse.Namespace) -> int:
 
     code = export_code(studio, args.run, args.candidate)
     Path(args.out).write_text(code, encoding="utf-8")
-    emit(args, {"run_id": args.run, "out": args.out}, f"Wrote {args.out}.")
+    emit(args, {"run_id": args.run, "out": args.out}, _("Wrote {path}.").format(path=args.out))
     return 0
 
 
@@ -172,70 +192,78 @@ def _worker(studio: Studio, args: argparse.Namespace) -> int:
     from studio.jobs.worker import serve
 
     done = serve(studio, once=args.once, idle_exit=args.idle_exit)
-    emit(args, {"jobs": done}, f"Worker stopped after {done} job(s).")
+    text = ngettext(
+        "Worker stopped after {count} job.", "Worker stopped after {count} jobs.", done
+    ).format(count=format_number(done))
+    emit(args, {"jobs": done}, text)
     return 0
 
 
 def register(nouns: argparse._SubParsersAction) -> argparse._SubParsersAction:
     """Add the autopilot, runs and worker commands to the parser; returns ``runs``."""
-    auto = nouns.add_parser("autopilot", help="automatic model search").add_subparsers(
+    auto = nouns.add_parser("autopilot", help=_("automatic model search")).add_subparsers(
         dest="verb", required=True
     )
-    run = command(auto, "run", _autopilot_run, "launch an autopilot run")
-    run.add_argument("--dataset", required=True, help="NAME or NAME@VERSION")
+    run = command(auto, "run", _autopilot_run, _("launch an autopilot run"))
+    run.add_argument("--dataset", required=True, help=_("NAME or NAME@VERSION"))
     run.add_argument("--target", required=True)
     run.add_argument("--task", choices=["binary", "multiclass", "regression"])
     run.add_argument("--metric")
     run.add_argument(
         "--positive-class", metavar="LABEL",
-        help="binary targets: the outcome to detect (F1, recall, ROC and value are about it); "
-        "default: Studio's guess, printed with its reason",
+        help=_("binary targets: the outcome to detect (F1, recall, ROC and value are about it); "
+               "default: Studio's guess, printed with its reason"),
     )  # fmt: skip
     run.add_argument("--budget-seconds", type=float, default=60.0)
     run.add_argument(
-        "--no-budget", action="store_true", help="no time limit: end on --max-trials alone"
+        "--no-budget", action="store_true", help=_("no time limit: end on --max-trials alone")
     )
     run.add_argument("--max-trials", type=int)
-    run.add_argument("--top-k", type=int, default=5, help="best trials refit and kept (1-20)")
-    run.add_argument("--families", help="comma-separated, e.g. hgb,linear")
+    run.add_argument("--top-k", type=int, default=5, help=_("best trials refit and kept (1-20)"))
+    run.add_argument("--families", help=_("comma-separated, e.g. hgb,linear"))
     run.add_argument("--seed", type=int, default=0)
-    run.add_argument("--per-trial-seconds", type=float, help="default: half the budget")
+    run.add_argument("--per-trial-seconds", type=float, help=_("default: half the budget"))
     run.add_argument(
         "--column-type", action="append", metavar="COL=TYPE",
-        help="use column COL as TYPE (numeric, categorical, boolean, datetime, text, "
-        "identifier, ignored); repeatable",
+        help=_("use column COL as TYPE (numeric, categorical, boolean, datetime, text, "
+               "identifier, ignored); repeatable"),
     )  # fmt: skip
     run.add_argument(
         "--time-column", metavar="COL",
-        help="hold out the latest rows by this date column and cross-validate on time-ordered "
-        "folds (it is then not a feature unless --column-type sets its type)",
+        help=_("hold out the latest rows by this date column and cross-validate on "
+               "time-ordered folds (it is then not a feature unless --column-type sets its "
+               "type)"),
     )  # fmt: skip
     run.add_argument("--ignore", action="append", metavar="COL",
-                     help="leave column COL out; repeatable")  # fmt: skip
+                     help=_("leave column COL out; repeatable"))  # fmt: skip
     run.add_argument(
-        "--wait", action="store_true", help="show progress; print the result when the run ends"
-    )
+        "--wait", action="store_true",
+        help=_("show progress; print the result when the run ends"),
+    )  # fmt: skip
     run.add_argument(
         "--wait-analysis", action="store_true",
-        help="like --wait, and also wait for the run's analysis (diagnostics, Optuna views)",
+        help=_("like --wait, and also wait for the run's analysis (diagnostics, Optuna views)"),
     )  # fmt: skip
-    command(auto, "status", _autopilot_status, "a run's status and leaderboard").add_argument(
+    command(auto, "status", _autopilot_status, _("a run's status and leaderboard")).add_argument(
         "run", type=int
     )
     command(
-        auto, "stop", _autopilot_stop, "end a run's search now (the trial in flight is ended)"
-    ).add_argument("run", type=int)
-    resume = command(auto, "resume", _autopilot_resume, "resume a stopped or failed run")
+        auto, "stop", _autopilot_stop,
+        _("end a run's search now (the trial in flight is ended)"),
+    ).add_argument("run", type=int)  # fmt: skip
+    resume = command(auto, "resume", _autopilot_resume, _("resume a stopped or failed run"))
     resume.add_argument("run", type=int)
     resume.add_argument("--wait", action="store_true")
-    runs = nouns.add_parser("runs", help="autopilot runs").add_subparsers(
+    runs = nouns.add_parser("runs", help=_("autopilot runs")).add_subparsers(
         dest="verb", required=True
     )
-    export_cmd = command(runs, "export-code", _runs_export_code, "write a candidate as a script")
+    export_cmd = command(
+        runs, "export-code", _runs_export_code, _("write a candidate as a script")
+    )
     export_cmd.add_argument("run", type=int)
     export_cmd.add_argument("--out", required=True)
-    export_cmd.add_argument("--candidate", help="candidate name (default: rank 1)")
-    worker = command(nouns, "worker", _worker, "run a worker that drains the job queue")
-    worker.add_argument("--once", action="store_true", help="handle one job, then exit")
-    worker.add_argument("--idle-exit", type=float, help="exit after this many idle seconds")
+    export_cmd.add_argument("--candidate", help=_("candidate name (default: rank 1)"))
+    worker = command(nouns, "worker", _worker, _("run a worker that drains the job queue"))
+    worker.add_argument("--once", action="store_true", help=_("handle one job, then exit"))
+    worker.add_argument("--idle-exit", type=float, help=_("exit after this many idle seconds"))
     return runs

@@ -8,9 +8,18 @@ from pathlib import Path
 from typing import Any
 
 from studio.cli import traffic_commands
-from studio.cli.output import command, emit
+from studio.cli.output import command, emit, pad, table
 from studio.context import Studio
 from studio.errors import InvalidInputError
+from studio.i18n import N_, _, format_number
+
+# What `promote` says, per stage the version lands in (stages stay English in JSON and flags).
+PROMOTED = {
+    "none": N_("{ref} is now in none."),
+    "staging": N_("{ref} is now in staging."),
+    "production": N_("{ref} is now in production."),
+    "archived": N_("{ref} is now in archived."),
+}
 
 
 def _register(studio: Studio, args: argparse.Namespace) -> int:
@@ -25,7 +34,9 @@ def _register(studio: Studio, args: argparse.Namespace) -> int:
         description=args.description or "",
         refit_all_rows=args.refit_all_rows,
     )
-    text = f"Registered {info.ref} from run {args.run} ({info.candidate_name})."
+    text = _("Registered {ref} from run {run} ({candidate}).").format(
+        ref=info.ref, run=args.run, candidate=info.candidate_name
+    )
     emit(args, info.to_json(), f"{text} {info.training_note}".strip())
     return 0
 
@@ -34,19 +45,16 @@ def _list(studio: Studio, args: argparse.Namespace) -> int:
     from studio.registry.versions import list_models
 
     models = list_models(studio)
-    lines = [
-        f"{'MODEL':<24} {'VERSIONS':>8} {'PRODUCTION':>10} {'STAGING':<10} {'TASK':<10} TARGET"
-    ]
-    for m in models:
-        staging = ",".join(map(str, m.staging)) or "—"
-        production = "—" if m.production is None else f"v{m.production}"
-        lines.append(
-            f"{m.name[:24]:<24} {m.versions:>8} {production:>10} {staging:<10} "
-            f"{m.task:<10} {m.target}"
-        )
+    headers = [_("MODEL"), _("VERSIONS"), _("PRODUCTION"), _("STAGING"), _("TASK"), _("TARGET")]
+    rows = [
+        [m.name[:24], str(m.versions), "—" if m.production is None else f"v{m.production}",
+         ",".join(map(str, m.staging)) or "—", m.task, m.target]
+        for m in models
+    ]  # fmt: skip
+    text = table(headers, rows, (24, 8, 10, 10, 10, 0), "<>><<<")
     if not models:
-        lines = ["No models yet; 'studio models register --run RUN --name NAME' adds one."]
-    emit(args, {"models": [m.to_json() for m in models]}, "\n".join(lines))
+        text = _("No models yet; 'studio models register --run RUN --name NAME' adds one.")
+    emit(args, {"models": [m.to_json() for m in models]}, text)
     return 0
 
 
@@ -59,17 +67,17 @@ def _show(studio: Studio, args: argparse.Namespace) -> int:
         from studio.registry.versions import get_version
 
         versions = [get_version(studio, args.model)]
-    lines = [
-        f"{'VERSION':>7} {'STAGE':<11} {'APPROVAL':<9} {'CANDIDATE':<20} {'METRIC':<9} "
-        f"{'HOLDOUT':>8} {'REGISTERED':<16} BY"
-    ]
+    headers = [_("VERSION"), _("STAGE"), _("APPROVAL"), _("CANDIDATE"), _("METRIC"),
+               _("HOLDOUT"), _("REGISTERED"), _("BY")]  # fmt: skip
+    rows = []
     for v in versions:
         score = v.metrics.get("holdout", {}).get(v.metric)
-        shown = "—" if score is None else f"{score:.4f}"
-        lines.append(
-            f"{v.version:>7} {v.stage:<11} {v.approval:<9} {v.candidate_name[:20]:<20} "
-            f"{v.metric:<9} {shown:>8} {v.created_at:%Y-%m-%d %H:%M} {v.created_by}"
-        )
+        rows.append([
+            str(v.version), v.stage, v.approval, v.candidate_name[:20], v.metric,
+            "—" if score is None else f"{score:.4f}", f"{v.created_at:%Y-%m-%d %H:%M}",
+            v.created_by,
+        ])  # fmt: skip
+    lines = [table(headers, rows, (7, 11, 9, 20, 9, 8, 16, 0), "><<<<><<")]
     if which is not None and versions[0].training_note:
         lines.append(versions[0].training_note)
     lines += [f"v{v.version}: {line}" for v in versions if (line := _decision(v))]
@@ -81,8 +89,13 @@ def _decision(v) -> str:  # noqa: ANN001 (a VersionInfo)
     """How a binary version turns probabilities into labels ("" for other tasks)."""
     if v.positive_class is None:
         return ""
-    cut = "0.5 (none saved)" if v.decision_threshold is None else f"{v.decision_threshold:g}"
-    return f"positive class '{v.positive_class}', decision threshold {cut}."
+    if v.decision_threshold is None:
+        return _("positive class '{label}', decision threshold 0.5 (none saved).").format(
+            label=v.positive_class
+        )
+    return _("positive class '{label}', decision threshold {cut}.").format(
+        label=v.positive_class, cut=f"{v.decision_threshold:g}"
+    )
 
 
 def _threshold(studio: Studio, args: argparse.Namespace) -> int:
@@ -102,7 +115,8 @@ def _decide(approve: bool):  # noqa: ANN202
         info = decide(
             studio, args.model, args.version, approve, args.comment, studio.settings.user
         )
-        emit(args, info.to_json(), f"{info.ref} is {info.approval}.")
+        said = _("{ref} is approved.") if approve else _("{ref} is rejected.")
+        emit(args, info.to_json(), said.format(ref=info.ref))
         return 0
 
     return handler
@@ -114,7 +128,8 @@ def _promote(studio: Studio, args: argparse.Namespace) -> int:
     info = promote(
         studio, args.model, args.version, args.stage, args.comment or "", studio.settings.user
     )
-    emit(args, info.to_json(), f"{info.ref} is now in {info.stage}.")
+    said = _(PROMOTED[info.stage]) if info.stage in PROMOTED else "{ref}: {stage}"
+    emit(args, info.to_json(), said.format(ref=info.ref, stage=info.stage))
     return 0
 
 
@@ -123,7 +138,7 @@ def _history(studio: Studio, args: argparse.Namespace) -> int:
 
     events = history(studio, args.model)
     lines = [
-        f"{e.at:%Y-%m-%d %H:%M:%S} {e.actor:<12} v{e.version} {e.action:<10} "
+        f"{e.at:%Y-%m-%d %H:%M:%S} {pad(e.actor, 12)} v{e.version} {e.action:<10} "
         f"{e.from_value or '—'} → {e.to_value or '—'}  {e.comment}"
         for e in events
     ]
@@ -140,9 +155,9 @@ def _card(studio: Studio, args: argparse.Namespace) -> int:
         if getattr(args, k) is not None
     }
     if not fields:
-        raise InvalidInputError("Give --description, --intended-use or --limitations.")
+        raise InvalidInputError(_("Give --description, --intended-use or --limitations."))
     info = edit_card(studio, args.model, args.version, fields, studio.settings.user)
-    emit(args, info.to_json(), f"Updated the card of {info.ref}.")
+    emit(args, info.to_json(), _("Updated the card of {ref}.").format(ref=info.ref))
     return 0
 
 
@@ -151,7 +166,7 @@ def _predict(studio: Studio, args: argparse.Namespace) -> int:
 
     path = Path(args.path)
     if not path.is_file():
-        raise InvalidInputError(f"There is no file {args.path}.")
+        raise InvalidInputError(_("There is no file {path}.").format(path=args.path))
     out = Path(args.out)
     fmt = args.format or ("parquet" if out.suffix.lower() == ".parquet" else "csv")
     frame = read_batch(studio, path.read_bytes(), path.name, model=args.model)
@@ -170,71 +185,78 @@ def _predict(studio: Studio, args: argparse.Namespace) -> int:
         "notices": result.notices,
         "batch_id": result.batch_id,
     }
-    emit(
-        args,
-        document,
-        f"Scored {len(result.output):,} rows with {result.version.ref}; wrote {out}.",
+    text = _("Scored {rows} rows with {ref}; wrote {path}.").format(
+        rows=format_number(len(result.output)), ref=result.version.ref, path=out
     )
+    emit(args, document, text)
     return 0
 
 
 def register(nouns: Any) -> None:
     """Add `studio models ...` and `studio predict` to the parser."""
-    models = nouns.add_parser("models", help="the model registry").add_subparsers(
+    models = nouns.add_parser("models", help=_("the model registry")).add_subparsers(
         dest="verb", required=True
     )
-    reg = command(models, "register", _register, "register a run's candidate as a model version")
+    reg = command(
+        models, "register", _register, _("register a run's candidate as a model version")
+    )
     reg.add_argument("--run", type=int, required=True)
-    reg.add_argument("--candidate", help="candidate name (default: the run's best)")
-    reg.add_argument("--name", required=True, help="model name (created on first use)")
+    reg.add_argument("--candidate", help=_("candidate name (default: the run's best)"))
+    reg.add_argument("--name", required=True, help=_("model name (created on first use)"))
     reg.add_argument("--description")
     rows = reg.add_mutually_exclusive_group()
     rows.add_argument(
         "--refit-all-rows", action="store_true", default=None,
-        help="the candidate fitted on all rows, holdout included, as the version's model (the "
-        "holdout score stays the estimate, measured before that fit); the default for the "
-        "candidate the run fitted on all rows itself, its best",
+        help=_("the candidate fitted on all rows, holdout included, as the version's model (the "
+               "holdout score stays the estimate, measured before that fit); the default for "
+               "the candidate the run fitted on all rows itself, its best"),
     )  # fmt: skip
     rows.add_argument(
         "--training-rows-only", action="store_false", dest="refit_all_rows",
-        help="the candidate as the run fitted it, on the training rows only",
+        help=_("the candidate as the run fitted it, on the training rows only"),
     )  # fmt: skip
-    command(models, "list", _list, "models with their production and staging versions")
-    command(models, "show", _show, "a model's versions (NAME or NAME@VERSION)").add_argument(
+    command(models, "list", _list, _("models with their production and staging versions"))
+    command(models, "show", _show, _("a model's versions (NAME or NAME@VERSION)")).add_argument(
         "model"
     )
-    for verb, handler in (("approve", _decide(True)), ("reject", _decide(False))):
-        cmd = command(models, verb, handler, f"{verb} a version (approvers)")
+    decisions = (
+        ("approve", _decide(True), N_("approve a version (approvers)")),
+        ("reject", _decide(False), N_("reject a version (approvers)")),
+    )
+    for verb, handler, help_ in decisions:
+        cmd = command(models, verb, handler, _(help_))
         cmd.add_argument("model")
         cmd.add_argument("version", type=int)
         cmd.add_argument("--comment", required=True)
-    promote = command(models, "promote", _promote, "move a version to a stage")
+    promote = command(models, "promote", _promote, _("move a version to a stage"))
     promote.add_argument("model")
     promote.add_argument("version", type=int)
     promote.add_argument(
         "--stage", required=True, choices=["none", "staging", "production", "archived"]
     )
     promote.add_argument("--comment", required=True)
-    command(models, "history", _history, "a model's audit history").add_argument("model")
+    command(models, "history", _history, _("a model's audit history")).add_argument("model")
     cut = command(models, "threshold", _threshold,
-                  "save a binary version's decision threshold (approvers)")  # fmt: skip
+                  _("save a binary version's decision threshold (approvers)"))  # fmt: skip
     cut.add_argument("model")
     cut.add_argument("version", type=int)
     cut.add_argument(
         "--value",
         type=float,
         required=True,
-        help="predict the positive class where its probability is at least this",
+        help=_("predict the positive class where its probability is at least this"),
     )
     cut.add_argument("--comment", required=True)
-    card = command(models, "card", _card, "edit a version's model card")
+    card = command(models, "card", _card, _("edit a version's model card"))
     card.add_argument("model")
     card.add_argument("version", type=int)
     for flag in ("--description", "--intended-use", "--limitations"):
         card.add_argument(flag)
     traffic_commands.register(models)
-    predict = command(nouns, "predict", _predict, "score a file with a registered model")
-    predict.add_argument("model", help="NAME (production), NAME@staging, NAME@production, NAME@N")
+    predict = command(nouns, "predict", _predict, _("score a file with a registered model"))
+    predict.add_argument(
+        "model", help=_("NAME (production), NAME@staging, NAME@production, NAME@N")
+    )
     predict.add_argument("path")
     predict.add_argument("--out", required=True)
-    predict.add_argument("--format", choices=["csv", "parquet"], help="default: from --out")
+    predict.add_argument("--format", choices=["csv", "parquet"], help=_("default: from --out"))

@@ -7,16 +7,19 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from studio.cli.output import command, emit
+from studio.cli.output import command, emit, pad
 from studio.context import Studio
 from studio.errors import InvalidInputError
+from studio.i18n import _, format_number, format_percent
 
 
 def _thresholds(pairs: dict[str, str]) -> dict[str, float]:
     try:
         return {name: float(value) for name, value in pairs.items()}
     except ValueError:
-        raise InvalidInputError("Each --threshold must be COLUMN=NUMBER, e.g. age=0.2.") from None
+        raise InvalidInputError(
+            _("Each --threshold must be COLUMN=NUMBER, e.g. age=0.2.")
+        ) from None
 
 
 def _config(studio: Studio, args: argparse.Namespace) -> int:
@@ -38,11 +41,21 @@ def _config(studio: Studio, args: argparse.Namespace) -> int:
         current = save_settings(
             studio, args.model, studio.settings.user, MonitorSettings(tests, thresholds, share)
         )
-    lines = [f"Dataset drift when at least {current.share_threshold:.0%} of features drift."]
-    lines += [f"  {name}: test {test}" for name, test in sorted(current.tests.items())]
-    lines += [f"  {name}: threshold {value:g}" for name, value in current.thresholds.items()]
+    lines = [
+        _("Dataset drift when at least {share} of features drift.").format(
+            share=f"{current.share_threshold:.0%}"
+        )
+    ]
+    test, threshold = _("{name}: test {test}"), _("{name}: threshold {value}")
+    lines += [
+        "  " + test.format(name=name, test=kind) for name, kind in sorted(current.tests.items())
+    ]
+    lines += [
+        "  " + threshold.format(name=name, value=f"{value:g}")
+        for name, value in current.thresholds.items()
+    ]
     if not current.tests and not current.thresholds:
-        lines.append("  Every feature uses the default test and threshold.")
+        lines.append("  " + _("Every feature uses the default test and threshold."))
     emit(args, current.to_json(), "\n".join(lines))
     return 0
 
@@ -51,11 +64,16 @@ def _batches(studio: Studio, args: argparse.Namespace) -> int:
     from studio.monitor.batches import list_batches
 
     batches = list_batches(studio, args.model)
+    plain = _("#{id} v{version} {at} {rows} rows  {source}")
+    labelled = _("#{id} v{version} {at} {rows} rows  {source} labelled {labelled}")
     lines = [
-        f"#{b.id:<5} v{b.version} {b.at:%Y-%m-%d %H:%M} {b.rows:>9,} rows  {b.source[:30]:<30}"
-        + (f" labelled {b.labelled:,}" if b.labelled else "")
+        (labelled if b.labelled else plain).format(
+            id=f"{b.id:<5}", version=b.version, at=f"{b.at:%Y-%m-%d %H:%M}",
+            rows=pad(format_number(b.rows), 9, ">"), source=pad(b.source[:30], 30),
+            labelled=format_number(b.labelled),
+        ).rstrip()
         for b in batches
-    ] or ["No scored batches yet; 'studio predict' logs one."]
+    ] or [_("No scored batches yet; 'studio predict' logs one.")]  # fmt: skip
     emit(args, {"model": args.model, "batches": [b.to_json() for b in batches]}, "\n".join(lines))
     return 0
 
@@ -66,34 +84,53 @@ def _labels(studio: Studio, args: argparse.Namespace) -> int:
 
     path = Path(args.path)
     if not path.is_file():
-        raise InvalidInputError(f"There is no file {args.path}.")
+        raise InvalidInputError(_("There is no file {path}.").format(path=args.path))
     frame = read_batch(studio, path.read_bytes(), path.name)
     result = attach_labels(studio, args.batch, frame, args.id_column, studio.settings.user)
     perf = result.performance
-    reference = "n/a" if perf.reference is None else f"{perf.reference:.4f}"
+    reference = _("n/a") if perf.reference is None else f"{perf.reference:.4f}"
     interval = perf.current_interval
-    shown = f" (95% interval {interval[0]:.4f} to {interval[1]:.4f})" if interval else ""
-    text = (
-        f"Joined {result.matched:,} labels to batch #{args.batch} "
-        f"({result.unmatched_labels:,} labels matched no row, {result.unlabelled_rows:,} rows "
-        f"still unlabelled).\n{perf.label} now {perf.current:.4f}{shown}; holdout {reference}."
+    joined = _(
+        "Joined {matched} labels to batch #{batch} ({unmatched} labels matched no row, "
+        "{unlabelled} rows still unlabelled)."
+    ).format(
+        matched=format_number(result.matched), batch=args.batch,
+        unmatched=format_number(result.unmatched_labels),
+        unlabelled=format_number(result.unlabelled_rows),
+    )  # fmt: skip
+    now = (
+        _("{metric} now {current} ({level} interval {low} to {high}); holdout {holdout}.")
+        if interval
+        else _("{metric} now {current}; holdout {holdout}.")
     )
+    low, high = interval or (0.0, 0.0)
+    text = joined + "\n" + now.format(
+        metric=perf.label, current=f"{perf.current:.4f}", level=format_percent(0.95),
+        low=f"{low:.4f}",
+        high=f"{high:.4f}", holdout=reference,
+    )  # fmt: skip
     emit(args, result.to_json(), text)
     return 0
 
 
 def register_data_commands(monitor: Any) -> None:
     """Add `studio monitor config|batches|labels` to the parser."""
-    config = command(monitor, "config", _config, "a model's drift tests and thresholds")
+    config = command(monitor, "config", _config, _("a model's drift tests and thresholds"))
     config.add_argument("model")
-    config.add_argument("--test", action="append", help="COLUMN=TEST, e.g. age=psi (repeatable)")
     config.add_argument(
-        "--threshold", action="append", help="COLUMN=NUMBER, e.g. age=0.2 (repeatable)"
+        "--test", action="append", help=_("COLUMN=TEST, e.g. age=psi (repeatable)")
     )
-    config.add_argument("--share", type=float, help="share of drifted features for dataset drift")
-    config.add_argument("--reset", action="store_true", help="back to the documented defaults")
-    command(monitor, "batches", _batches, "a model's logged scored batches").add_argument("model")
-    labels = command(monitor, "labels", _labels, "join labels that arrived later to a batch")
-    labels.add_argument("batch", type=int, help="the logged batch id (see 'monitor batches')")
-    labels.add_argument("path", help="a file with the id column and the target column")
-    labels.add_argument("--id-column", required=True, help="the column to join on")
+    config.add_argument(
+        "--threshold", action="append", help=_("COLUMN=NUMBER, e.g. age=0.2 (repeatable)")
+    )
+    config.add_argument(
+        "--share", type=float, help=_("share of drifted features for dataset drift")
+    )
+    config.add_argument("--reset", action="store_true", help=_("back to the documented defaults"))
+    command(monitor, "batches", _batches, _("a model's logged scored batches")).add_argument(
+        "model"
+    )
+    labels = command(monitor, "labels", _labels, _("join labels that arrived later to a batch"))
+    labels.add_argument("batch", type=int, help=_("the logged batch id (see 'monitor batches')"))
+    labels.add_argument("path", help=_("a file with the id column and the target column"))
+    labels.add_argument("--id-column", required=True, help=_("the column to join on"))

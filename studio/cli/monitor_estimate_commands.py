@@ -7,9 +7,10 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from studio.cli.output import command, emit
+from studio.cli.output import command, emit, pad
 from studio.context import Studio
 from studio.errors import InvalidInputError
+from studio.i18n import _, format_number, format_percent
 
 SHOWN = ("accuracy", "precision", "recall", "f1", "roc_auc", "value")
 
@@ -28,15 +29,15 @@ def _estimate(studio: Studio, args: argparse.Namespace) -> Any:
     user, matrix, support = studio.settings.user, _matrix(args), not args.no_support
     if args.path:
         if args.batches:
-            raise InvalidInputError("Give either a file or --batches, not both.")
+            raise InvalidInputError(_("Give either a file or --batches, not both."))
         path = Path(args.path)
         if not path.is_file():
-            raise InvalidInputError(f"There is no file {args.path}.")
+            raise InvalidInputError(_("There is no file {path}.").format(path=args.path))
         frame = read_batch(studio, path.read_bytes(), path.name, model=args.model)
         return estimate_frame(studio, args.model, frame, user, time_column=args.time_column,
                               window=args.window, matrix=matrix, support=support)  # fmt: skip
     if args.time_column:
-        raise InvalidInputError("--time-column splits a file; logged batches use --window.")
+        raise InvalidInputError(_("--time-column splits a file; logged batches use --window."))
     from studio.cli.monitor_commands import parse_ids
 
     ids = parse_ids(args.batches) if args.batches else None
@@ -53,24 +54,38 @@ def _cell(value: float | None, name: str) -> str:
 def _text(result: Any) -> str:
     from studio.monitor.cbpe import LABELS
 
-    lines = [f"{result.version.ref}: estimated performance without labels.", result.source]
+    lines = [
+        _("{ref}: estimated performance without labels.").format(ref=result.version.ref),
+        result.source,
+    ]
     lines += [f"warning: {w}" for w in result.warnings]
+    banded = _("{metric} {value} ({level} band {low} to {high})")
+    realised = _("{metric} {value} ({level} band {low} to {high})  realised {realised}")
     for w in result.windows:
-        lines.append(f"window {w.label}: {w.rows:,} rows"
-                     + (f", {w.labelled:,} labelled" if w.labelled else ""))  # fmt: skip
+        said = (
+            _("window {label}: {rows} rows, {labelled} labelled")
+            if w.labelled
+            else _("window {label}: {rows} rows")
+        )
+        lines.append(said.format(label=w.label, rows=format_number(w.rows),
+                                 labelled=format_number(w.labelled or 0)))  # fmt: skip
         for name in SHOWN:
             if name not in w.metrics:
                 continue
             m = w.metrics[name]
-            text = f"  {LABELS[name]:<22} {_cell(m.value, name):>9} "
-            text += f"(95% band {_cell(m.low, name)} to {_cell(m.high, name)})"
-            if w.realised is not None and w.realised.get(name) is not None:
-                text += f"  realised {_cell(w.realised[name], name)}"
-            lines.append(text)
+            known = w.realised is not None and w.realised.get(name) is not None
+            text = (realised if known else banded).format(
+                metric=pad(_(LABELS[name]), 22), value=pad(_cell(m.value, name), 9, ">"),
+                level=format_percent(0.95), low=_cell(m.low, name), high=_cell(m.high, name),
+                realised=_cell(w.realised[name], name) if known else "",
+            )  # fmt: skip
+            lines.append(f"  {text}")
         lines += [f"  warning: {text}" for text in w.warnings]
     holdout = result.holdout.get("accuracy")
     if holdout is not None:
-        lines.append(f"Holdout accuracy at registration: {holdout:.3f}.")
+        lines.append(
+            _("Holdout accuracy at registration: {accuracy}.").format(accuracy=f"{holdout:.3f}")
+        )
     lines.append(result.blind_spot)
     return "\n".join(lines)
 
@@ -84,17 +99,17 @@ def _run(studio: Studio, args: argparse.Namespace) -> int:
 def register_estimate_commands(monitor: Any) -> None:
     """Add `studio monitor estimate` to the monitor parser."""
     cmd = command(monitor, "estimate", _run,
-                  "a classifier's performance estimated without labels (CBPE)")  # fmt: skip
-    cmd.add_argument("model", help="NAME (production), NAME@staging, NAME@N")
-    cmd.add_argument("path", nargs="?", help="a file of current data (default: logged batches)")
-    cmd.add_argument("--batches", help="logged batch ids, e.g. 3,4,5 (default: every one)")
-    cmd.add_argument("--time-column", help="a date column to split the file into windows")
-    cmd.add_argument("--window", help="1D, 1W or 1M (with batches also: batch, the default)")
+                  _("a classifier's performance estimated without labels (CBPE)"))  # fmt: skip
+    cmd.add_argument("model", help=_("NAME (production), NAME@staging, NAME@N"))
+    cmd.add_argument("path", nargs="?", help=_("a file of current data (default: logged batches)"))
+    cmd.add_argument("--batches", help=_("logged batch ids, e.g. 3,4,5 (default: every one)"))
+    cmd.add_argument("--time-column", help=_("a date column to split the file into windows"))
+    cmd.add_argument("--window", help=_("1D, 1W or 1M (with batches also: batch, the default)"))
     cmd.add_argument("--no-support", action="store_true",
-                     help="skip the domain classifier (support check)")  # fmt: skip
-    group = cmd.add_argument_group("value of outcomes (binary; per case)")
-    group.add_argument("--tp", type=float, help="value of a true positive (default 100)")
-    group.add_argument("--fp", type=float, help="value of a false positive (default -20)")
-    group.add_argument("--fn", type=float, help="value of a false negative (default 0)")
-    group.add_argument("--tn", type=float, help="value of a true negative (default 0)")
-    group.add_argument("--unit", help="currency or unit (default $)")
+                     help=_("skip the domain classifier (support check)"))  # fmt: skip
+    group = cmd.add_argument_group(_("value of outcomes (binary; per case)"))
+    group.add_argument("--tp", type=float, help=_("value of a true positive (default 100)"))
+    group.add_argument("--fp", type=float, help=_("value of a false positive (default -20)"))
+    group.add_argument("--fn", type=float, help=_("value of a false negative (default 0)"))
+    group.add_argument("--tn", type=float, help=_("value of a true negative (default 0)"))
+    group.add_argument("--unit", help=_("currency or unit (default $)"))

@@ -101,7 +101,8 @@ class VersionInfo:
         return metric_label(self.metric)
 
     def to_json(self) -> dict[str, Any]:
-        """The CLI's document."""
+        """The CLI's document: the same in every language (``training`` holds what the
+        sentence ``training_note`` says, as data)."""
         return {
             "name": self.name, "version": self.version, "stage": self.stage,
             "approval": self.approval, "created_at": self.created_at.isoformat(),
@@ -111,7 +112,7 @@ class VersionInfo:
             "metrics": self.metrics, "params": self.params,
             "features": [f["name"] for f in self.input_schema.get("features", [])],
             "artifact_sha256": self.artifact_sha256, "card": self.card,
-            "training": self.training, "training_note": self.training_note,
+            "training": self.training,
             "labels": self.labels, "positive_class": self.positive_class,
             "decision_threshold": self.decision_threshold,
         }  # fmt: skip

@@ -8,6 +8,10 @@ the code's syntax tree (``ast``):
 - in the UI (``studio/ui/``, ``pages/``, ``app.py``): a string literal, or an f-string with
   literal words, handed to a Streamlit element as its body or label (``st.caption("...")``,
   ``st.button(label=f"Run {n}")``, ``help=...``, ``placeholder=...``);
+- in the command line (``studio/cli/``): what ``print()`` and ``emit()`` show, a command's
+  help (``command(..., help_)``), and argparse's ``help=``/``description=`` texts, argument
+  group titles and ``ArgumentTypeError`` messages; the stream prefixes ``error:``,
+  ``warning:``, ``notice:`` and ``note:`` stay English (scripts match on them) and are no words;
 - anywhere in ``studio/``: the message of a user-facing error (``InvalidInputError``,
   ``NotFoundError``, ``ConflictError``, ``PermissionDeniedError``, ``NotWritableError``,
   ``RefusedModelError``, ``UserError``) written as a literal or an f-string.
@@ -45,6 +49,12 @@ USER_ERRORS = {
 }  # fmt: skip
 _WORD = re.compile(r"[A-Za-z]{2,}")
 BRANDS = {"Studio"}
+# The CLI's stderr prefixes, kept in every language like `error: ` (not sentences).
+_PREFIX = re.compile(r"^\s*(error|warning|notice|note): ")
+# CLI calls whose shown text is a positional argument: the name and the argument's index.
+CLI_POSITIONAL = {"print": 0, "emit": 2, "command": 3, "add_argument_group": 0,
+                  "ArgumentTypeError": 0}  # fmt: skip
+CLI_KEYWORDS = {"help", "description", "title", "help_", "text"}
 KEEP = "# i18n: keep"
 
 
@@ -68,7 +78,7 @@ def _literal_words(node: ast.AST) -> str | None:
         text = "".join(p.value if isinstance(p, ast.Constant) else "{}" for p in node.values)
     else:
         return None
-    return text if set(_WORD.findall(text)) - BRANDS else None
+    return text if set(_WORD.findall(_PREFIX.sub("", text))) - BRANDS else None
 
 
 def _callee(call: ast.Call) -> str:
@@ -78,10 +88,14 @@ def _callee(call: ast.Call) -> str:
     return func.id if isinstance(func, ast.Name) else ""
 
 
-def _shown_arguments(call: ast.Call, *, ui: bool) -> list[ast.AST]:
+def _shown_arguments(call: ast.Call, *, ui: bool, cli: bool = False) -> list[ast.AST]:
     name = _callee(call)
     if name in USER_ERRORS:
         return call.args[:1]
+    if cli and name in {*CLI_POSITIONAL, "add_parser", "add_argument", "ArgumentParser"}:
+        at = CLI_POSITIONAL.get(name)
+        shown = call.args[at : at + 1] if at is not None else []
+        return shown + [k.value for k in call.keywords if k.arg in CLI_KEYWORDS]
     if ui and name in ELEMENTS:
         shown = [] if name in PATH_FIRST else call.args[:1]
         return shown + [k.value for k in call.keywords if k.arg in LABEL_KEYWORDS]
@@ -91,14 +105,16 @@ def _shown_arguments(call: ast.Call, *, ui: bool) -> list[ast.AST]:
 def unmarked_in(path: Path, root: Path, *, ui: bool) -> list[Unmarked]:
     """Every unmarked sentence in the Python file ``path`` (reported relative to ``root``).
 
-    ``ui``: also check what Streamlit elements show (true for the UI's files)."""
+    ``ui``: also check what Streamlit elements show (true for the UI's files); the command
+    line's files (``studio/cli/``) are always checked for what they print and their help."""
+    cli = path.relative_to(root).as_posix().startswith("studio/cli/")
     source = path.read_text(encoding="utf-8")
     lines = source.splitlines()
     found = []
     for node in ast.walk(ast.parse(source, filename=str(path))):
         if not isinstance(node, ast.Call) or _callee(node) in MARKERS:
             continue
-        for argument in _shown_arguments(node, ui=ui):
+        for argument in _shown_arguments(node, ui=ui, cli=cli):
             text = _literal_words(argument)
             kept = any(KEEP in lines[n - 1] for n in {node.lineno, argument.lineno})
             if text is not None and not kept:
